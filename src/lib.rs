@@ -1,0 +1,10 @@
+//! nahr: a batch NLP pipeline that turns raw web pages into analysis-ready Parquet tables.
+//!
+//! The flow: a reader thread yields [`document::RawRecord`]s, a rayon pool decodes each one and
+//! runs the pipeline's [`stage::Stage`]s on it, and one writer thread turns finished documents
+//! into Arrow record batches and zstd Parquet files.
+#![warn(missing_docs)]
+
+pub mod document;
+pub mod stage;
+pub mod stages;
