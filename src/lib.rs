@@ -8,3 +8,4 @@
 pub mod document;
 pub mod stage;
 pub mod stages;
+pub mod tokenize;

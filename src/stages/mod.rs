@@ -3,6 +3,8 @@
 
 use crate::stage::Stage;
 
+pub mod tokenize;
+
 /// The stage names [`build_stage`] knows, in their usual order.
 pub const KNOWN_STAGES: &[&str] = &["clean", "tokenize", "entities"];
 
@@ -11,6 +13,7 @@ pub const KNOWN_STAGES: &[&str] = &["clean", "tokenize", "entities"];
 pub fn build_stage(name: &str, options: toml::Table) -> Result<Box<dyn Stage>, String> {
     let _ = &options;
     match name {
+        "tokenize" => Ok(Box::new(tokenize::TokenizeStage::from_options(options)?)),
         other => Err(format!(
             "unknown stage `{other}` (known stages: {})",
             KNOWN_STAGES.join(", ")
