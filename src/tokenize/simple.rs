@@ -78,14 +78,13 @@ fn kind_of(piece: &str) -> TokenKind {
         TokenKind::Number
     } else if c.is_alphanumeric() {
         TokenKind::Word
-    } else if c.is_ascii_punctuation()
-        && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~')
+    } else if (c.is_ascii_punctuation()
+        && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~'))
+        || matches!(
+            c,
+            '،' | '؛' | '؟' | '«' | '»' | '…' | '“' | '”' | '‘' | '’' | '–' | '—'
+        )
     {
-        TokenKind::Punct
-    } else if matches!(
-        c,
-        '،' | '؛' | '؟' | '«' | '»' | '…' | '“' | '”' | '‘' | '’' | '–' | '—'
-    ) {
         TokenKind::Punct
     } else {
         TokenKind::Symbol
