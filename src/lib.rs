@@ -6,6 +6,9 @@
 #![warn(missing_docs)]
 
 pub mod document;
+pub mod extract;
+pub mod lang;
+pub mod ner;
 pub mod stage;
 pub mod stages;
 pub mod tokenize;

@@ -3,6 +3,8 @@
 
 use crate::stage::Stage;
 
+pub mod clean;
+pub mod entities;
 pub mod tokenize;
 
 /// The stage names [`build_stage`] knows, in their usual order.
@@ -13,7 +15,9 @@ pub const KNOWN_STAGES: &[&str] = &["clean", "tokenize", "entities"];
 pub fn build_stage(name: &str, options: toml::Table) -> Result<Box<dyn Stage>, String> {
     let _ = &options;
     match name {
+        "clean" => Ok(Box::new(clean::CleanStage::from_options(options)?)),
         "tokenize" => Ok(Box::new(tokenize::TokenizeStage::from_options(options)?)),
+        "entities" => Ok(Box::new(entities::EntitiesStage::from_options(options)?)),
         other => Err(format!(
             "unknown stage `{other}` (known stages: {})",
             KNOWN_STAGES.join(", ")

@@ -1,0 +1,147 @@
+//! Renders a DOM subtree to block-structured text.
+
+use super::dom::{Dom, NONE, NodeData, NodeId, Tag};
+use super::text::{Break, TextBuilder};
+
+/// The separation a tag asks for around its content.
+pub fn break_of(tag: Tag) -> Break {
+    match tag {
+        Tag::Li | Tag::Tr | Tag::Dt | Tag::Dd | Tag::Br | Tag::Option | Tag::Caption => Break::Line,
+        Tag::Td | Tag::Th => Break::Tab,
+        Tag::Thead | Tag::Tbody | Tag::Tfoot => Break::Line,
+        Tag::Img | Tag::Picture => Break::Space,
+        t if t.is_block() => Break::Para,
+        _ => Break::None,
+    }
+}
+
+/// True when an element is hidden by its attributes (`hidden`, `aria-hidden="true"`,
+/// an inline `display:none` or `visibility:hidden`).
+pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
+    let NodeData::Element { attrs, .. } = &dom.node(id).data else {
+        return false;
+    };
+    for (name, value) in attrs {
+        match &**name {
+            "hidden" => return true,
+            "aria-hidden" if value.eq_ignore_ascii_case("true") => return true,
+            "style" => {
+                let v: String = value
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if v.contains("display:none") || v.contains("visibility:hidden") {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Renders the text under `root` into `out`, skipping invisible elements and every element
+/// for which `skip` returns true. Traversal is iterative and stops at `max_depth`.
+pub fn render_into(
+    dom: &Dom,
+    root: NodeId,
+    max_depth: usize,
+    skip: &dyn Fn(NodeId) -> bool,
+    out: &mut TextBuilder,
+) {
+    // (node, depth, exiting, pre)
+    let mut stack: Vec<(NodeId, usize, bool, bool)> = vec![(root, 0, false, false)];
+    while let Some((id, depth, exiting, pre)) = stack.pop() {
+        let node = dom.node(id);
+        if exiting {
+            if let NodeData::Element { tag, .. } = &node.data {
+                out.brk(break_of(*tag));
+            }
+            continue;
+        }
+        let mut pre_here = pre;
+        match &node.data {
+            NodeData::Text(t) => {
+                out.push(t, pre);
+                continue;
+            }
+            NodeData::Other => continue,
+            NodeData::Document => {}
+            NodeData::Element { tag, .. } => {
+                let tag = *tag;
+                if id != root && (tag.is_invisible() || skip(id) || is_hidden(dom, id)) {
+                    continue;
+                }
+                if tag == Tag::Br {
+                    out.brk(Break::Line);
+                    continue;
+                }
+                out.brk(break_of(tag));
+                if tag == Tag::Pre {
+                    pre_here = true;
+                }
+                stack.push((id, depth, true, pre));
+            }
+        }
+        if depth >= max_depth {
+            continue;
+        }
+        let mut child = node.last_child;
+        while child != NONE {
+            stack.push((child, depth + 1, false, pre_here));
+            child = dom.node(child).prev;
+        }
+    }
+}
+
+/// Renders the text under `root` as a string (see [`render_into`]).
+pub fn render(dom: &Dom, root: NodeId, max_depth: usize, skip: &dyn Fn(NodeId) -> bool) -> String {
+    let mut b = TextBuilder::new();
+    render_into(dom, root, max_depth, skip, &mut b);
+    b.finish()
+}
+
+/// The raw text content under `id` (all text nodes, no filtering), for short elements such as
+/// `<title>` or `<time>`.
+pub fn text_content(dom: &Dom, id: NodeId, max_depth: usize) -> String {
+    let mut s = String::new();
+    dom.walk(id, max_depth, &mut |n, _| {
+        if let NodeData::Text(t) = &dom.node(n).data {
+            s.push_str(t);
+        }
+        true
+    });
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dom::{Limits, ROOT};
+    use super::*;
+
+    fn visible(html: &str) -> String {
+        let dom = Dom::parse(html, &Limits::default());
+        render(&dom, ROOT, 256, &|_| false)
+    }
+
+    #[test]
+    fn blocks_lists_tables() {
+        let t = visible(
+            "<html><head><title>T</title><style>p{}</style></head><body>\
+             <h1>Head</h1><p>One <b>two</b>&amp; three</p><ul><li>a</li><li>b</li></ul>\
+             <table><tr><td>x</td><td>y</td></tr><tr><td>z</td></tr></table>\
+             <script>var a;</script><noscript>ns</noscript><p>line<br>break</p></body></html>",
+        );
+        assert_eq!(
+            t,
+            "Head\n\nOne two& three\n\na\nb\n\nx\ty\nz\n\nline\nbreak"
+        );
+    }
+
+    #[test]
+    fn hidden_elements_are_skipped() {
+        let t = visible("<p>shown</p><div hidden>no</div><div style='display: none'>no</div>");
+        assert_eq!(t, "shown");
+    }
+}

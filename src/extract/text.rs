@@ -1,0 +1,221 @@
+//! Text hygiene and block-structured text building.
+//!
+//! [`TextBuilder`] receives character data and block boundaries while a subtree is rendered and
+//! produces the output format of `documents.text`: white space collapsed, paragraphs separated
+//! by a blank line, list items and table rows on their own lines, table cells separated by a tab,
+//! zero-width and bidirectional controls dropped except a ZWNJ inside a word, and NFC at the end.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// How strongly two pieces of text are separated, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Break {
+    /// Nothing between them.
+    None,
+    /// One space.
+    Space,
+    /// A tab (between table cells).
+    Tab,
+    /// A line break (list items, table rows, `<br>`).
+    Line,
+    /// A blank line (paragraphs, headings, blocks).
+    Para,
+}
+
+/// Characters that are dropped from text: zero-width characters, bidirectional controls, the
+/// soft hyphen and the byte-order mark. ZWNJ (U+200C) is handled separately.
+#[inline]
+pub fn is_invisible_control(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{200B}' | '\u{200D}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}' | '\u{061C}' | '\u{FFFE}' | '\u{FFFF}')
+        || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// White space, including the no-break and other Unicode spaces.
+#[inline]
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{00A0}' || c == '\u{202F}' || c == '\u{2007}'
+}
+
+/// Builds cleaned text from pieces and breaks.
+#[derive(Debug, Default)]
+pub struct TextBuilder {
+    out: String,
+    pending: Option<Break>,
+    /// A ZWNJ seen after a letter, waiting to learn whether a letter follows.
+    zwnj: bool,
+    last_letter: bool,
+}
+
+impl TextBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        TextBuilder {
+            out: String::new(),
+            pending: None,
+            zwnj: false,
+            last_letter: false,
+        }
+    }
+
+    /// Requests at least the separation `b` before the next piece of text.
+    #[inline]
+    pub fn brk(&mut self, b: Break) {
+        if self.out.is_empty() {
+            return;
+        }
+        self.zwnj = false;
+        self.pending = Some(match self.pending {
+            Some(p) if p >= b => p,
+            _ => b,
+        });
+    }
+
+    /// True when nothing has been written yet.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    fn flush_break(&mut self) {
+        if let Some(p) = self.pending.take() {
+            if self.out.is_empty() {
+                return;
+            }
+            match p {
+                Break::None => {}
+                Break::Space => self.out.push(' '),
+                Break::Tab => self.out.push('\t'),
+                Break::Line => self.out.push('\n'),
+                Break::Para => self.out.push_str("\n\n"),
+            }
+            self.last_letter = false;
+        }
+    }
+
+    /// Appends character data, collapsing white space (or keeping line breaks when `pre`).
+    pub fn push(&mut self, text: &str, pre: bool) {
+        for c in text.chars() {
+            if c == '\u{200C}' {
+                self.zwnj = self.last_letter && self.pending.is_none();
+                continue;
+            }
+            if is_invisible_control(c) {
+                continue;
+            }
+            if pre && (c == '\n' || c == '\r') {
+                if c == '\n' {
+                    self.brk(Break::Line);
+                }
+                self.zwnj = false;
+                continue;
+            }
+            if is_space(c) {
+                self.brk(Break::Space);
+                self.zwnj = false;
+                continue;
+            }
+            self.flush_break();
+            let letter = c.is_alphabetic();
+            if self.zwnj && letter {
+                self.out.push('\u{200C}');
+            }
+            self.zwnj = false;
+            self.out.push(c);
+            self.last_letter = letter;
+        }
+    }
+
+    /// The finished text, trimmed and in Unicode NFC.
+    pub fn finish(self) -> String {
+        let mut s = self.out;
+        let trimmed = s.trim_end().len();
+        s.truncate(trimmed);
+        if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            s
+        } else {
+            s.nfc().collect()
+        }
+    }
+}
+
+/// Cleans a short string (a title, a meta value): hygiene as for page text, all on one line.
+pub fn clean_inline(s: &str) -> String {
+    let mut b = TextBuilder::new();
+    b.push(s, false);
+    b.finish()
+}
+
+/// Counts words: maximal runs of alphanumeric characters (and combining marks).
+pub fn word_count(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    for c in s.chars() {
+        let w = c.is_alphanumeric() || is_mark(c) || c == '\u{200C}';
+        if w && !in_word {
+            n += 1;
+        }
+        in_word = w;
+    }
+    n
+}
+
+/// Combining marks common in Arabic-script and Latin text (harakat, Urdu marks, diacritics).
+#[inline]
+pub fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}' | '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}'
+        | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapses_space_and_keeps_breaks() {
+        let mut b = TextBuilder::new();
+        b.brk(Break::Para);
+        b.push("  Hello\u{00A0}\u{00A0}  world \n", false);
+        b.brk(Break::Para);
+        b.push("Next", false);
+        b.brk(Break::Line);
+        b.push("item", false);
+        b.brk(Break::Tab);
+        b.push("cell", false);
+        b.brk(Break::Para);
+        assert_eq!(b.finish(), "Hello world\n\nNext\nitem\tcell");
+    }
+
+    #[test]
+    fn drops_controls_but_keeps_zwnj_inside_words() {
+        let mut b = TextBuilder::new();
+        b.push(
+            "\u{200F}می\u{200C}خواهم \u{200C}x\u{200B}y\u{202B}z\u{200C} ",
+            false,
+        );
+        assert_eq!(b.finish(), "می\u{200C}خواهم xyz");
+    }
+
+    #[test]
+    fn normalises_to_nfc() {
+        assert_eq!(clean_inline("e\u{0301}te\u{0301}"), "\u{e9}t\u{e9}");
+    }
+
+    #[test]
+    fn pre_keeps_line_breaks() {
+        let mut b = TextBuilder::new();
+        b.push("fn main() {\n    x();\n}", true);
+        assert_eq!(b.finish(), "fn main() {\nx();\n}");
+    }
+
+    #[test]
+    fn counts_words_across_scripts() {
+        assert_eq!(word_count("Hello, world! مرحبا بالعالم 2024"), 5);
+    }
+}
