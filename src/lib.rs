@@ -5,10 +5,17 @@
 //! into Arrow record batches and zstd Parquet files.
 #![warn(missing_docs)]
 
+pub mod decode;
 pub mod document;
 pub mod extract;
+pub mod input;
 pub mod lang;
+pub mod manifest;
 pub mod ner;
+pub mod output;
+pub mod pipeline;
+pub mod runner;
 pub mod stage;
 pub mod stages;
+pub mod timefmt;
 pub mod tokenize;

@@ -1,0 +1,221 @@
+//! Reading input files into raw records. Problems with one file or one record become
+//! [`ReadItem::Failure`]s (rows of the `errors` table); the reader then goes on.
+
+use super::warc::{WarcItem, WarcReader};
+use super::{Compression, InputFile, InputFormat};
+use crate::document::RawRecord;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What the reader yields.
+#[derive(Debug)]
+pub enum ReadItem {
+    /// A page to process.
+    Record(RawRecord),
+    /// A record or file that could not be read.
+    Failure {
+        /// Where it came from (file, or file#member).
+        source: String,
+        /// Short kind for `errors.kind` (`io`, `oversize`, `json`, `missing_field`, `warc`, `http`).
+        kind: String,
+        /// Message.
+        message: String,
+    },
+}
+
+/// Reads input files one after the other and hands each item to a callback.
+#[derive(Debug, Clone)]
+pub struct RecordReader {
+    /// Records larger than this (after decompression) become `oversize` failures.
+    pub max_bytes: u64,
+    /// The JSON Lines field holding the HTML.
+    pub jsonl_html_field: String,
+    /// The JSON Lines field holding the URL.
+    pub jsonl_url_field: String,
+    /// Bytes of input files consumed so far (on-disk sizes), for progress reporting.
+    pub bytes_done: Arc<AtomicU64>,
+}
+
+impl RecordReader {
+    /// A reader with the given size limit and JSON Lines field names.
+    pub fn new(max_bytes: u64, jsonl_html_field: &str, jsonl_url_field: &str) -> Self {
+        RecordReader {
+            max_bytes,
+            jsonl_html_field: jsonl_html_field.to_string(),
+            jsonl_url_field: jsonl_url_field.to_string(),
+            bytes_done: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Reads every file in order, calling `emit` for each item; stops early when `emit`
+    /// returns `false` (limit reached or the consumer has gone).
+    pub fn read_all(&self, files: &[InputFile], emit: &mut dyn FnMut(ReadItem) -> bool) {
+        for file in files {
+            let go_on = match file.format {
+                InputFormat::Html => self.read_html(file, emit),
+                InputFormat::Warc => self.read_warc(file, emit),
+                InputFormat::Jsonl => self.read_jsonl(file, emit),
+            };
+            self.bytes_done.fetch_add(file.size, Ordering::Relaxed);
+            if !go_on {
+                return;
+            }
+        }
+    }
+
+    fn open(&self, file: &InputFile) -> std::io::Result<Box<dyn Read>> {
+        let f = std::fs::File::open(&file.path)?;
+        Ok(match file.compression {
+            Compression::None => Box::new(f),
+            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(f)?),
+        })
+    }
+
+    fn failure(source: &str, kind: &str, message: String) -> ReadItem {
+        ReadItem::Failure {
+            source: source.to_string(),
+            kind: kind.to_string(),
+            message,
+        }
+    }
+
+    fn read_html(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
+        let source = &file.relative;
+        if file.compression == Compression::None && file.size > self.max_bytes {
+            return emit(Self::failure(
+                source,
+                "oversize",
+                format!("page of {} bytes is larger than --max-bytes ({})", file.size, self.max_bytes),
+            ));
+        }
+        let mut bytes = Vec::new();
+        let read = self
+            .open(file)
+            .and_then(|r| r.take(self.max_bytes + 1).read_to_end(&mut bytes));
+        if let Err(e) = read {
+            return emit(Self::failure(source, "io", format!("cannot read `{}`: {e}", file.path.display())));
+        }
+        if bytes.len() as u64 > self.max_bytes {
+            return emit(Self::failure(
+                source,
+                "oversize",
+                format!("page is larger than --max-bytes ({}) after decompression", self.max_bytes),
+            ));
+        }
+        emit(ReadItem::Record(RawRecord {
+            source: source.clone(),
+            bytes,
+            ..RawRecord::default()
+        }))
+    }
+
+    fn read_warc(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
+        let stream = match self.open(file) {
+            Ok(r) => r,
+            Err(e) => return emit(Self::failure(&file.relative, "io", format!("cannot open `{}`: {e}", file.path.display()))),
+        };
+        let mut reader = WarcReader::new(BufReader::with_capacity(1 << 16, stream), self.max_bytes);
+        let mut index = 0usize;
+        loop {
+            index += 1;
+            let item = match reader.next_record() {
+                Ok(Some(item)) => item,
+                Ok(None) => return true,
+                Err(e) => {
+                    return emit(Self::failure(
+                        &format!("{}#{index}", file.relative),
+                        "warc",
+                        format!("cannot read WARC record {index} of `{}`; the rest of the file is skipped: {e}", file.path.display()),
+                    ));
+                }
+            };
+            let go_on = match item {
+                WarcItem::Skipped => true,
+                WarcItem::Bad { record_id, kind, message } => {
+                    let member = record_id.unwrap_or_else(|| index.to_string());
+                    emit(Self::failure(&format!("{}#{member}", file.relative), kind, message))
+                }
+                WarcItem::Page(page) => emit(ReadItem::Record(RawRecord {
+                    source: format!("{}#{}", file.relative, page.record_id),
+                    bytes: page.body,
+                    url: page.target_uri,
+                    fetched_at: page.date.as_deref().and_then(crate::timefmt::parse_iso8601),
+                    transport_charset: page.charset,
+                })),
+            };
+            if !go_on {
+                return false;
+            }
+        }
+    }
+
+    fn read_jsonl(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
+        let stream = match self.open(file) {
+            Ok(r) => r,
+            Err(e) => return emit(Self::failure(&file.relative, "io", format!("cannot open `{}`: {e}", file.path.display()))),
+        };
+        let mut reader = BufReader::with_capacity(1 << 16, stream);
+        let mut line = Vec::new();
+        let mut number = 0usize;
+        loop {
+            number += 1;
+            line.clear();
+            let source = format!("{}#{number}", file.relative);
+            match (&mut reader).take(self.max_bytes + 1).read_until(b'\n', &mut line) {
+                Ok(0) => return true,
+                Ok(_) => {}
+                Err(e) => {
+                    return emit(Self::failure(&source, "io", format!("cannot read line {number} of `{}`; the rest of the file is skipped: {e}", file.path.display())));
+                }
+            }
+            if line.len() as u64 > self.max_bytes && !line.ends_with(b"\n") {
+                let rest = skip_line(&mut reader);
+                let go_on = emit(Self::failure(&source, "oversize", format!("line is larger than --max-bytes ({})", self.max_bytes)));
+                if !go_on || rest.is_err() {
+                    return go_on;
+                }
+                continue;
+            }
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let item = match serde_json::from_slice::<serde_json::Value>(&line) {
+                Err(e) => Self::failure(&source, "json", format!("line {number} is not valid JSON: {e}")),
+                Ok(value) => match value.get(&self.jsonl_html_field).and_then(|v| v.as_str()) {
+                    None => Self::failure(
+                        &source,
+                        "missing_field",
+                        format!("line {number} has no string field `{}` (set --jsonl-html-field)", self.jsonl_html_field),
+                    ),
+                    Some(html) => ReadItem::Record(RawRecord {
+                        source: source.clone(),
+                        bytes: html.as_bytes().to_vec(),
+                        url: value.get(&self.jsonl_url_field).and_then(|v| v.as_str()).map(str::to_string),
+                        fetched_at: None,
+                        transport_charset: Some("utf-8".to_string()),
+                    }),
+                },
+            };
+            if !emit(item) {
+                return false;
+            }
+        }
+    }
+}
+
+fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        if let Some(p) = buf.iter().position(|&b| b == b'\n') {
+            reader.consume(p + 1);
+            return Ok(());
+        }
+        let n = buf.len();
+        reader.consume(n);
+    }
+}

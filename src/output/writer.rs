@@ -1,0 +1,233 @@
+//! Writing the five tables as zstd Parquet files: buffering rows into Arrow batches, rotating
+//! files at `max_rows_per_file`, and writing each file under a hidden temporary name that is
+//! renamed only once the file is complete.
+
+use super::tables::{ErrorRow, TableBuilders, TableId};
+use crate::document::Document;
+use arrow::record_batch::RecordBatch;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::properties::WriterProperties;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Tuning of the Parquet output.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    /// Rows per Parquet file before a new file is started.
+    pub max_rows_per_file: usize,
+    /// Rows per Parquet row group.
+    pub row_group_rows: usize,
+    /// Rows buffered per table before a batch is written.
+    pub batch_rows: usize,
+    /// Text bytes buffered in the documents table before a batch is written.
+    pub batch_document_bytes: usize,
+    /// zstd level.
+    pub zstd_level: i32,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            max_rows_per_file: 1_000_000,
+            row_group_rows: 128 * 1024,
+            batch_rows: 64 * 1024,
+            batch_document_bytes: 32 << 20,
+            zstd_level: 3,
+        }
+    }
+}
+
+/// A failure to write output: always fatal for the run.
+#[derive(Debug)]
+pub struct WriteError(pub String);
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for WriteError {}
+
+fn werr(context: &str, e: impl std::fmt::Display) -> WriteError {
+    WriteError(format!("{context}: {e}"))
+}
+
+/// One table's folder: the open file, if any, and the files completed so far.
+struct TableFiles {
+    table: TableId,
+    dir: PathBuf,
+    current: Option<OpenFile>,
+    next_index: usize,
+    completed: Vec<PathBuf>,
+    rows: u64,
+}
+
+struct OpenFile {
+    writer: ArrowWriter<File>,
+    temp_path: PathBuf,
+    final_path: PathBuf,
+    rows: usize,
+}
+
+impl TableFiles {
+    fn open_next(&mut self, props: &WriterProperties) -> Result<(), WriteError> {
+        let name = format!("part-{:05}.parquet", self.next_index);
+        self.next_index += 1;
+        let final_path = self.dir.join(&name);
+        let temp_path = self.dir.join(format!(".{name}.tmp"));
+        let file = File::create(&temp_path).map_err(|e| werr(&format!("cannot create {}", temp_path.display()), e))?;
+        let writer = ArrowWriter::try_new(file, self.table.table().arrow_schema(), Some(props.clone()))
+            .map_err(|e| werr("cannot start a Parquet file", e))?;
+        self.current = Some(OpenFile { writer, temp_path, final_path, rows: 0 });
+        Ok(())
+    }
+
+    fn close_current(&mut self) -> Result<(), WriteError> {
+        if let Some(open) = self.current.take() {
+            open.writer
+                .close()
+                .map_err(|e| werr(&format!("cannot finish {}", open.temp_path.display()), e))?;
+            std::fs::rename(&open.temp_path, &open.final_path)
+                .map_err(|e| werr(&format!("cannot rename {}", open.temp_path.display()), e))?;
+            self.completed.push(open.final_path);
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, batch: &RecordBatch, max_rows: usize, props: &WriterProperties) -> Result<(), WriteError> {
+        let mut offset = 0;
+        while offset < batch.num_rows() {
+            if self.current.as_ref().is_none_or(|f| f.rows >= max_rows) {
+                self.close_current()?;
+                self.open_next(props)?;
+            }
+            let Some(open) = self.current.as_mut() else {
+                return Err(WriteError("internal: no open Parquet file".into()));
+            };
+            let room = max_rows - open.rows;
+            let take = room.min(batch.num_rows() - offset);
+            let slice = batch.slice(offset, take);
+            open.writer
+                .write(&slice)
+                .map_err(|e| werr(&format!("cannot write {}", open.temp_path.display()), e))?;
+            open.rows += take;
+            offset += take;
+        }
+        self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+}
+
+/// Summary of one table after the writer finished.
+#[derive(Debug, Clone)]
+pub struct TableSummary {
+    /// The table.
+    pub table: TableId,
+    /// Rows written.
+    pub rows: u64,
+    /// Files written, relative to the output folder.
+    pub files: Vec<String>,
+}
+
+/// Owns the output folder's Parquet files while a run writes them.
+pub struct OutputWriter {
+    root: PathBuf,
+    options: WriterOptions,
+    props: WriterProperties,
+    builders: TableBuilders,
+    tables: Vec<TableFiles>,
+}
+
+impl OutputWriter {
+    /// Creates the five table folders under `root` (which must exist and be writable).
+    pub fn create(root: &Path, options: WriterOptions) -> Result<Self, WriteError> {
+        let level = ZstdLevel::try_new(options.zstd_level).map_err(|e| werr("bad zstd level", e))?;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(level))
+            .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
+            .set_created_by(format!("nahr {}", env!("CARGO_PKG_VERSION")))
+            .build();
+        let mut tables = Vec::new();
+        for table in TableId::ALL {
+            let dir = root.join(table.name());
+            std::fs::create_dir_all(&dir).map_err(|e| werr(&format!("cannot create {}", dir.display()), e))?;
+            tables.push(TableFiles { table, dir, current: None, next_index: 0, completed: Vec::new(), rows: 0 });
+        }
+        Ok(OutputWriter {
+            root: root.to_path_buf(),
+            options: OutputWriter::sane(options),
+            props,
+            builders: TableBuilders::new(),
+            tables,
+        })
+    }
+
+    fn sane(mut o: WriterOptions) -> WriterOptions {
+        o.max_rows_per_file = o.max_rows_per_file.max(1);
+        o.batch_rows = o.batch_rows.clamp(1, o.max_rows_per_file.max(1));
+        o
+    }
+
+    /// Adds a finished document's rows.
+    pub fn push_document(&mut self, doc: &Document) -> Result<(), WriteError> {
+        self.builders.append_document(doc);
+        self.flush_full()
+    }
+
+    /// Adds an error row.
+    pub fn push_error(&mut self, error: &ErrorRow) -> Result<(), WriteError> {
+        self.builders.append_error(error);
+        self.flush_full()
+    }
+
+    fn flush_full(&mut self) -> Result<(), WriteError> {
+        for table in TableId::ALL {
+            let full = self.builders.buffered_rows(table) >= self.options.batch_rows
+                || (table == TableId::Documents
+                    && self.builders.buffered_document_bytes() >= self.options.batch_document_bytes);
+            if full {
+                self.flush(table)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, table: TableId) -> Result<(), WriteError> {
+        if self.builders.buffered_rows(table) == 0 {
+            return Ok(());
+        }
+        let batch = self.builders.take_batch(table).map_err(|e| werr("cannot build an Arrow batch", e))?;
+        let files = &mut self.tables[table as usize];
+        files.write(&batch, self.options.max_rows_per_file, &self.props)
+    }
+
+    /// Writes what is buffered, closes every file (renaming it to its final name), writes an
+    /// empty file for tables that got no rows (so that every table folder can be read), and
+    /// returns what was written.
+    pub fn finish(mut self) -> Result<Vec<TableSummary>, WriteError> {
+        for table in TableId::ALL {
+            self.flush(table)?;
+            let files = &mut self.tables[table as usize];
+            if files.completed.is_empty() && files.current.is_none() {
+                files.open_next(&self.props)?;
+            }
+            files.close_current()?;
+        }
+        let root = self.root.clone();
+        Ok(self
+            .tables
+            .iter()
+            .map(|t| TableSummary {
+                table: t.table,
+                rows: t.rows,
+                files: t
+                    .completed
+                    .iter()
+                    .map(|p| p.strip_prefix(&root).unwrap_or(p).to_string_lossy().replace('\\', "/"))
+                    .collect(),
+            })
+            .collect())
+    }
+}

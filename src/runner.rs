@@ -1,0 +1,434 @@
+//! The dataflow: a reader thread, a rayon pool of workers, and a writer thread, joined by
+//! bounded crossbeam channels so that memory stays flat however large the corpus is.
+//!
+//! [`process_record`] is the per-document work (decode, then every stage under `catch_unwind`);
+//! the CLI's workers and the batch API both call it, so both give the same rows.
+
+use crate::decode::decode;
+use crate::document::{Document, RawRecord};
+use crate::input::{FormatChoice, ReadItem, RecordReader, ResolvedInputs};
+use crate::output::{ErrorRow, OutputWriter, TableSummary, WriterOptions};
+use crate::pipeline::Pipeline;
+use crossbeam_channel::bounded;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Everything a run needs to know, as given by the user.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Input paths, directories, globs or `@list` files.
+    pub inputs: Vec<String>,
+    /// How to interpret input files.
+    pub input_format: FormatChoice,
+    /// The output folder.
+    pub output: PathBuf,
+    /// Replace nahr's earlier output in a non-empty output folder.
+    pub overwrite: bool,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+    /// Stop after this many records.
+    pub limit: Option<u64>,
+    /// Records larger than this many bytes become `oversize` errors.
+    pub max_bytes: u64,
+    /// The JSON Lines field holding the HTML.
+    pub jsonl_html_field: String,
+    /// The JSON Lines field holding the URL.
+    pub jsonl_url_field: String,
+    /// Process only the I-th (0-based) of N slices of the input files.
+    pub shard: Option<(usize, usize)>,
+    /// Parquet output tuning.
+    pub writer: WriterOptions,
+}
+
+/// The default `--max-bytes`: 8 MiB, far above any real article page.
+pub const DEFAULT_MAX_BYTES: u64 = 8 << 20;
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            inputs: Vec::new(),
+            input_format: FormatChoice::Auto,
+            output: PathBuf::from("out"),
+            overwrite: false,
+            threads: 0,
+            limit: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+            jsonl_html_field: "html".into(),
+            jsonl_url_field: "url".into(),
+            shard: None,
+            writer: WriterOptions::default(),
+        }
+    }
+}
+
+/// A problem that stops a run before or while it works (exit code 2 in the CLI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FatalError(pub String);
+
+impl std::fmt::Display for FatalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FatalError {}
+
+/// Live counters of a run, shared with whoever shows progress.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Records taken from the reader.
+    pub records: AtomicU64,
+    /// Documents written.
+    pub documents: AtomicU64,
+    /// Error rows written.
+    pub errors: AtomicU64,
+    /// Raw bytes of the records processed.
+    pub raw_bytes: AtomicU64,
+    /// Tokens written.
+    pub tokens: AtomicU64,
+    /// Bytes of input files consumed (on-disk sizes).
+    pub input_bytes_done: Arc<AtomicU64>,
+    /// Total bytes of the input files (on disk).
+    pub input_bytes_total: AtomicU64,
+}
+
+/// Time spent per step, summed over threads, in nanoseconds.
+#[derive(Debug)]
+pub struct StageTimings {
+    /// Step names: `decode`, then the stage names.
+    pub names: Vec<String>,
+    nanos: Vec<AtomicU64>,
+}
+
+impl StageTimings {
+    /// Counters for `decode` and the pipeline's stages.
+    pub fn for_pipeline(pipeline: &Pipeline) -> Self {
+        let mut names = vec!["decode".to_string()];
+        names.extend(pipeline.stage_names().into_iter().map(str::to_string));
+        let nanos = names.iter().map(|_| AtomicU64::new(0)).collect();
+        StageTimings { names, nanos }
+    }
+
+    fn add(&self, index: usize, d: Duration) {
+        if let Some(n) = self.nanos.get(index) {
+            n.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+        }
+    }
+
+    /// Seconds per step, in order.
+    pub fn seconds(&self) -> Vec<(String, f64)> {
+        self.names
+            .iter()
+            .zip(&self.nanos)
+            .map(|(n, t)| (n.clone(), t.load(Ordering::Relaxed) as f64 / 1e9))
+            .collect()
+    }
+}
+
+/// What processing one record gave: a document, or not, and error rows.
+#[derive(Debug)]
+pub struct Processed {
+    /// The finished document (absent when decoding or a stage failed).
+    pub document: Option<Document>,
+    /// Error rows (at most one per record today).
+    pub errors: Vec<ErrorRow>,
+}
+
+/// The stable document id: 32 hex digits of XXH3-128 over `source`, a NUL byte, and the bytes.
+pub fn document_id(source: &str, bytes: &[u8]) -> String {
+    let mut h = twox_hash::XxHash3_128::with_seed(0);
+    h.write(source.as_bytes());
+    h.write(&[0]);
+    h.write(bytes);
+    format!("{:032x}", h.finish_128())
+}
+
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic with a non-text payload".to_string()
+    }
+}
+
+/// Decodes a record and runs every stage on it. A failing or panicking stage turns the record
+/// into an error row (and no document row): the caller goes on with the next record.
+pub fn process_record(record: RawRecord, pipeline: &Pipeline, timings: Option<&StageTimings>) -> Processed {
+    let doc_id = document_id(&record.source, &record.bytes);
+    let started = Instant::now();
+    let decoded = catch_unwind(AssertUnwindSafe(|| {
+        decode(&record.bytes, record.transport_charset.as_deref(), record.url.as_deref())
+    }));
+    if let Some(t) = timings {
+        t.add(0, started.elapsed());
+    }
+    let fail = |stage: &str, kind: &str, message: String| Processed {
+        document: None,
+        errors: vec![ErrorRow {
+            source: record.source.clone(),
+            doc_id: Some(doc_id.clone()),
+            stage: stage.to_string(),
+            kind: kind.to_string(),
+            message,
+        }],
+    };
+    let decoded = match decoded {
+        Ok(Ok(d)) => d,
+        Ok(Err(e)) => return fail("decode", e.kind, e.message),
+        Err(p) => return fail("decode", "panic", panic_message(p.as_ref())),
+    };
+    let mut doc = Document {
+        doc_id: doc_id.clone(),
+        source: record.source.clone(),
+        url: record.url.clone(),
+        fetched_at: record.fetched_at,
+        raw_bytes: record.bytes.len(),
+        encoding: decoded.encoding.name().to_string(),
+        encoding_source: decoded.source,
+        html: decoded.text,
+        ..Document::default()
+    };
+    for (i, stage) in pipeline.stages.iter().enumerate() {
+        let started = Instant::now();
+        let result = catch_unwind(AssertUnwindSafe(|| stage.process(&mut doc)));
+        if let Some(t) = timings {
+            t.add(i + 1, started.elapsed());
+        }
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return fail(stage.name(), &e.kind, e.message),
+            Err(p) => return fail(stage.name(), "panic", panic_message(p.as_ref())),
+        }
+    }
+    doc.html = String::new();
+    Processed { document: Some(doc), errors: Vec::new() }
+}
+
+/// A run whose inputs, pipeline and output folder have been checked.
+pub struct PreparedRun {
+    /// The options as given.
+    pub options: RunOptions,
+    /// The input files.
+    pub inputs: ResolvedInputs,
+    /// The pipeline.
+    pub pipeline: Pipeline,
+    /// Where the pipeline came from (`None`: built-in default).
+    pub pipeline_path: Option<PathBuf>,
+}
+
+/// What a finished run did.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// Records read.
+    pub records: u64,
+    /// Documents written.
+    pub documents: u64,
+    /// Error rows written.
+    pub errors: u64,
+    /// Tokens written.
+    pub tokens: u64,
+    /// Entities written.
+    pub entities: u64,
+    /// Raw bytes processed.
+    pub raw_bytes: u64,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+    /// Per-table summaries.
+    pub tables: Vec<TableSummary>,
+    /// Seconds per step.
+    pub step_seconds: Vec<(String, f64)>,
+}
+
+/// Checks everything that can make a run fail before any work is done: the inputs exist, the
+/// pipeline file is valid, the output folder is usable. Errors here are fatal.
+pub fn prepare(options: RunOptions, pipeline_path: Option<&Path>) -> Result<PreparedRun, FatalError> {
+    let pipeline = match pipeline_path {
+        Some(p) => Pipeline::from_file(p),
+        None => Pipeline::default_pipeline(),
+    }
+    .map_err(FatalError)?;
+    if options.inputs.is_empty() {
+        return Err(FatalError("no input given (use --input PATH)".into()));
+    }
+    let mut inputs = crate::input::resolve(&options.inputs, options.input_format).map_err(FatalError)?;
+    if let Some((index, count)) = options.shard {
+        if count == 0 || index >= count {
+            return Err(FatalError(format!("bad shard {index}/{count}: use --shard I/N with 0 <= I < N")));
+        }
+        inputs.shard(index, count);
+    }
+    prepare_output_dir(&options.output, options.overwrite)?;
+    Ok(PreparedRun { options, inputs, pipeline, pipeline_path: pipeline_path.map(Path::to_path_buf) })
+}
+
+/// Makes sure the output folder exists, is writable, and holds no earlier output unless
+/// `overwrite` is set; with `overwrite`, removes nahr's own earlier output (the table folders,
+/// the manifest and leftover temporary files), and nothing else.
+pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), FatalError> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(FatalError(format!("output `{}` exists and is not a folder", dir.display())));
+        }
+        let entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(|e| FatalError(format!("cannot read output folder `{}`: {e}", dir.display())))?
+            .filter_map(Result::ok)
+            .collect();
+        if !entries.is_empty() {
+            if !overwrite {
+                return Err(FatalError(format!(
+                    "output folder `{}` is not empty; choose another folder or pass --overwrite to replace nahr's earlier output there",
+                    dir.display()
+                )));
+            }
+            for table in crate::output::TableId::ALL {
+                let p = dir.join(table.name());
+                if p.exists() {
+                    std::fs::remove_dir_all(&p)
+                        .map_err(|e| FatalError(format!("cannot remove `{}`: {e}", p.display())))?;
+                }
+            }
+            for name in ["manifest.json", ".manifest.json.tmp"] {
+                let p = dir.join(name);
+                if p.exists() {
+                    std::fs::remove_file(&p).map_err(|e| FatalError(format!("cannot remove `{}`: {e}", p.display())))?;
+                }
+            }
+        }
+    }
+    std::fs::create_dir_all(dir).map_err(|e| FatalError(format!("cannot create output folder `{}`: {e}", dir.display())))?;
+    let probe = dir.join(".nahr-write-probe");
+    std::fs::write(&probe, b"")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| FatalError(format!("output folder `{}` is not writable: {e}", dir.display())))?;
+    Ok(())
+}
+
+/// Runs a prepared run to the end and writes `manifest.json`. Per-record failures become error
+/// rows; only output failures are fatal.
+pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, FatalError> {
+    let started = Instant::now();
+    let started_at = std::time::SystemTime::now();
+    let PreparedRun { options, inputs, pipeline, pipeline_path } = run;
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    progress.input_bytes_total.store(inputs.total_bytes(), Ordering::Relaxed);
+    let mut reader = RecordReader::new(options.max_bytes, &options.jsonl_html_field, &options.jsonl_url_field);
+    reader.bytes_done = Arc::clone(&progress.input_bytes_done);
+    let timings = StageTimings::for_pipeline(&pipeline);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("nahr-worker-{i}"))
+        .build()
+        .map_err(|e| FatalError(format!("cannot start {threads} worker threads: {e}")))?;
+    let writer = OutputWriter::create(&options.output, options.writer).map_err(|e| FatalError(e.to_string()))?;
+    let (record_tx, record_rx) = bounded::<ReadItem>(threads * 8);
+    let (output_tx, output_rx) = bounded::<Processed>(threads * 8);
+    let entities = AtomicU64::new(0);
+    let limit = options.limit;
+    let write_result = std::thread::scope(|scope| {
+        let reader_thread = {
+            let progress = &progress;
+            let files = &inputs.files;
+            let reader = &reader;
+            scope.spawn(move || {
+                let mut count = 0u64;
+                reader.read_all(files, &mut |item| {
+                    if limit.is_some_and(|l| count >= l) {
+                        return false;
+                    }
+                    count += 1;
+                    progress.records.fetch_add(1, Ordering::Relaxed);
+                    record_tx.send(item).is_ok()
+                });
+            })
+        };
+        let writer_thread = {
+            let progress = &progress;
+            let entities = &entities;
+            scope.spawn(move || -> Result<Vec<TableSummary>, FatalError> {
+                let mut writer = writer;
+                for processed in output_rx {
+                    for e in &processed.errors {
+                        writer.push_error(e).map_err(|e| FatalError(e.to_string()))?;
+                        progress.errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                    if let Some(doc) = &processed.document {
+                        writer.push_document(doc).map_err(|e| FatalError(e.to_string()))?;
+                        progress.documents.fetch_add(1, Ordering::Relaxed);
+                        progress.tokens.fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
+                        entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
+                    }
+                }
+                writer.finish().map_err(|e| FatalError(e.to_string()))
+            })
+        };
+        pool.scope(|pool_scope| {
+            for _ in 0..threads {
+                let rx = record_rx.clone();
+                let tx = output_tx.clone();
+                let pipeline = &pipeline;
+                let timings = &timings;
+                let progress = &progress;
+                pool_scope.spawn(move |_| {
+                    for item in rx {
+                        let processed = match item {
+                            ReadItem::Record(record) => {
+                                progress.raw_bytes.fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+                                process_record(record, pipeline, Some(timings))
+                            }
+                            ReadItem::Failure { source, kind, message } => Processed {
+                                document: None,
+                                errors: vec![ErrorRow { source, doc_id: None, stage: "read".into(), kind, message }],
+                            },
+                        };
+                        if tx.send(processed).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        drop(record_rx);
+        drop(output_tx);
+        let read_ok = reader_thread.join().is_ok();
+        let written = writer_thread
+            .join()
+            .unwrap_or_else(|_| Err(FatalError("the writer thread panicked".into())));
+        if !read_ok {
+            return Err(FatalError("the reader thread panicked".into()));
+        }
+        written
+    });
+    let tables = write_result?;
+    let summary = RunSummary {
+        records: progress.records.load(Ordering::Relaxed),
+        documents: progress.documents.load(Ordering::Relaxed),
+        errors: progress.errors.load(Ordering::Relaxed),
+        tokens: progress.tokens.load(Ordering::Relaxed),
+        entities: entities.load(Ordering::Relaxed),
+        raw_bytes: progress.raw_bytes.load(Ordering::Relaxed),
+        elapsed: started.elapsed(),
+        tables,
+        step_seconds: timings.seconds(),
+    };
+    let manifest = crate::manifest::build(&crate::manifest::ManifestInput {
+        options: &options,
+        threads,
+        inputs: &inputs,
+        pipeline: &pipeline,
+        pipeline_path: pipeline_path.as_deref(),
+        summary: &summary,
+        started_at,
+    });
+    crate::output::write_atomically(&options.output.join("manifest.json"), manifest.as_bytes())
+        .map_err(|e| FatalError(format!("cannot write manifest.json: {e}")))?;
+    Ok(summary)
+}
