@@ -72,7 +72,7 @@ schema-doc: $(NAHR_DEBUG)
 	$(NAHR_DEBUG) schema > docs/SCHEMA.md
 
 bench:
-	$(CARGO) bench --bench runner
+	$(CARGO) bench
 
 FORCE:
 

@@ -203,7 +203,9 @@ fn parse_attributes(b: &[u8], mut pos: usize) -> (Vec<(String, String)>, usize) 
             return (attrs, pos + 1);
         }
         let name_start = pos;
-        while pos < b.len() && !b[pos].is_ascii_whitespace() && !matches!(b[pos], b'=' | b'>' | b'/')
+        while pos < b.len()
+            && !b[pos].is_ascii_whitespace()
+            && !matches!(b[pos], b'=' | b'>' | b'/')
         {
             pos += 1;
         }

@@ -28,7 +28,8 @@ pub struct ManifestInput<'a> {
 }
 
 fn unix_seconds(t: SystemTime) -> f64 {
-    t.duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// The manifest as pretty-printed JSON.
@@ -38,10 +39,18 @@ pub fn build(m: &ManifestInput<'_>) -> String {
     let tables: serde_json::Map<String, Value> = s
         .tables
         .iter()
-        .map(|t| (t.table.name().to_string(), json!({ "rows": t.rows, "files": t.files })))
+        .map(|t| {
+            (
+                t.table.name().to_string(),
+                json!({ "rows": t.rows, "files": t.files }),
+            )
+        })
         .collect();
-    let steps: serde_json::Map<String, Value> =
-        s.step_seconds.iter().map(|(n, v)| (n.clone(), json!((v * 1000.0).round() / 1000.0))).collect();
+    let steps: serde_json::Map<String, Value> = s
+        .step_seconds
+        .iter()
+        .map(|(n, v)| (n.clone(), json!((v * 1000.0).round() / 1000.0)))
+        .collect();
     let value = json!({
         "schema_version": SCHEMA_VERSION,
         "nahr_version": env!("CARGO_PKG_VERSION"),

@@ -52,7 +52,12 @@ impl Pipeline {
         config.insert("name".into(), toml::Value::String("default".into()));
         config.insert(
             "stages".into(),
-            toml::Value::Array(DEFAULT_STAGES.iter().map(|s| toml::Value::String((*s).into())).collect()),
+            toml::Value::Array(
+                DEFAULT_STAGES
+                    .iter()
+                    .map(|s| toml::Value::String((*s).into()))
+                    .collect(),
+            ),
         );
         Pipeline::from_table(config, None)
     }
@@ -65,11 +70,15 @@ impl Pipeline {
             .parse()
             .map_err(|e| format!("pipeline file `{}` is not valid TOML: {e}", path.display()))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        Pipeline::from_table(table, Some(&base)).map_err(|e| format!("pipeline file `{}`: {e}", path.display()))
+        Pipeline::from_table(table, Some(&base))
+            .map_err(|e| format!("pipeline file `{}`: {e}", path.display()))
     }
 
     /// Builds a pipeline from a parsed configuration; `base_dir` resolves relative paths.
-    pub fn from_table(mut config: toml::Table, base_dir: Option<&Path>) -> Result<Pipeline, String> {
+    pub fn from_table(
+        mut config: toml::Table,
+        base_dir: Option<&Path>,
+    ) -> Result<Pipeline, String> {
         let name = match config.get("name") {
             None => "unnamed".to_string(),
             Some(toml::Value::String(s)) => s.clone(),
@@ -84,7 +93,11 @@ impl Pipeline {
             None => DEFAULT_STAGES.iter().map(|s| s.to_string()).collect(),
             Some(toml::Value::Array(items)) => items
                 .iter()
-                .map(|v| v.as_str().map(str::to_string).ok_or("`stages` must be a list of stage names"))
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .ok_or("`stages` must be a list of stage names")
+                })
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err("`stages` must be a list of stage names".into()),
         };
@@ -93,28 +106,48 @@ impl Pipeline {
                 continue;
             }
             if !value.is_table() {
-                return Err(format!("unknown setting `{key}` (expected name, description, stages, or a table per stage)"));
+                return Err(format!(
+                    "unknown setting `{key}` (expected name, description, stages, or a table per stage)"
+                ));
             }
             if !stage_names.iter().any(|s| s == key) {
-                return Err(format!("options table `[{key}]` names a stage that is not in `stages` ({})", stage_names.join(", ")));
+                return Err(format!(
+                    "options table `[{key}]` names a stage that is not in `stages` ({})",
+                    stage_names.join(", ")
+                ));
             }
         }
         let mut stages = Vec::new();
         for stage_name in &stage_names {
-            if stages.iter().any(|s: &Box<dyn Stage>| s.name() == stage_name) {
+            if stages
+                .iter()
+                .any(|s: &Box<dyn Stage>| s.name() == stage_name)
+            {
                 return Err(format!("stage `{stage_name}` is listed twice"));
             }
-            let mut options = config.get(stage_name).and_then(|v| v.as_table()).cloned().unwrap_or_default();
+            let mut options = config
+                .get(stage_name)
+                .and_then(|v| v.as_table())
+                .cloned()
+                .unwrap_or_default();
             if stage_name == "entities" {
                 if let Some(base) = base_dir {
-                    options.insert("base_dir".into(), toml::Value::String(base.to_string_lossy().into_owned()));
+                    options.insert(
+                        "base_dir".into(),
+                        toml::Value::String(base.to_string_lossy().into_owned()),
+                    );
                 }
             }
-            let stage = build_stage(stage_name, options).map_err(|e| format!("stage `{stage_name}`: {e}"))?;
+            let stage = build_stage(stage_name, options)
+                .map_err(|e| format!("stage `{stage_name}`: {e}"))?;
             stages.push(stage);
         }
         config.insert("name".into(), toml::Value::String(name.clone()));
-        Ok(Pipeline { name, stages, config })
+        Ok(Pipeline {
+            name,
+            stages,
+            config,
+        })
     }
 
     /// The names of the stages in order.

@@ -114,7 +114,10 @@ impl StageTimings {
 
     fn add(&self, index: usize, d: Duration) {
         if let Some(n) = self.nanos.get(index) {
-            n.fetch_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
+            n.fetch_add(
+                u64::try_from(d.as_nanos()).unwrap_or(u64::MAX),
+                Ordering::Relaxed,
+            );
         }
     }
 
@@ -158,11 +161,19 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Decodes a record and runs every stage on it. A failing or panicking stage turns the record
 /// into an error row (and no document row): the caller goes on with the next record.
-pub fn process_record(record: RawRecord, pipeline: &Pipeline, timings: Option<&StageTimings>) -> Processed {
+pub fn process_record(
+    record: RawRecord,
+    pipeline: &Pipeline,
+    timings: Option<&StageTimings>,
+) -> Processed {
     let doc_id = document_id(&record.source, &record.bytes);
     let started = Instant::now();
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        decode(&record.bytes, record.transport_charset.as_deref(), record.url.as_deref())
+        decode(
+            &record.bytes,
+            record.transport_charset.as_deref(),
+            record.url.as_deref(),
+        )
     }));
     if let Some(t) = timings {
         t.add(0, started.elapsed());
@@ -206,7 +217,10 @@ pub fn process_record(record: RawRecord, pipeline: &Pipeline, timings: Option<&S
         }
     }
     doc.html = String::new();
-    Processed { document: Some(doc), errors: Vec::new() }
+    Processed {
+        document: Some(doc),
+        errors: Vec::new(),
+    }
 }
 
 /// A run whose inputs, pipeline and output folder have been checked.
@@ -246,7 +260,10 @@ pub struct RunSummary {
 
 /// Checks everything that can make a run fail before any work is done: the inputs exist, the
 /// pipeline file is valid, the output folder is usable. Errors here are fatal.
-pub fn prepare(options: RunOptions, pipeline_path: Option<&Path>) -> Result<PreparedRun, FatalError> {
+pub fn prepare(
+    options: RunOptions,
+    pipeline_path: Option<&Path>,
+) -> Result<PreparedRun, FatalError> {
     let pipeline = match pipeline_path {
         Some(p) => Pipeline::from_file(p),
         None => Pipeline::default_pipeline(),
@@ -255,15 +272,23 @@ pub fn prepare(options: RunOptions, pipeline_path: Option<&Path>) -> Result<Prep
     if options.inputs.is_empty() {
         return Err(FatalError("no input given (use --input PATH)".into()));
     }
-    let mut inputs = crate::input::resolve(&options.inputs, options.input_format).map_err(FatalError)?;
+    let mut inputs =
+        crate::input::resolve(&options.inputs, options.input_format).map_err(FatalError)?;
     if let Some((index, count)) = options.shard {
         if count == 0 || index >= count {
-            return Err(FatalError(format!("bad shard {index}/{count}: use --shard I/N with 0 <= I < N")));
+            return Err(FatalError(format!(
+                "bad shard {index}/{count}: use --shard I/N with 0 <= I < N"
+            )));
         }
         inputs.shard(index, count);
     }
     prepare_output_dir(&options.output, options.overwrite)?;
-    Ok(PreparedRun { options, inputs, pipeline, pipeline_path: pipeline_path.map(Path::to_path_buf) })
+    Ok(PreparedRun {
+        options,
+        inputs,
+        pipeline,
+        pipeline_path: pipeline_path.map(Path::to_path_buf),
+    })
 }
 
 /// Makes sure the output folder exists, is writable, and holds no earlier output unless
@@ -272,10 +297,18 @@ pub fn prepare(options: RunOptions, pipeline_path: Option<&Path>) -> Result<Prep
 pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), FatalError> {
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(FatalError(format!("output `{}` exists and is not a folder", dir.display())));
+            return Err(FatalError(format!(
+                "output `{}` exists and is not a folder",
+                dir.display()
+            )));
         }
         let entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(|e| FatalError(format!("cannot read output folder `{}`: {e}", dir.display())))?
+            .map_err(|e| {
+                FatalError(format!(
+                    "cannot read output folder `{}`: {e}",
+                    dir.display()
+                ))
+            })?
             .filter_map(Result::ok)
             .collect();
         if !entries.is_empty() {
@@ -295,16 +328,27 @@ pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), FatalError>
             for name in ["manifest.json", ".manifest.json.tmp"] {
                 let p = dir.join(name);
                 if p.exists() {
-                    std::fs::remove_file(&p).map_err(|e| FatalError(format!("cannot remove `{}`: {e}", p.display())))?;
+                    std::fs::remove_file(&p)
+                        .map_err(|e| FatalError(format!("cannot remove `{}`: {e}", p.display())))?;
                 }
             }
         }
     }
-    std::fs::create_dir_all(dir).map_err(|e| FatalError(format!("cannot create output folder `{}`: {e}", dir.display())))?;
+    std::fs::create_dir_all(dir).map_err(|e| {
+        FatalError(format!(
+            "cannot create output folder `{}`: {e}",
+            dir.display()
+        ))
+    })?;
     let probe = dir.join(".nahr-write-probe");
     std::fs::write(&probe, b"")
         .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|e| FatalError(format!("output folder `{}` is not writable: {e}", dir.display())))?;
+        .map_err(|e| {
+            FatalError(format!(
+                "output folder `{}` is not writable: {e}",
+                dir.display()
+            ))
+        })?;
     Ok(())
 }
 
@@ -313,14 +357,25 @@ pub fn prepare_output_dir(dir: &Path, overwrite: bool) -> Result<(), FatalError>
 pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, FatalError> {
     let started = Instant::now();
     let started_at = std::time::SystemTime::now();
-    let PreparedRun { options, inputs, pipeline, pipeline_path } = run;
+    let PreparedRun {
+        options,
+        inputs,
+        pipeline,
+        pipeline_path,
+    } = run;
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
         options.threads
     };
-    progress.input_bytes_total.store(inputs.total_bytes(), Ordering::Relaxed);
-    let mut reader = RecordReader::new(options.max_bytes, &options.jsonl_html_field, &options.jsonl_url_field);
+    progress
+        .input_bytes_total
+        .store(inputs.total_bytes(), Ordering::Relaxed);
+    let mut reader = RecordReader::new(
+        options.max_bytes,
+        &options.jsonl_html_field,
+        &options.jsonl_url_field,
+    );
     reader.bytes_done = Arc::clone(&progress.input_bytes_done);
     let timings = StageTimings::for_pipeline(&pipeline);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -328,7 +383,8 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
         .thread_name(|i| format!("nahr-worker-{i}"))
         .build()
         .map_err(|e| FatalError(format!("cannot start {threads} worker threads: {e}")))?;
-    let writer = OutputWriter::create(&options.output, options.writer).map_err(|e| FatalError(e.to_string()))?;
+    let writer = OutputWriter::create(&options.output, options.writer)
+        .map_err(|e| FatalError(e.to_string()))?;
     let (record_tx, record_rx) = bounded::<ReadItem>(threads * 8);
     let (output_tx, output_rx) = bounded::<Processed>(threads * 8);
     let entities = AtomicU64::new(0);
@@ -357,13 +413,19 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 let mut writer = writer;
                 for processed in output_rx {
                     for e in &processed.errors {
-                        writer.push_error(e).map_err(|e| FatalError(e.to_string()))?;
+                        writer
+                            .push_error(e)
+                            .map_err(|e| FatalError(e.to_string()))?;
                         progress.errors.fetch_add(1, Ordering::Relaxed);
                     }
                     if let Some(doc) = &processed.document {
-                        writer.push_document(doc).map_err(|e| FatalError(e.to_string()))?;
+                        writer
+                            .push_document(doc)
+                            .map_err(|e| FatalError(e.to_string()))?;
                         progress.documents.fetch_add(1, Ordering::Relaxed);
-                        progress.tokens.fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
+                        progress
+                            .tokens
+                            .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
                         entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
                     }
                 }
@@ -381,12 +443,24 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                     for item in rx {
                         let processed = match item {
                             ReadItem::Record(record) => {
-                                progress.raw_bytes.fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+                                progress
+                                    .raw_bytes
+                                    .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
                                 process_record(record, pipeline, Some(timings))
                             }
-                            ReadItem::Failure { source, kind, message } => Processed {
+                            ReadItem::Failure {
+                                source,
+                                kind,
+                                message,
+                            } => Processed {
                                 document: None,
-                                errors: vec![ErrorRow { source, doc_id: None, stage: "read".into(), kind, message }],
+                                errors: vec![ErrorRow {
+                                    source,
+                                    doc_id: None,
+                                    stage: "read".into(),
+                                    kind,
+                                    message,
+                                }],
                             },
                         };
                         if tx.send(processed).is_err() {

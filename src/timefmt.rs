@@ -12,8 +12,21 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 }
 
 /// Microseconds since the Unix epoch for a UTC date-time; `None` when a field is out of range.
-pub fn utc_micros(year: i64, month: u32, day: u32, hour: u32, minute: u32, second: u32) -> Option<i64> {
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60 {
+pub fn utc_micros(
+    year: i64,
+    month: u32,
+    day: u32,
+    hour: u32,
+    minute: u32,
+    second: u32,
+) -> Option<i64> {
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -40,7 +53,11 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     let num = |from: usize, len: usize| -> Option<u32> {
         let part = s.get(from..from + len)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) { part.parse().ok() } else { None }
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
     };
     let year = i64::from(num(0, 4)?);
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
@@ -73,7 +90,11 @@ pub fn parse_iso8601(s: &str) -> Option<i64> {
             pos += 1;
         }
         let digits = &s[start..pos];
-        let padded: String = digits.chars().chain(std::iter::repeat('0')).take(6).collect();
+        let padded: String = digits
+            .chars()
+            .chain(std::iter::repeat('0'))
+            .take(6)
+            .collect();
         frac_micros = padded.parse().ok()?;
     }
     let base = utc_micros(year, month, day, hour, minute, second)? + frac_micros;
@@ -105,10 +126,19 @@ mod tests {
     #[test]
     fn epoch_and_known_dates() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(parse_iso8601("2019-03-04T00:00:00Z"), Some(1_551_657_600_000_000));
+        assert_eq!(
+            parse_iso8601("2019-03-04T00:00:00Z"),
+            Some(1_551_657_600_000_000)
+        );
         assert_eq!(parse_iso8601("2019-03-04"), Some(1_551_657_600_000_000));
-        assert_eq!(parse_iso8601("2019-03-04T03:00:00+03:00"), Some(1_551_657_600_000_000));
-        assert_eq!(parse_iso8601("2019-03-04T00:00:00.5Z"), Some(1_551_657_600_500_000));
+        assert_eq!(
+            parse_iso8601("2019-03-04T03:00:00+03:00"),
+            Some(1_551_657_600_000_000)
+        );
+        assert_eq!(
+            parse_iso8601("2019-03-04T00:00:00.5Z"),
+            Some(1_551_657_600_500_000)
+        );
         assert_eq!(parse_iso8601("2019-02-30"), None);
         assert_eq!(parse_iso8601("yesterday"), None);
     }

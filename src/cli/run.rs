@@ -27,7 +27,9 @@ pub enum InputFormatArg {
 
 /// Options of `nahr run`.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  nahr run --input pages/ --output out/\n  nahr run --input 'crawl/*.warc.gz' --input @more.txt --output out/ --pipeline pipelines/arabic-news.toml --threads 2\n\nExit codes: 0 when the run finished (failed pages are rows of errors/), 2 on a fatal problem (bad arguments, unreadable input path, bad pipeline file, output not writable).")]
+#[command(
+    after_help = "Examples:\n  nahr run --input pages/ --output out/\n  nahr run --input 'crawl/*.warc.gz' --input @more.txt --output out/ --pipeline pipelines/arabic-news.toml --threads 2\n\nExit codes: 0 when the run finished (failed pages are rows of errors/), 2 on a fatal problem (bad arguments, unreadable input path, bad pipeline file, output not writable)."
+)]
 pub struct RunArgs {
     /// Input: an HTML/WARC/JSONL file (optionally .gz or .zst), a directory (walked
     /// recursively), a glob in quotes, or @list.txt with one path per line. Repeatable.
@@ -74,8 +76,14 @@ pub struct RunArgs {
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     let (i, n) = s.split_once('/').ok_or("expected I/N, e.g. 0/4")?;
-    let i: usize = i.trim().parse().map_err(|_| format!("bad shard index `{i}`"))?;
-    let n: usize = n.trim().parse().map_err(|_| format!("bad shard count `{n}`"))?;
+    let i: usize = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard index `{i}`"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("bad shard count `{n}`"))?;
     if n == 0 || i >= n {
         return Err(format!("shard {i}/{n}: need 0 <= I < N"));
     }
@@ -131,7 +139,9 @@ pub fn run(args: RunArgs) -> Result<i32, String> {
     } else {
         let progress = Arc::clone(&progress);
         let done = Arc::clone(&done);
-        Some(std::thread::spawn(move || report_progress(&progress, &done)))
+        Some(std::thread::spawn(move || {
+            report_progress(&progress, &done)
+        }))
     };
     let result = runner::execute(prepared, Arc::clone(&progress));
     done.store(true, Ordering::Relaxed);
@@ -150,7 +160,9 @@ pub fn run(args: RunArgs) -> Result<i32, String> {
 fn install_quiet_worker_panic_hook() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let worker = std::thread::current().name().is_some_and(|n| n.starts_with("nahr-worker-"));
+        let worker = std::thread::current()
+            .name()
+            .is_some_and(|n| n.starts_with("nahr-worker-"));
         if !worker {
             default(info);
         }
@@ -225,5 +237,8 @@ fn print_summary(s: &RunSummary, output: &std::path::Path) {
             output.display()
         );
     }
-    eprintln!("nahr: output in {} (manifest.json lists files and counts)", output.display());
+    eprintln!(
+        "nahr: output in {} (manifest.json lists files and counts)",
+        output.display()
+    );
 }

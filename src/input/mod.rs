@@ -166,7 +166,10 @@ fn resolve_one(arg: &str, choice: FormatChoice, out: &mut ResolvedInputs) -> Res
         walk_dir(path, path, choice, out)
     } else if path.is_file() {
         let root = path.parent().unwrap_or(Path::new(""));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let Some((format, compression)) = classify(&name, choice) else {
             return Err(format!(
                 "`{arg}`: unknown input type (expected .html .htm .xhtml .warc .jsonl, optionally .gz or .zst); use --input-format html|warc|jsonl"
@@ -185,7 +188,10 @@ fn resolve_one(arg: &str, choice: FormatChoice, out: &mut ResolvedInputs) -> Res
             if p.is_dir() {
                 walk_dir(&p, &root, choice, out)?;
             } else {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 match classify(&name, choice) {
                     Some((format, compression)) => push_file(&p, &root, format, compression, out)?,
                     None => out.skipped.push(p),
@@ -210,8 +216,15 @@ fn glob_root(pattern: &str) -> PathBuf {
     root
 }
 
-fn walk_dir(dir: &Path, root: &Path, choice: FormatChoice, out: &mut ResolvedInputs) -> Result<(), String> {
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name();
+fn walk_dir(
+    dir: &Path,
+    root: &Path,
+    choice: FormatChoice,
+    out: &mut ResolvedInputs,
+) -> Result<(), String> {
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name();
     for entry in walker {
         let entry = entry.map_err(|e| format!("cannot walk `{}`: {e}", dir.display()))?;
         if !entry.file_type().is_file() {
@@ -236,7 +249,8 @@ fn push_file(
     compression: Compression,
     out: &mut ResolvedInputs,
 ) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     std::fs::File::open(path).map_err(|e| format!("cannot open `{}`: {e}", path.display()))?;
     let relative = path
         .strip_prefix(root)
@@ -292,7 +306,10 @@ mod tests {
             .collect();
         let mut seen = Vec::new();
         for index in 0..3 {
-            let mut r = ResolvedInputs { files: files.clone(), skipped: vec![] };
+            let mut r = ResolvedInputs {
+                files: files.clone(),
+                skipped: vec![],
+            };
             r.shard(index, 3);
             seen.extend(r.files.into_iter().map(|f| f.relative));
         }

@@ -87,7 +87,10 @@ impl RecordReader {
             return emit(Self::failure(
                 source,
                 "oversize",
-                format!("page of {} bytes is larger than --max-bytes ({})", file.size, self.max_bytes),
+                format!(
+                    "page of {} bytes is larger than --max-bytes ({})",
+                    file.size, self.max_bytes
+                ),
             ));
         }
         let mut bytes = Vec::new();
@@ -95,13 +98,20 @@ impl RecordReader {
             .open(file)
             .and_then(|r| r.take(self.max_bytes + 1).read_to_end(&mut bytes));
         if let Err(e) = read {
-            return emit(Self::failure(source, "io", format!("cannot read `{}`: {e}", file.path.display())));
+            return emit(Self::failure(
+                source,
+                "io",
+                format!("cannot read `{}`: {e}", file.path.display()),
+            ));
         }
         if bytes.len() as u64 > self.max_bytes {
             return emit(Self::failure(
                 source,
                 "oversize",
-                format!("page is larger than --max-bytes ({}) after decompression", self.max_bytes),
+                format!(
+                    "page is larger than --max-bytes ({}) after decompression",
+                    self.max_bytes
+                ),
             ));
         }
         emit(ReadItem::Record(RawRecord {
@@ -114,7 +124,13 @@ impl RecordReader {
     fn read_warc(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
         let stream = match self.open(file) {
             Ok(r) => r,
-            Err(e) => return emit(Self::failure(&file.relative, "io", format!("cannot open `{}`: {e}", file.path.display()))),
+            Err(e) => {
+                return emit(Self::failure(
+                    &file.relative,
+                    "io",
+                    format!("cannot open `{}`: {e}", file.path.display()),
+                ));
+            }
         };
         let mut reader = WarcReader::new(BufReader::with_capacity(1 << 16, stream), self.max_bytes);
         let mut index = 0usize;
@@ -127,15 +143,26 @@ impl RecordReader {
                     return emit(Self::failure(
                         &format!("{}#{index}", file.relative),
                         "warc",
-                        format!("cannot read WARC record {index} of `{}`; the rest of the file is skipped: {e}", file.path.display()),
+                        format!(
+                            "cannot read WARC record {index} of `{}`; the rest of the file is skipped: {e}",
+                            file.path.display()
+                        ),
                     ));
                 }
             };
             let go_on = match item {
                 WarcItem::Skipped => true,
-                WarcItem::Bad { record_id, kind, message } => {
+                WarcItem::Bad {
+                    record_id,
+                    kind,
+                    message,
+                } => {
                     let member = record_id.unwrap_or_else(|| index.to_string());
-                    emit(Self::failure(&format!("{}#{member}", file.relative), kind, message))
+                    emit(Self::failure(
+                        &format!("{}#{member}", file.relative),
+                        kind,
+                        message,
+                    ))
                 }
                 WarcItem::Page(page) => emit(ReadItem::Record(RawRecord {
                     source: format!("{}#{}", file.relative, page.record_id),
@@ -154,7 +181,13 @@ impl RecordReader {
     fn read_jsonl(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
         let stream = match self.open(file) {
             Ok(r) => r,
-            Err(e) => return emit(Self::failure(&file.relative, "io", format!("cannot open `{}`: {e}", file.path.display()))),
+            Err(e) => {
+                return emit(Self::failure(
+                    &file.relative,
+                    "io",
+                    format!("cannot open `{}`: {e}", file.path.display()),
+                ));
+            }
         };
         let mut reader = BufReader::with_capacity(1 << 16, stream);
         let mut line = Vec::new();
@@ -163,16 +196,30 @@ impl RecordReader {
             number += 1;
             line.clear();
             let source = format!("{}#{number}", file.relative);
-            match (&mut reader).take(self.max_bytes + 1).read_until(b'\n', &mut line) {
+            match (&mut reader)
+                .take(self.max_bytes + 1)
+                .read_until(b'\n', &mut line)
+            {
                 Ok(0) => return true,
                 Ok(_) => {}
                 Err(e) => {
-                    return emit(Self::failure(&source, "io", format!("cannot read line {number} of `{}`; the rest of the file is skipped: {e}", file.path.display())));
+                    return emit(Self::failure(
+                        &source,
+                        "io",
+                        format!(
+                            "cannot read line {number} of `{}`; the rest of the file is skipped: {e}",
+                            file.path.display()
+                        ),
+                    ));
                 }
             }
             if line.len() as u64 > self.max_bytes && !line.ends_with(b"\n") {
                 let rest = skip_line(&mut reader);
-                let go_on = emit(Self::failure(&source, "oversize", format!("line is larger than --max-bytes ({})", self.max_bytes)));
+                let go_on = emit(Self::failure(
+                    &source,
+                    "oversize",
+                    format!("line is larger than --max-bytes ({})", self.max_bytes),
+                ));
                 if !go_on || rest.is_err() {
                     return go_on;
                 }
@@ -182,17 +229,27 @@ impl RecordReader {
                 continue;
             }
             let item = match serde_json::from_slice::<serde_json::Value>(&line) {
-                Err(e) => Self::failure(&source, "json", format!("line {number} is not valid JSON: {e}")),
+                Err(e) => Self::failure(
+                    &source,
+                    "json",
+                    format!("line {number} is not valid JSON: {e}"),
+                ),
                 Ok(value) => match value.get(&self.jsonl_html_field).and_then(|v| v.as_str()) {
                     None => Self::failure(
                         &source,
                         "missing_field",
-                        format!("line {number} has no string field `{}` (set --jsonl-html-field)", self.jsonl_html_field),
+                        format!(
+                            "line {number} has no string field `{}` (set --jsonl-html-field)",
+                            self.jsonl_html_field
+                        ),
                     ),
                     Some(html) => ReadItem::Record(RawRecord {
                         source: source.clone(),
                         bytes: html.as_bytes().to_vec(),
-                        url: value.get(&self.jsonl_url_field).and_then(|v| v.as_str()).map(str::to_string),
+                        url: value
+                            .get(&self.jsonl_url_field)
+                            .and_then(|v| v.as_str())
+                            .map(str::to_string),
                         fetched_at: None,
                         transport_charset: Some("utf-8".to_string()),
                     }),

@@ -67,7 +67,10 @@ impl<R: BufRead> WarcReader<R> {
             }
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("expected a WARC version line, found {:?}", String::from_utf8_lossy(&trimmed[..trimmed.len().min(60)])),
+                format!(
+                    "expected a WARC version line, found {:?}",
+                    String::from_utf8_lossy(&trimmed[..trimmed.len().min(60)])
+                ),
             ));
         }
         let headers = read_headers(&mut self.inner)?;
@@ -79,11 +82,22 @@ impl<R: BufRead> WarcReader<R> {
         };
         let length: u64 = get("Content-Length")
             .and_then(|v| v.trim().parse().ok())
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "WARC record without a valid Content-Length"))?;
-        let record_id = get("WARC-Record-ID").map(|v| v.trim().trim_start_matches('<').trim_end_matches('>').to_string());
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    "WARC record without a valid Content-Length",
+                )
+            })?;
+        let record_id = get("WARC-Record-ID").map(|v| {
+            v.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        });
         let warc_type = get("WARC-Type").unwrap_or_default();
         let content_type = get("Content-Type").unwrap_or_default().to_ascii_lowercase();
-        let is_http_response = warc_type.eq_ignore_ascii_case("response") && content_type.contains("application/http");
+        let is_http_response =
+            warc_type.eq_ignore_ascii_case("response") && content_type.contains("application/http");
         if !is_http_response || length > self.max_bytes {
             let skipped = std::io::copy(&mut (&mut self.inner).take(length), &mut std::io::sink())?;
             if skipped < length {
@@ -93,7 +107,10 @@ impl<R: BufRead> WarcReader<R> {
                 return Ok(Some(WarcItem::Bad {
                     record_id,
                     kind: "oversize",
-                    message: format!("record of {length} bytes is larger than --max-bytes ({})", self.max_bytes),
+                    message: format!(
+                        "record of {length} bytes is larger than --max-bytes ({})",
+                        self.max_bytes
+                    ),
                 }));
             }
             return Ok(Some(WarcItem::Skipped));
@@ -108,18 +125,30 @@ impl<R: BufRead> WarcReader<R> {
             Ok(None) => WarcItem::Skipped,
             Ok(Some((charset, body))) => WarcItem::Page(WarcPage {
                 record_id,
-                target_uri: get("WARC-Target-URI").map(|v| v.trim().trim_start_matches('<').trim_end_matches('>').to_string()),
+                target_uri: get("WARC-Target-URI").map(|v| {
+                    v.trim()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_string()
+                }),
                 date: get("WARC-Date").map(|v| v.trim().to_string()),
                 charset,
                 body,
             }),
-            Err((kind, message)) => WarcItem::Bad { record_id: Some(record_id), kind, message },
+            Err((kind, message)) => WarcItem::Bad {
+                record_id: Some(record_id),
+                kind,
+                message,
+            },
         }))
     }
 }
 
 fn truncated() -> std::io::Error {
-    std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "WARC record is truncated")
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "WARC record is truncated",
+    )
 }
 
 fn trim_line(line: &[u8]) -> &[u8] {
@@ -158,18 +187,29 @@ fn read_headers<R: BufRead>(r: &mut R) -> std::io::Result<Vec<(String, String)>>
 
 /// Splits a stored HTTP response into (charset, body) when it is an HTML response with a 2xx
 /// status; `Ok(None)` for other content types and statuses.
-fn parse_http_response(block: &[u8]) -> Result<Option<(Option<String>, Vec<u8>)>, (&'static str, String)> {
+fn parse_http_response(
+    block: &[u8],
+) -> Result<Option<(Option<String>, Vec<u8>)>, (&'static str, String)> {
     let (head_end, body_start) = match find(block, b"\r\n\r\n") {
         Some(p) => (p, p + 4),
         None => match find(block, b"\n\n") {
             Some(p) => (p, p + 2),
-            None => return Err(("http", "HTTP response without the blank line after its headers".to_string())),
+            None => {
+                return Err((
+                    "http",
+                    "HTTP response without the blank line after its headers".to_string(),
+                ));
+            }
         },
     };
     let head = String::from_utf8_lossy(&block[..head_end]);
     let mut lines = head.lines();
     let status_line = lines.next().unwrap_or_default();
-    let status: u16 = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status: u16 = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     if !(200..300).contains(&status) {
         return Ok(None);
     }
@@ -249,7 +289,10 @@ pub fn write_response_record(
     content_type: &str,
     html: &[u8],
 ) -> std::io::Result<()> {
-    let http_head = format!("HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n", html.len());
+    let http_head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+        html.len()
+    );
     let length = http_head.len() + html.len();
     write!(
         out,
@@ -267,11 +310,32 @@ mod tests {
     #[test]
     fn reads_html_responses_and_skips_others() {
         let mut data = Vec::new();
-        data.extend_from_slice(b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n");
-        write_response_record(&mut data, "urn:uuid:1", "http://a.sy/x", "2019-03-04T10:00:00Z", "text/html; charset=windows-1256", b"<p>hi</p>").unwrap();
-        write_response_record(&mut data, "urn:uuid:2", "http://a.sy/y.png", "2019-03-04T10:00:00Z", "image/png", b"\x89PNG").unwrap();
+        data.extend_from_slice(
+            b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 5\r\n\r\nhello\r\n\r\n",
+        );
+        write_response_record(
+            &mut data,
+            "urn:uuid:1",
+            "http://a.sy/x",
+            "2019-03-04T10:00:00Z",
+            "text/html; charset=windows-1256",
+            b"<p>hi</p>",
+        )
+        .unwrap();
+        write_response_record(
+            &mut data,
+            "urn:uuid:2",
+            "http://a.sy/y.png",
+            "2019-03-04T10:00:00Z",
+            "image/png",
+            b"\x89PNG",
+        )
+        .unwrap();
         let mut reader = WarcReader::new(&data[..], 1 << 20);
-        assert!(matches!(reader.next_record().unwrap(), Some(WarcItem::Skipped)));
+        assert!(matches!(
+            reader.next_record().unwrap(),
+            Some(WarcItem::Skipped)
+        ));
         match reader.next_record().unwrap() {
             Some(WarcItem::Page(p)) => {
                 assert_eq!(p.record_id, "urn:uuid:1");
@@ -281,13 +345,19 @@ mod tests {
             }
             other => panic!("expected a page, got {other:?}"),
         }
-        assert!(matches!(reader.next_record().unwrap(), Some(WarcItem::Skipped)));
+        assert!(matches!(
+            reader.next_record().unwrap(),
+            Some(WarcItem::Skipped)
+        ));
         assert!(reader.next_record().unwrap().is_none());
     }
 
     #[test]
     fn chunked_bodies_are_joined() {
-        assert_eq!(dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap(), b"abcde");
+        assert_eq!(
+            dechunk(b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap(),
+            b"abcde"
+        );
         assert!(dechunk(b"zz\r\nabc").is_none());
     }
 

@@ -12,7 +12,10 @@ use std::path::Path;
 /// Writes `bytes` to `path` atomically: a hidden temporary file in the same folder, then a rename.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.tmp"));
     std::fs::write(&temp, bytes)?;
     std::fs::rename(&temp, path)

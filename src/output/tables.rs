@@ -27,7 +27,11 @@ pub struct ErrorRow {
 }
 
 fn list_builder() -> ListBuilder<StringBuilder> {
-    ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new("item", DataType::Utf8, false)))
+    ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new(
+        "item",
+        DataType::Utf8,
+        false,
+    )))
 }
 
 fn ts_builder() -> TimestampMicrosecondBuilder {
@@ -118,7 +122,8 @@ impl DocumentsBuilder {
         self.lang_score.append_option(d.lang_score);
         self.html_lang.append_option(m.html_lang.as_deref());
         self.encoding.append_value(&d.encoding);
-        self.encoding_source.append_value(d.encoding_source.as_str());
+        self.encoding_source
+            .append_value(d.encoding_source.as_str());
         self.extractor.append_value(&d.extractor);
         self.text.append_value(&d.text);
         self.raw_bytes.append_value(to_i64(d.raw_bytes));
@@ -320,7 +325,10 @@ impl EntitiesBuilder {
 
     fn append(&mut self, d: &Document) {
         for (i, e) in d.entities.iter().enumerate() {
-            let sent_idx = d.tokens.get(e.tok_start).map_or(0, |t| i64::from(t.sent_idx));
+            let sent_idx = d
+                .tokens
+                .get(e.tok_start)
+                .map_or(0, |t| i64::from(t.sent_idx));
             self.doc_id.append_value(&d.doc_id);
             self.ent_idx.append_value(to_i64(i));
             self.sent_idx.append_value(sent_idx);

@@ -77,10 +77,17 @@ impl TableFiles {
         self.next_index += 1;
         let final_path = self.dir.join(&name);
         let temp_path = self.dir.join(format!(".{name}.tmp"));
-        let file = File::create(&temp_path).map_err(|e| werr(&format!("cannot create {}", temp_path.display()), e))?;
-        let writer = ArrowWriter::try_new(file, self.table.table().arrow_schema(), Some(props.clone()))
-            .map_err(|e| werr("cannot start a Parquet file", e))?;
-        self.current = Some(OpenFile { writer, temp_path, final_path, rows: 0 });
+        let file = File::create(&temp_path)
+            .map_err(|e| werr(&format!("cannot create {}", temp_path.display()), e))?;
+        let writer =
+            ArrowWriter::try_new(file, self.table.table().arrow_schema(), Some(props.clone()))
+                .map_err(|e| werr("cannot start a Parquet file", e))?;
+        self.current = Some(OpenFile {
+            writer,
+            temp_path,
+            final_path,
+            rows: 0,
+        });
         Ok(())
     }
 
@@ -96,7 +103,12 @@ impl TableFiles {
         Ok(())
     }
 
-    fn write(&mut self, batch: &RecordBatch, max_rows: usize, props: &WriterProperties) -> Result<(), WriteError> {
+    fn write(
+        &mut self,
+        batch: &RecordBatch,
+        max_rows: usize,
+        props: &WriterProperties,
+    ) -> Result<(), WriteError> {
         let mut offset = 0;
         while offset < batch.num_rows() {
             if self.current.as_ref().is_none_or(|f| f.rows >= max_rows) {
@@ -143,7 +155,8 @@ pub struct OutputWriter {
 impl OutputWriter {
     /// Creates the five table folders under `root` (which must exist and be writable).
     pub fn create(root: &Path, options: WriterOptions) -> Result<Self, WriteError> {
-        let level = ZstdLevel::try_new(options.zstd_level).map_err(|e| werr("bad zstd level", e))?;
+        let level =
+            ZstdLevel::try_new(options.zstd_level).map_err(|e| werr("bad zstd level", e))?;
         let props = WriterProperties::builder()
             .set_compression(Compression::ZSTD(level))
             .set_max_row_group_row_count(Some(options.row_group_rows.max(1)))
@@ -152,8 +165,16 @@ impl OutputWriter {
         let mut tables = Vec::new();
         for table in TableId::ALL {
             let dir = root.join(table.name());
-            std::fs::create_dir_all(&dir).map_err(|e| werr(&format!("cannot create {}", dir.display()), e))?;
-            tables.push(TableFiles { table, dir, current: None, next_index: 0, completed: Vec::new(), rows: 0 });
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| werr(&format!("cannot create {}", dir.display()), e))?;
+            tables.push(TableFiles {
+                table,
+                dir,
+                current: None,
+                next_index: 0,
+                completed: Vec::new(),
+                rows: 0,
+            });
         }
         Ok(OutputWriter {
             root: root.to_path_buf(),
@@ -186,7 +207,8 @@ impl OutputWriter {
         for table in TableId::ALL {
             let full = self.builders.buffered_rows(table) >= self.options.batch_rows
                 || (table == TableId::Documents
-                    && self.builders.buffered_document_bytes() >= self.options.batch_document_bytes);
+                    && self.builders.buffered_document_bytes()
+                        >= self.options.batch_document_bytes);
             if full {
                 self.flush(table)?;
             }
@@ -198,7 +220,10 @@ impl OutputWriter {
         if self.builders.buffered_rows(table) == 0 {
             return Ok(());
         }
-        let batch = self.builders.take_batch(table).map_err(|e| werr("cannot build an Arrow batch", e))?;
+        let batch = self
+            .builders
+            .take_batch(table)
+            .map_err(|e| werr("cannot build an Arrow batch", e))?;
         let files = &mut self.tables[table as usize];
         files.write(&batch, self.options.max_rows_per_file, &self.props)
     }
@@ -225,7 +250,12 @@ impl OutputWriter {
                 files: t
                     .completed
                     .iter()
-                    .map(|p| p.strip_prefix(&root).unwrap_or(p).to_string_lossy().replace('\\', "/"))
+                    .map(|p| {
+                        p.strip_prefix(&root)
+                            .unwrap_or(p)
+                            .to_string_lossy()
+                            .replace('\\', "/")
+                    })
                     .collect(),
             })
             .collect())
