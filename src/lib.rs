@@ -5,6 +5,7 @@
 //! into Arrow record batches and zstd Parquet files.
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod cli;
 pub mod decode;
 pub mod document;
