@@ -622,3 +622,47 @@ fn written_schema_is_the_contract() {
         }
     }
 }
+
+#[test]
+fn every_shipped_pipeline_file_loads_and_names_its_stages() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let p = nahr::pipeline::Pipeline::from_file(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(!p.stages.is_empty());
+            n += 1;
+        }
+    }
+    assert!(n >= 2);
+    let bad = nahr::pipeline::Pipeline::from_table(
+        toml::from_str("stages = [\"clean\"]\n[tokenize]\nteh_marbuta = true\n").unwrap(),
+        None,
+    );
+    assert!(bad.unwrap_err().contains("not in `stages`"));
+}
+
+#[test]
+fn user_list_from_a_pipeline_file_tags_entities() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let pipeline = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/arabic-news.toml");
+    run_ok(
+        &[&samples().join("ar-wordpress-article.html")],
+        &out,
+        &["--pipeline", pipeline.to_str().unwrap()],
+    );
+    let entities = read_table(&out, "entities");
+    assert!(
+        entities
+            .iter()
+            .any(|e| e["text"] == "الهلال الأحمر العربي السوري"
+                && e["label"] == "ORG"
+                && e["origin"] == "list"),
+        "{entities:?}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"arabic-news\""));
+}
