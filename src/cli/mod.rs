@@ -3,6 +3,8 @@
 
 pub mod run;
 pub mod schema;
+pub mod tokenize;
+pub mod train_ner;
 
 use clap::{Parser, Subcommand};
 
@@ -23,6 +25,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Print the output tables and columns (the output contract) as Markdown.
     Schema(schema::SchemaArgs),
+    /// Tokenize plain text from standard input and write CoNLL-U (sentences, tokens, clitics).
+    Tokenize(tokenize::TokenizeArgs),
+    /// Train a named-entity model on CoNLL files (per-epoch dev F1).
+    TrainNer(train_ner::TrainNerArgs),
 }
 
 /// Exit code for fatal problems (bad arguments, unreadable inputs, output not writable).
@@ -33,6 +39,8 @@ pub fn dispatch(cli: Cli) -> i32 {
     let result = match cli.command {
         Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Tokenize(args) => tokenize::run(args),
+        Command::TrainNer(args) => train_ner::run(args),
     };
     match result {
         Ok(code) => code,

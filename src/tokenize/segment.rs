@@ -1,0 +1,420 @@
+//! Arabic clitic segmentation in the Universal Dependencies Arabic (PADT) convention: a surface
+//! word splits into proclitics (conjunctions `و` `ف`, prepositions `ب` `ل` `ك`, future `س`),
+//! a stem, and one pronoun enclitic (`ه ها هم هما هن ك كم كما كن ني نا`). The article `ال`
+//! stays on the stem; after `ل` its alef is not written (`للسلطة` → `ل` + `لسلطة`). Segments are
+//! pieces of the surface: they concatenate to the word exactly.
+//!
+//! The choice among possible analyses is made by a model learned from word counts, not by
+//! letter rules alone: an analysis `P + s + E` scores `log rate(P) + log rate(E) + log f(s)`
+//! against `log f(w)` for the whole word, where `f` is the relative frequency of a word (the
+//! wordfreq Arabic list plus ANERcorp training words missing from it) and `rate(X)` is how often
+//! words are written with clitic `X` attached compared with alone, estimated from the same counts
+//! (`scripts/learn_arabic_clitics.py`, run by `make tokenize-data`). A word is split only when a
+//! split analysis beats the whole word, which keeps `وزير`, `بلد`, `كتاب` and `فيلم` whole: their
+//! would-be stems are rare. A proclitic followed by the article on a known word is always split
+//! (the article cannot follow anything else inside a word). Prepositions `ل` `ب` followed by a
+//! pronoun (`له`, `بها`)
+//! are always split: they are a closed class.
+
+use super::chars::{TATWEEL, is_arabic_letter, is_arabic_mark};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
+/// Longest word (in letters) the segmenter analyses; longer words are left whole.
+const MAX_LETTERS: usize = 40;
+/// Added to the score of an analysis whose stem is a known word with the article `ال` after a
+/// proclitic: the article cannot follow anything but proclitics inside a word, so such splits
+/// win over the whole word however frequent the fixed combination is (`بالنسبة`).
+const ARTICLE_BONUS: f32 = 30.0;
+/// Shortest stem (in letters) of a split analysis.
+const MIN_STEM: usize = 2;
+
+/// The pronoun enclitics, longest first. The first-person `ي` is left out on purpose: it
+/// would cut the very common nisba adjectives (`عربي`, `دولي`); `لي` is handled with the
+/// closed-class prepositions.
+pub const ENCLITICS: &[&str] = &[
+    "هما", "كما", "ها", "هم", "هن", "كم", "كن", "ني", "نا", "ه", "ك",
+];
+
+/// The proclitic sequences, as written (conjunction, then preposition or future particle).
+pub const PROCLITICS: &[&str] = &[
+    "و", "ف", "ب", "ل", "ك", "س", "وب", "ول", "وك", "وس", "فب", "فل", "فك", "فس",
+];
+
+/// Where a word splits: byte offsets, within the word, of the ends of its segments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Segmentation {
+    ends: [u16; 4],
+    count: u8,
+    stem: u8,
+}
+
+impl Segmentation {
+    /// The segmentation of an unsplit word of `len` bytes.
+    fn whole(len: usize) -> Segmentation {
+        Segmentation {
+            ends: [len as u16, 0, 0, 0],
+            count: 1,
+            stem: 0,
+        }
+    }
+
+    /// Whether the word was split into more than one segment.
+    pub fn is_split(&self) -> bool {
+        self.count > 1
+    }
+
+    /// Number of segments (1 when not split).
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// Always false: a segmentation has at least one segment.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The segments of `word` (the same word that was segmented), in order.
+    pub fn segments<'w>(&self, word: &'w str) -> impl Iterator<Item = &'w str> + 'w {
+        let ends = self.ends;
+        (0..self.count as usize).map(move |k| {
+            let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+            word.get(start..ends[k] as usize).unwrap_or("")
+        })
+    }
+
+    /// The stem of `word`: the segment left when proclitics and enclitics are removed.
+    pub fn stem<'w>(&self, word: &'w str) -> &'w str {
+        self.segments(word).nth(self.stem as usize).unwrap_or(word)
+    }
+}
+
+/// FNV-1a, a fast hash for the short keys of the lexicon.
+#[derive(Default, Debug)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf29ce484222325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
+
+/// The learned Arabic segmenter: word frequencies plus clitic probabilities.
+#[derive(Debug, Clone)]
+pub struct ArabicSegmenter {
+    /// log frequency of each (normalised) word.
+    words: FastMap<f32>,
+    /// log probability of each proclitic sequence (the empty one included).
+    prefixes: FastMap<f32>,
+    /// log probability of each enclitic (the empty one included).
+    suffixes: FastMap<f32>,
+    /// score of a word that is not in the lexicon, as a whole.
+    unknown: f32,
+}
+
+/// The lexicon shipped with nahr (see data/wordfreq/SOURCE.md and data/tokenize/SOURCE.md).
+const BUILTIN_WORDS: &str = include_str!("../../data/wordfreq/ar.tsv");
+const BUILTIN_CLITICS: &str = include_str!("../../data/tokenize/ar-clitics.tsv");
+
+/// Folds one letter the way [`super::norm`] does (alef forms, alef maqsura, Persian letters).
+#[inline]
+fn fold_letter(c: char) -> char {
+    match c {
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => '\u{0627}',
+        '\u{0649}' | '\u{06CC}' => '\u{064A}',
+        '\u{06A9}' => '\u{0643}',
+        _ => c,
+    }
+}
+
+/// The lookup key of a word: its letters folded, marks and tatweel dropped.
+fn fold_key(word: &str) -> String {
+    word.chars()
+        .filter(|&c| !is_arabic_mark(c) && c != TATWEEL)
+        .map(fold_letter)
+        .collect()
+}
+
+impl ArabicSegmenter {
+    /// The segmenter built from the lexicon compiled into nahr, loaded once.
+    pub fn builtin() -> &'static ArabicSegmenter {
+        static BUILTIN: OnceLock<ArabicSegmenter> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            // The built-in files are part of the source tree and tested to parse.
+            ArabicSegmenter::from_tsv(BUILTIN_WORDS, BUILTIN_CLITICS)
+                .unwrap_or_else(|_| ArabicSegmenter::empty())
+        })
+    }
+
+    /// A segmenter that knows no words: it splits only the closed-class prepositions.
+    pub fn empty() -> ArabicSegmenter {
+        ArabicSegmenter {
+            words: FastMap::default(),
+            prefixes: FastMap::default(),
+            suffixes: FastMap::default(),
+            unknown: 0.0,
+        }
+    }
+
+    /// Builds a segmenter from a word list (`word<TAB>count` lines; `#` lines are comments) and
+    /// a clitic model (`prefix|suffix<TAB>clitic<TAB>log-probability`, `word<TAB>w<TAB>count`
+    /// for extra words, `unknown<TAB><TAB>score`).
+    pub fn from_tsv(word_counts: &str, clitics: &str) -> Result<ArabicSegmenter, String> {
+        let mut counts: FastMap<f64> = FastMap::default();
+        let mut add = |word: &str, count: &str, line: usize| -> Result<(), String> {
+            let n: f64 = count
+                .trim()
+                .parse()
+                .map_err(|_| format!("line {line}: bad count `{count}`"))?;
+            *counts.entry(fold_key(word).into_boxed_str()).or_insert(0.0) += n;
+            Ok(())
+        };
+        for (k, line) in word_counts.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let (w, c) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("word list line {}: no tab", k + 1))?;
+            add(w, c, k + 1)?;
+        }
+        let mut prefixes = FastMap::default();
+        let mut suffixes = FastMap::default();
+        let mut unknown = None;
+        for (k, line) in clitics.lines().enumerate() {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(kind), Some(key), Some(value)) = (cols.next(), cols.next(), cols.next())
+            else {
+                return Err(format!(
+                    "clitic model line {}: expected three columns",
+                    k + 1
+                ));
+            };
+            if kind == "word" {
+                add(key, value, k + 1)?;
+                continue;
+            }
+            let v: f32 = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("clitic model line {}: bad number", k + 1))?;
+            match kind {
+                "prefix" => {
+                    prefixes.insert(key.into(), v);
+                }
+                "suffix" => {
+                    suffixes.insert(key.into(), v);
+                }
+                "unknown" => unknown = Some(v),
+                other => {
+                    return Err(format!(
+                        "clitic model line {}: unknown kind `{other}`",
+                        k + 1
+                    ));
+                }
+            }
+        }
+        let total: f64 = counts.values().sum::<f64>().max(1.0);
+        let words = counts
+            .into_iter()
+            .map(|(w, c)| (w, (c / total).ln() as f32))
+            .collect();
+        Ok(ArabicSegmenter {
+            words,
+            prefixes,
+            suffixes,
+            unknown: unknown.ok_or("clitic model: no `unknown` line")?,
+        })
+    }
+
+    /// Number of words in the lexicon.
+    pub fn lexicon_len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Log frequency of a normalised word, if known.
+    fn word_score(&self, key: &str) -> Option<f32> {
+        self.words.get(key).copied()
+    }
+
+    /// Segments an Arabic word (a surface token without spaces). Words that hold anything but
+    /// Arabic letters and marks, or are too short, come back whole.
+    pub fn segment(&self, word: &str) -> Segmentation {
+        let whole = Segmentation::whole(word.len());
+        if word.len() > u16::MAX as usize || word.len() < 4 {
+            return whole;
+        }
+        // Letters of the word: folded letter and its byte offset in the surface.
+        let mut starts = [0u16; MAX_LETTERS + 1];
+        let mut key_buf = [0u8; MAX_LETTERS * 2 + 2];
+        // key_off[k] = byte offset of letter k in the key; the key starts at byte 2 so that an
+        // elided article alef can be written just before any letter when needed.
+        let mut key_off = [0u8; MAX_LETTERS + 1];
+        let mut n = 0usize;
+        let mut kb = 2usize;
+        for (pos, c) in word.char_indices() {
+            if is_arabic_mark(c) || c == TATWEEL {
+                continue;
+            }
+            if !is_arabic_letter(c) || n == MAX_LETTERS {
+                return whole;
+            }
+            let f = fold_letter(c);
+            if f.len_utf8() != 2 {
+                return whole;
+            }
+            starts[n] = pos as u16;
+            key_off[n] = (kb - 2) as u8;
+            f.encode_utf8(&mut key_buf[kb..kb + 2]);
+            kb += 2;
+            n += 1;
+        }
+        starts[n] = word.len() as u16;
+        key_off[n] = (kb - 2) as u8;
+        if n < 2 {
+            return whole;
+        }
+        let Ok(full) = std::str::from_utf8(&key_buf[2..kb]) else {
+            return whole;
+        };
+        let letter = |k: usize| &full[key_off[k] as usize..key_off[k + 1] as usize];
+        let slice = |a: usize, b: usize| &full[key_off[a] as usize..key_off[b] as usize];
+
+        // Closed class: [conjunction] + ل/ب + pronoun (له، بها، ولهم، فلي).
+        let conj = usize::from(matches!(letter(0), "و" | "ف") && n >= 3);
+        for c in [conj, 0] {
+            if n > c + 1 && matches!(letter(c), "ل" | "ب") {
+                let rest = slice(c + 1, n);
+                if ENCLITICS.contains(&rest) || (rest == "ي" && letter(c) == "ل") {
+                    return make(&starts, n, c, c + 1, word.len());
+                }
+            }
+            if c == 0 {
+                break;
+            }
+        }
+
+        let none_p = self.prefixes.get("").copied().unwrap_or(0.0);
+        let none_s = self.suffixes.get("").copied().unwrap_or(0.0);
+        let mut best_score = none_p + none_s + self.word_score(full).unwrap_or(self.unknown);
+        let mut best = None;
+        for p in 0..=2usize.min(n - MIN_STEM) {
+            let p_score = if p == 0 {
+                none_p
+            } else {
+                match self.prefixes.get(slice(0, p)) {
+                    Some(&s) => s,
+                    None => continue,
+                }
+            };
+            // The future particle goes only before an imperfective verb.
+            if p > 0 && letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "ا") {
+                continue;
+            }
+            for e in 0..=3usize.min(n - p - MIN_STEM) {
+                if p == 0 && e == 0 {
+                    continue;
+                }
+                let e_score = if e == 0 {
+                    none_s
+                } else {
+                    match self.suffixes.get(slice(n - e, n)) {
+                        Some(&s) => s,
+                        None => continue,
+                    }
+                };
+                let stem = slice(p, n - e);
+                let mut s_score = self.word_score(stem);
+                let mut article = p > 0 && stem.starts_with("ال") && s_score.is_some();
+                // ل + ال: the article's alef is not written (للسلطة = ل + السلطة).
+                if p > 0 && letter(p - 1) == "ل" && letter(p) == "ل" {
+                    let (from, to) = (2 + key_off[p] as usize, 2 + key_off[n - e] as usize);
+                    let mut buf = [0u8; MAX_LETTERS * 2 + 2];
+                    buf[..2].copy_from_slice("ا".as_bytes());
+                    buf[2..2 + to - from].copy_from_slice(&key_buf[from..to]);
+                    if let Ok(restored) = std::str::from_utf8(&buf[..2 + to - from]) {
+                        if let Some(r) = self.word_score(restored) {
+                            s_score = Some(s_score.map_or(r, |s| s.max(r)));
+                            article = true;
+                        }
+                    }
+                }
+                let Some(s_score) = s_score else { continue };
+                let score = p_score + e_score + s_score + if article { ARTICLE_BONUS } else { 0.0 };
+                if score > best_score {
+                    best_score = score;
+                    best = Some((p, e));
+                }
+            }
+        }
+        match best {
+            None => whole,
+            Some((p, e)) => make(&starts, n, p, n - e, word.len()),
+        }
+    }
+
+    /// The stem of `word` (see [`Segmentation::stem`]).
+    pub fn stem<'w>(&self, word: &'w str) -> &'w str {
+        self.segment(word).stem(word)
+    }
+}
+
+/// Builds a segmentation with one segment per proclitic letter in `0..p`, the stem
+/// `p..stem_end` (letters) and the enclitic `stem_end..n` when not empty.
+fn make(starts: &[u16], n: usize, p: usize, stem_end: usize, len: usize) -> Segmentation {
+    let mut seg = Segmentation::default();
+    let mut k = 0;
+    for i in 1..=p {
+        seg.ends[k] = starts[i];
+        k += 1;
+    }
+    seg.stem = k as u8;
+    if stem_end < n {
+        seg.ends[k] = starts[stem_end];
+        k += 1;
+    }
+    seg.ends[k] = len as u16;
+    seg.count = (k + 1) as u8;
+    seg
+}
+
+/// Segments an Arabic word with the built-in lexicon (see [`ArabicSegmenter::segment`]).
+///
+/// ```
+/// use nahr::tokenize::segment;
+/// let word = "لقوات";
+/// assert_eq!(segment(word).segments(word).collect::<Vec<_>>(), ["ل", "قوات"]);
+/// ```
+pub fn segment(word: &str) -> Segmentation {
+    ArabicSegmenter::builtin().segment(word)
+}
+
+/// The stem of an Arabic word with the built-in lexicon: the word without its proclitics and
+/// enclitic (`وبالتحالف` → `التحالف`, `نشرتها` → `نشرت`); other words come back unchanged.
+///
+/// ```
+/// use nahr::tokenize::stem;
+/// assert_eq!(stem("وبالتحالف"), "التحالف");
+/// assert_eq!(stem("وزير"), "وزير");
+/// ```
+pub fn stem(word: &str) -> &str {
+    ArabicSegmenter::builtin().stem(word)
+}

@@ -1,0 +1,408 @@
+//! The tokenizer: surface tokens from [`scan`], sentence boundaries, normalised forms and
+//! segmentation (Arabic clitics, English contractions), with code-point and byte offsets.
+
+use super::chars::{is_arabic_letter, is_closing, is_terminal, opening_pair};
+use super::norm::{NormOptions, norm_if_changed};
+use super::scan::{Piece, is_title_abbreviation, scan};
+use super::segment::ArabicSegmenter;
+use crate::document::{Sentence, Token, TokenKind};
+
+/// Which language-specific word splitting applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    /// Decide per word by its script: Arabic clitics for Arabic words, English contractions
+    /// for Latin words.
+    #[default]
+    Auto,
+    /// Arabic clitic segmentation only.
+    Arabic,
+    /// English contraction splitting only.
+    English,
+}
+
+impl Language {
+    /// Parses `ar`, `en` or `auto`.
+    pub fn parse(s: &str) -> Option<Language> {
+        match s {
+            "auto" => Some(Language::Auto),
+            "ar" => Some(Language::Arabic),
+            "en" => Some(Language::English),
+            _ => None,
+        }
+    }
+}
+
+/// Options of the [`Tokenizer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenizerOptions {
+    /// Which word splitting applies.
+    pub language: Language,
+    /// Fill `Token::norm` (see [`super::norm`]).
+    pub normalize: bool,
+    /// Normalisation options (teh marbuta folding).
+    pub norm: NormOptions,
+    /// Fill `Token::segments` (Arabic clitics, English contractions).
+    pub segment: bool,
+    /// A single line break ends a sentence (blank lines always do).
+    pub line_breaks: bool,
+}
+
+impl Default for TokenizerOptions {
+    fn default() -> Self {
+        TokenizerOptions {
+            language: Language::Auto,
+            normalize: true,
+            norm: NormOptions::default(),
+            segment: true,
+            line_breaks: false,
+        }
+    }
+}
+
+/// Splits text into sentences and tokens. Cheap to clone; the Arabic lexicon is shared.
+#[derive(Debug, Clone, Copy)]
+pub struct Tokenizer {
+    options: TokenizerOptions,
+    segmenter: &'static ArabicSegmenter,
+}
+
+/// Where an English contraction splits (EWT convention): `don't` → `do` `n't`, `can't` → `ca`
+/// `n't`, `it's` → `it` `'s`, `we've`, `you'll`, `I'd`, `I'm`, `cannot` → `can` `not`,
+/// `gonna` → `gon` `na`. Returns the byte offset of the second part.
+pub fn english_split(word: &str) -> Option<usize> {
+    let b = word.as_bytes();
+    if b.len() < 3 {
+        return None;
+    }
+    // Apostrophe forms, ASCII ' or U+2019.
+    for ap in ["'", "\u{2019}"] {
+        if let Some(pos) = word.rfind(ap) {
+            let tail = &word[pos + ap.len()..];
+            if pos > 0
+                && (tail.eq_ignore_ascii_case("t"))
+                && word[..pos].ends_with(['n', 'N'])
+                && pos > 1
+            {
+                return Some(pos - 1);
+            }
+            if pos > 0
+                && ["s", "re", "ve", "ll", "d", "m"]
+                    .iter()
+                    .any(|s| tail.eq_ignore_ascii_case(s))
+            {
+                return Some(pos);
+            }
+        }
+    }
+    let lower_eq = |s: &str| word.eq_ignore_ascii_case(s);
+    if lower_eq("cannot") {
+        return Some(3);
+    }
+    if lower_eq("gonna") || lower_eq("gotta") || lower_eq("wanna") {
+        return Some(3);
+    }
+    None
+}
+
+/// Code points in a string: bytes that are not UTF-8 continuation bytes.
+#[inline]
+fn count_chars(s: &str) -> usize {
+    s.as_bytes().iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+fn first_char(text: &str, p: &Piece) -> char {
+    text[p.start..p.end].chars().next().unwrap_or(' ')
+}
+
+impl Tokenizer {
+    /// A tokenizer with the built-in Arabic lexicon.
+    pub fn new(options: TokenizerOptions) -> Tokenizer {
+        Tokenizer {
+            options,
+            segmenter: ArabicSegmenter::builtin(),
+        }
+    }
+
+    /// A tokenizer with another segmenter (e.g. one built from other word counts).
+    pub fn with_segmenter(
+        options: TokenizerOptions,
+        segmenter: &'static ArabicSegmenter,
+    ) -> Tokenizer {
+        Tokenizer { options, segmenter }
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> &TokenizerOptions {
+        &self.options
+    }
+
+    /// Splits `text` into sentences and tokens.
+    pub fn tokenize(&self, text: &str) -> (Vec<Sentence>, Vec<Token>) {
+        let mut sentences = Vec::new();
+        let mut tokens = Vec::new();
+        self.tokenize_into(text, &mut sentences, &mut tokens);
+        (sentences, tokens)
+    }
+
+    /// Like [`Tokenizer::tokenize`], appending to the given vectors (cleared first).
+    pub fn tokenize_into(
+        &self,
+        text: &str,
+        sentences: &mut Vec<Sentence>,
+        tokens: &mut Vec<Token>,
+    ) {
+        sentences.clear();
+        tokens.clear();
+        let mut pieces = Vec::with_capacity(text.len() / 5 + 1);
+        scan(text, &mut pieces);
+        let ends = self.sentence_ends(text, &pieces);
+        tokens.reserve(pieces.len());
+        let mut cursor = 0usize; // byte
+        let mut cp = 0usize; // code points before `cursor`
+        let mut sent_start: Option<usize> = None;
+        for (i, p) in pieces.iter().enumerate() {
+            cp += count_chars(&text[cursor..p.start]);
+            let surface = &text[p.start..p.end];
+            let len = count_chars(surface);
+            cursor = p.end;
+            let start = cp;
+            cp += len;
+            if sent_start.is_none() {
+                sent_start = Some(tokens.len());
+            }
+            let mut token = Token {
+                sent_idx: sentences.len() as u32,
+                start,
+                end: start + len,
+                byte_start: p.start,
+                byte_end: p.end,
+                kind: p.kind,
+                norm: None,
+                segments: Vec::new(),
+                ner: Default::default(),
+            };
+            if self.options.normalize {
+                token.norm = norm_if_changed(surface, self.options.norm);
+            }
+            if self.options.segment && p.kind == TokenKind::Word {
+                self.segment_into(surface, &mut token.segments);
+            }
+            tokens.push(token);
+            if ends[i] {
+                if let (Some(first), Some(last)) =
+                    (sent_start.take().and_then(|f| tokens.get(f)), tokens.last())
+                {
+                    sentences.push(Sentence {
+                        start: first.start,
+                        end: last.end,
+                        byte_start: first.byte_start,
+                        byte_end: last.byte_end,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Fills `out` with the segments of a word when it splits.
+    fn segment_into(&self, word: &str, out: &mut Vec<String>) {
+        let Some(first) = word.chars().next() else {
+            return;
+        };
+        if is_arabic_letter(first) {
+            if self.options.language == Language::English {
+                return;
+            }
+            let seg = self.segmenter.segment(word);
+            if seg.is_split() {
+                out.extend(seg.segments(word).map(str::to_owned));
+            }
+        } else if first.is_ascii_alphabetic() && self.options.language != Language::Arabic {
+            if let Some(at) = english_split(word) {
+                out.push(word[..at].to_owned());
+                out.push(word[at..].to_owned());
+            }
+        }
+    }
+
+    /// For each piece, whether a sentence ends after it. The last piece always ends one.
+    fn sentence_ends(&self, text: &str, pieces: &[Piece]) -> Vec<bool> {
+        let n = pieces.len();
+        let mut ends = vec![false; n];
+        let para = |j: usize| {
+            pieces.get(j).is_some_and(|p| {
+                p.newlines_before >= 2 || (self.options.line_breaks && p.newlines_before >= 1)
+            })
+        };
+        // Open brackets whose closing partner comes later in the same paragraph.
+        let mut open: Vec<char> = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if para(i) {
+                open.clear();
+                if i > 0 {
+                    ends[i - 1] = true;
+                }
+            }
+            let p = &pieces[i];
+            let c = first_char(text, p);
+            if p.kind == TokenKind::Punct {
+                if let Some(close) = opening_pair(c) {
+                    if closes_later(text, pieces, i, close) {
+                        open.push(close);
+                    }
+                } else if open.last() == Some(&c) {
+                    open.pop();
+                }
+            }
+            let terminal = match p.kind {
+                TokenKind::Punct => is_terminal(c),
+                TokenKind::Word => {
+                    let s = &text[p.start..p.end];
+                    s.ends_with('.') && can_end_after_abbreviation(s)
+                }
+                _ => false,
+            };
+            if !terminal || !open.is_empty() {
+                i += 1;
+                continue;
+            }
+            // Take in following terminal marks and attached closing quotes and brackets.
+            let mut last = i;
+            while let Some(q) = pieces.get(last + 1) {
+                let qc = first_char(text, q);
+                let attached = q.start == pieces[last].end;
+                if q.kind == TokenKind::Punct && (is_terminal(qc) || (attached && is_closing(qc))) {
+                    last += 1;
+                } else {
+                    break;
+                }
+            }
+            let ellipsis = c == '\u{2026}' || text[p.start..p.end].starts_with("..");
+            let split = match pieces.get(last + 1) {
+                None => true,
+                Some(next) => {
+                    let nc = first_char(text, next);
+                    let attached = next.start == pieces[last].end;
+                    if para(last + 1) {
+                        true
+                    } else if nc.is_lowercase() || (attached && (nc.is_alphanumeric())) {
+                        false
+                    } else if p.kind == TokenKind::Word || ellipsis {
+                        // After an abbreviation or an ellipsis, only a capital starts a new sentence.
+                        nc.is_uppercase()
+                    } else {
+                        true
+                    }
+                }
+            };
+            if split {
+                ends[last] = true;
+            }
+            i = last + 1;
+        }
+        if let Some(e) = ends.last_mut() {
+            *e = true;
+        }
+        ends
+    }
+}
+
+/// Whether the closing partner of the bracket at `i` comes before the end of its paragraph
+/// (within a bounded look-ahead).
+fn closes_later(text: &str, pieces: &[Piece], i: usize, close: char) -> bool {
+    for q in pieces.iter().skip(i + 1).take(200) {
+        if q.newlines_before >= 2 {
+            return false;
+        }
+        if q.kind == TokenKind::Punct && first_char(text, q) == close {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a sentence may end after an abbreviation token like `etc.` or `Inc.`: not after
+/// titles (`Dr.`), initials (`J.`) or dotted abbreviations (`U.S.`, `e.g.`).
+fn can_end_after_abbreviation(word: &str) -> bool {
+    let stem = &word[..word.len() - 1];
+    if stem.contains('.') || stem.len() == 1 || is_title_abbreviation(stem) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences_of(text: &str) -> Vec<&str> {
+        let (sentences, _) = Tokenizer::new(TokenizerOptions::default()).tokenize(text);
+        sentences
+            .iter()
+            .map(|s| &text[s.byte_start..s.byte_end])
+            .collect()
+    }
+
+    #[test]
+    fn sentence_rules() {
+        assert_eq!(
+            sentences_of("Mr. Smith paid $3.50 at 5 p.m. today. He left! Did he? Yes."),
+            [
+                "Mr. Smith paid $3.50 at 5 p.m. today.",
+                "He left!",
+                "Did he?",
+                "Yes."
+            ]
+        );
+        assert_eq!(
+            sentences_of("He said (see Fig. 2. It works.) and left."),
+            ["He said (see Fig. 2. It works.) and left."]
+        );
+        assert_eq!(
+            sentences_of("\"Go home.\" She went."),
+            ["\"Go home.\"", "She went."]
+        );
+        assert_eq!(
+            sentences_of("ذهب الرجل، ثم عاد؛ وقال: نعم. هل أتى؟ لا\n\nفقرة"),
+            ["ذهب الرجل، ثم عاد؛ وقال: نعم.", "هل أتى؟", "لا", "فقرة"]
+        );
+        assert_eq!(
+            sentences_of("J. K. Rowling wrote it... and more"),
+            ["J. K. Rowling wrote it... and more"]
+        );
+    }
+
+    #[test]
+    fn english_contractions() {
+        fn split(w: &str) -> Option<(&str, &str)> {
+            english_split(w).map(|k| (&w[..k], &w[k..]))
+        }
+        assert_eq!(split("don't"), Some(("do", "n't")));
+        assert_eq!(split("can't"), Some(("ca", "n't")));
+        assert_eq!(split("It's"), Some(("It", "'s")));
+        assert_eq!(split("company’s"), Some(("company", "’s")));
+        assert_eq!(split("cannot"), Some(("can", "not")));
+        assert_eq!(split("O'Brien"), None);
+        assert_eq!(split("cat"), None);
+    }
+
+    #[test]
+    fn offsets_norm_and_segments() {
+        let text = "قال لأوباما: Don't go.";
+        let (_, tokens) = Tokenizer::new(TokenizerOptions::default()).tokenize(text);
+        let chars: Vec<char> = text.chars().collect();
+        for t in &tokens {
+            assert_eq!(
+                chars[t.start..t.end].iter().collect::<String>(),
+                &text[t.byte_start..t.byte_end]
+            );
+        }
+        let t = &tokens[1];
+        assert_eq!(&text[t.byte_start..t.byte_end], "لأوباما");
+        assert_eq!(t.norm.as_deref(), Some("لاوباما"));
+        assert_eq!(t.segments, ["ل", "أوباما"]);
+        assert_eq!(tokens[3].segments, ["Do", "n't"]);
+        assert_eq!(tokens[3].norm.as_deref(), Some("don't"));
+        assert_eq!(tokens[0].norm, None);
+    }
+}
