@@ -1,35 +1,75 @@
-//! The `tokenize` stage: fills `Document::sentences` and `Document::tokens` from `Document::text`.
+//! The `tokenize` stage: fills `Document::sentences` and `Document::tokens` from `Document::text`
+//! with [`crate::tokenize::Tokenizer`] (code-point and byte offsets, `kind`, `norm` when it
+//! differs from the surface, `segments` when a word splits).
 
 use crate::document::Document;
 use crate::stage::{Stage, StageError};
+use crate::tokenize::{Language, NormOptions, Tokenizer, TokenizerOptions};
 use serde::Deserialize;
 
 /// Options of the `tokenize` stage (the `[tokenize]` table of a pipeline file).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct TokenizeOptions {
-    /// Fold Arabic teh marbuta (ة) to heh (ه) in `norm`.
+    /// Fold Arabic teh marbuta (ة) to heh (ه) in `norm`. Default false.
     pub teh_marbuta: bool,
+    /// Word splitting rules: `auto` (by script, the default), `ar` or `en`.
+    pub language: String,
+    /// Split words into clitics / contractions (`tokens.segments`). Default true.
+    pub segment: bool,
+    /// Fill `tokens.norm`. Default true.
+    pub normalize: bool,
+    /// A single line break ends a sentence (web text puts headings and list items on lines of
+    /// their own). Default true; blank lines always end a sentence.
+    pub line_breaks: bool,
+}
+
+impl Default for TokenizeOptions {
+    fn default() -> Self {
+        TokenizeOptions {
+            teh_marbuta: false,
+            language: "auto".to_owned(),
+            segment: true,
+            normalize: true,
+            line_breaks: true,
+        }
+    }
 }
 
 /// Splits a document's text into sentences and tokens.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TokenizeStage {
-    options: TokenizeOptions,
+    tokenizer: Tokenizer,
 }
 
 impl TokenizeStage {
     /// Builds the stage from its options table.
     pub fn from_options(options: toml::Table) -> Result<Self, String> {
-        let options: TokenizeOptions = options
+        let o: TokenizeOptions = options
             .try_into()
             .map_err(|e| format!("bad [tokenize] options: {e}"))?;
-        Ok(TokenizeStage { options })
+        let language = Language::parse(&o.language).ok_or_else(|| {
+            format!(
+                "bad [tokenize] options: language `{}` (use auto, ar or en)",
+                o.language
+            )
+        })?;
+        Ok(TokenizeStage {
+            tokenizer: Tokenizer::new(TokenizerOptions {
+                language,
+                normalize: o.normalize,
+                norm: NormOptions {
+                    teh_marbuta: o.teh_marbuta,
+                },
+                segment: o.segment,
+                line_breaks: o.line_breaks,
+            }),
+        })
     }
 
-    /// The options the stage runs with.
-    pub fn options(&self) -> &TokenizeOptions {
-        &self.options
+    /// The tokenizer the stage runs.
+    pub fn tokenizer(&self) -> &Tokenizer {
+        &self.tokenizer
     }
 }
 
@@ -39,9 +79,10 @@ impl Stage for TokenizeStage {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        let (sentences, tokens) = crate::tokenize::tokenize_simple(&doc.text);
-        doc.sentences = sentences;
-        doc.tokens = tokens;
+        let text = std::mem::take(&mut doc.text);
+        self.tokenizer
+            .tokenize_into(&text, &mut doc.sentences, &mut doc.tokens);
+        doc.text = text;
         Ok(())
     }
 }

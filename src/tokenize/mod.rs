@@ -10,11 +10,9 @@ pub mod conllu;
 mod norm;
 mod scan;
 mod segment;
-mod simple;
 mod tokenizer;
 
 pub use norm::{NormOptions, norm, norm_if_changed, norm_with};
 pub use scan::{Piece, scan};
 pub use segment::{ArabicSegmenter, ENCLITICS, PROCLITICS, Segmentation, segment, stem};
-pub use simple::tokenize_simple;
 pub use tokenizer::{Language, Tokenizer, TokenizerOptions, english_split};

@@ -136,10 +136,10 @@ fn next_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
         if let Some(end) = email_at(text, i) {
             return (end, TokenKind::Email);
         }
-    } else if c.is_ascii_digit() {
-        if let Some(end) = email_at(text, i) {
-            return (end, TokenKind::Email);
-        }
+    } else if c.is_ascii_digit()
+        && let Some(end) = email_at(text, i)
+    {
+        return (end, TokenKind::Email);
     }
     match c {
         '@' | '#' => {
@@ -195,7 +195,7 @@ fn scan_while(text: &str, mut i: usize, f: impl Fn(char) -> bool) -> usize {
 /// A URL starting at `i`: scheme or `www.` prefix, up to white space, minus trailing
 /// punctuation (a closing parenthesis stays when the URL opened one).
 fn url_at(text: &str, i: usize) -> Option<usize> {
-    let rest = text[i..].as_bytes();
+    let rest = &text.as_bytes()[i..];
     let starts = |p: &[u8]| rest.len() >= p.len() && rest[..p.len()].eq_ignore_ascii_case(p);
     let prefixed =
         starts(b"http://") || starts(b"https://") || starts(b"www.") || starts(b"ftp://");
@@ -305,10 +305,11 @@ fn email_at(text: &str, i: usize) -> Option<usize> {
 /// An emoticon standing on its own (white space or text edge before, white space, punctuation
 /// or text edge after).
 fn emoticon_at(text: &str, i: usize) -> Option<usize> {
-    if let Some(p) = prev_char(text, i) {
-        if !p.is_whitespace() && !matches!(p, '(' | '"' | '\'') {
-            return None;
-        }
+    if let Some(p) = prev_char(text, i)
+        && !p.is_whitespace()
+        && !matches!(p, '(' | '"' | '\'')
+    {
+        return None;
     }
     const FACES: &[&str] = &[
         ":-)", ":-(", ":-D", ":-P", ":-p", ":-/", ":-|", ":-O", ":-o", ";-)", ":')", ":'(", ":)",
@@ -334,8 +335,7 @@ fn emoticon_at(text: &str, i: usize) -> Option<usize> {
 fn number_end(text: &str, i: usize) -> usize {
     let mut end = scan_while(text, i, is_digit);
     // Separators between digits: decimal marks, thousands, times, dates.
-    loop {
-        let Some(sep) = char_at(text, end) else { break };
+    while let Some(sep) = char_at(text, end) {
         if !matches!(sep, '.' | ',' | ':' | '/' | '\u{066B}' | '\u{066C}') {
             break;
         }
@@ -379,8 +379,7 @@ fn number_end(text: &str, i: usize) -> usize {
 fn word_end(text: &str, i: usize) -> usize {
     let mut end = scan_while(text, i, is_word_char);
     // Apostrophes between letters: contractions, possessives, names (don't, it's, O'Brien).
-    loop {
-        let Some(ap) = char_at(text, end) else { break };
+    while let Some(ap) = char_at(text, end) {
         if !matches!(ap, '\'' | '\u{2019}') {
             break;
         }

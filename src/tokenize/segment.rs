@@ -350,11 +350,11 @@ impl ArabicSegmenter {
                     let mut buf = [0u8; MAX_LETTERS * 2 + 2];
                     buf[..2].copy_from_slice("ا".as_bytes());
                     buf[2..2 + to - from].copy_from_slice(&key_buf[from..to]);
-                    if let Ok(restored) = std::str::from_utf8(&buf[..2 + to - from]) {
-                        if let Some(r) = self.word_score(restored) {
-                            s_score = Some(s_score.map_or(r, |s| s.max(r)));
-                            article = true;
-                        }
+                    if let Ok(restored) = std::str::from_utf8(&buf[..2 + to - from])
+                        && let Some(r) = self.word_score(restored)
+                    {
+                        s_score = Some(s_score.map_or(r, |s| s.max(r)));
+                        article = true;
                     }
                 }
                 let Some(s_score) = s_score else { continue };
@@ -382,8 +382,8 @@ impl ArabicSegmenter {
 fn make(starts: &[u16], n: usize, p: usize, stem_end: usize, len: usize) -> Segmentation {
     let mut seg = Segmentation::default();
     let mut k = 0;
-    for i in 1..=p {
-        seg.ends[k] = starts[i];
+    for &end in &starts[1..=p] {
+        seg.ends[k] = end;
         k += 1;
     }
     seg.stem = k as u8;

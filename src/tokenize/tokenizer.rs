@@ -188,17 +188,16 @@ impl Tokenizer {
                 self.segment_into(surface, &mut token.segments);
             }
             tokens.push(token);
-            if ends[i] {
-                if let (Some(first), Some(last)) =
+            if ends[i]
+                && let (Some(first), Some(last)) =
                     (sent_start.take().and_then(|f| tokens.get(f)), tokens.last())
-                {
-                    sentences.push(Sentence {
-                        start: first.start,
-                        end: last.end,
-                        byte_start: first.byte_start,
-                        byte_end: last.byte_end,
-                    });
-                }
+            {
+                sentences.push(Sentence {
+                    start: first.start,
+                    end: last.end,
+                    byte_start: first.byte_start,
+                    byte_end: last.byte_end,
+                });
             }
         }
     }
@@ -216,11 +215,12 @@ impl Tokenizer {
             if seg.is_split() {
                 out.extend(seg.segments(word).map(str::to_owned));
             }
-        } else if first.is_ascii_alphabetic() && self.options.language != Language::Arabic {
-            if let Some(at) = english_split(word) {
-                out.push(word[..at].to_owned());
-                out.push(word[at..].to_owned());
-            }
+        } else if first.is_ascii_alphabetic()
+            && self.options.language != Language::Arabic
+            && let Some(at) = english_split(word)
+        {
+            out.push(word[..at].to_owned());
+            out.push(word[at..].to_owned());
         }
     }
 
