@@ -6,9 +6,11 @@
 //! content is implausibly short it falls back to the whole visible text, and says so in
 //! [`Extraction::extractor`].
 
+pub mod content;
 pub mod dom;
 pub mod render;
 pub mod text;
+pub mod vocab;
 
 use crate::document::Metadata;
 use dom::{Dom, Limits, ROOT, Tag};
@@ -71,9 +73,14 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
             .map(text::clean_inline)
             .filter(|s| !s.is_empty());
     }
-    let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
-    let text = render::render(&dom, body, max_depth, &|_| false);
-    let extractor = if text.is_empty() { "empty" } else { "visible" };
+    let (text, extractor) = match opts.mode {
+        Mode::Visible => {
+            let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
+            (render::render(&dom, body, max_depth, &|_| false), "visible")
+        }
+        Mode::Main => main_text(&dom, max_depth),
+    };
+    let extractor = if text.is_empty() { "empty" } else { extractor };
     Extraction {
         text,
         extractor,
@@ -81,3 +88,27 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
         truncated: dom.truncated,
     }
 }
+
+/// Main content with the recall guard: when the chosen content is implausibly short for the
+/// page, the whole text of the body less its boilerplate is returned instead (`fallback`).
+fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
+    let a = content::analyse(dom, max_depth);
+    let root = content::choose(dom, &a, max_depth);
+    let mut b = text::TextBuilder::new();
+    content::render_main(dom, &a, root, max_depth, &mut b);
+    let main = b.finish();
+    let main_chars = main.chars().filter(|c| !c.is_whitespace()).count();
+    let body_chars = a.chars[a.body as usize] as usize;
+    if main_chars >= MIN_MAIN_CHARS || main_chars * 4 >= body_chars {
+        return (main, "main");
+    }
+    let all = render::render(dom, a.body, max_depth, &|id| a.removed[id as usize]);
+    if all.chars().filter(|c| !c.is_whitespace()).count() > main_chars {
+        (all, "fallback")
+    } else {
+        (main, "main")
+    }
+}
+
+/// Main content shorter than this (non-space characters) is checked against the page.
+const MIN_MAIN_CHARS: usize = 200;

@@ -1,0 +1,411 @@
+//! Choosing the main content of a page.
+//!
+//! Three passes over the arena DOM, all iterative and bounded by the depth limit:
+//!
+//! 1. **Measure**: visible characters and characters inside links for every element.
+//! 2. **Mark boilerplate**: elements named as page chrome by their tag (`nav`, `aside`,
+//!    `footer`...), ARIA role, class/id vocabulary or a visible box label ("اقرأ أيضا",
+//!    "Related posts"...). A guard keeps any such element that holds most of the page's text
+//!    (a wrapper called `content-with-sidebar`, or the comment list of a forum thread); the
+//!    kinds it was named for are then not applied again below it.
+//! 3. **Score**: every text block (nearest block-level ancestor of some text) gets a value, high
+//!    for long sentence-like text, negative for link text and short fragments; an element's
+//!    score is the sum over its blocks. The main content is the element with the highest score,
+//!    with a bonus for semantic containers (`article`, `main`, `itemprop=articleBody`).
+//!
+//! The chosen element is then rendered without its boilerplate and link-list blocks.
+
+use super::dom::{Dom, NONE, NodeData, NodeId, ROOT, Tag};
+use super::render::{self, is_hidden};
+use super::text::TextBuilder;
+use super::vocab::{self, Kinds};
+
+/// Per-element measurements and decisions.
+pub struct Analysis {
+    /// Visible non-space characters under each node.
+    pub chars: Vec<u32>,
+    /// Of those, characters inside links.
+    pub link_chars: Vec<u32>,
+    /// Sentence punctuation marks under each node.
+    pub punct: Vec<u32>,
+    /// Boilerplate elements (removed with their subtree).
+    pub removed: Vec<bool>,
+    /// Content score of each element.
+    pub score: Vec<f32>,
+    /// The body (or the root when there is none).
+    pub body: NodeId,
+}
+
+fn is_sentence_punct(c: char) -> bool {
+    matches!(
+        c,
+        '.' | ',' | '!' | '?' | ';' | ':' | '،' | '؛' | '؟' | '۔' | '。' | '，'
+    )
+}
+
+/// Pass 1: characters, link characters and punctuation per node.
+fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
+    let mut stack: Vec<(NodeId, usize, bool)> = vec![(body, 0, false)];
+    let mut in_link = 0u32;
+    while let Some((id, depth, exiting)) = stack.pop() {
+        let node = dom.node(id);
+        if exiting {
+            if dom.tag(id) == Some(Tag::A) {
+                in_link = in_link.saturating_sub(1);
+            }
+            if id != body && node.parent != NONE {
+                let p = node.parent as usize;
+                let i = id as usize;
+                a.chars[p] += a.chars[i];
+                a.link_chars[p] += a.link_chars[i];
+                a.punct[p] += a.punct[i];
+            }
+            continue;
+        }
+        match &node.data {
+            NodeData::Text(t) => {
+                let mut n = 0u32;
+                let mut p = 0u32;
+                for c in t.chars() {
+                    if !super::text::is_space(c) && !super::text::is_invisible_control(c) {
+                        n += 1;
+                        if is_sentence_punct(c) {
+                            p += 1;
+                        }
+                    }
+                }
+                if node.parent != NONE {
+                    let par = node.parent as usize;
+                    a.chars[par] += n;
+                    a.punct[par] += p;
+                    if in_link > 0 {
+                        a.link_chars[par] += n;
+                    }
+                }
+            }
+            NodeData::Element { tag, .. } => {
+                if id != body && (tag.is_invisible() || is_hidden(dom, id)) {
+                    continue;
+                }
+                if *tag == Tag::A {
+                    in_link += 1;
+                }
+                stack.push((id, depth, true));
+                if depth < max_depth {
+                    let mut c = node.last_child;
+                    while c != NONE {
+                        stack.push((c, depth + 1, false));
+                        c = dom.node(c).prev;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The boilerplate kinds of an element from its tag, role and class/id, with the content flag.
+fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
+    let mut kinds = match tag {
+        Tag::Nav | Tag::Menu => vocab::NAV,
+        Tag::Footer => vocab::FOOTER,
+        Tag::Aside => vocab::SIDEBAR,
+        Tag::Header => vocab::HEADER,
+        _ => 0,
+    };
+    let mut positive = matches!(tag, Tag::Article | Tag::Main);
+    if let NodeData::Element { attrs, .. } = &dom.node(id).data {
+        for (name, value) in attrs {
+            match &**name {
+                "class" | "id" => {
+                    let (k, p) = vocab::class_kinds(value);
+                    kinds |= k;
+                    positive |= p;
+                }
+                "role" => {
+                    kinds |= vocab::role_kinds(value);
+                    if value.eq_ignore_ascii_case("main") || value.eq_ignore_ascii_case("article") {
+                        positive = true;
+                    }
+                }
+                "itemprop" if value.contains("articleBody") || value.contains("text") => {
+                    positive = true;
+                }
+                _ => {}
+            }
+        }
+    }
+    (kinds, positive)
+}
+
+/// Kinds that a content word in the class does not cancel.
+const STRONG: Kinds =
+    vocab::SIDEBAR | vocab::SOCIAL | vocab::COMMENT | vocab::RELATED | vocab::AD | vocab::POPUP;
+
+/// Pass 2: marks boilerplate elements top-down.
+fn mark(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
+    let total = a.chars[body as usize].max(1) as f32;
+    // (node, depth, kinds disabled below this point)
+    let mut stack: Vec<(NodeId, usize, Kinds)> = vec![(body, 0, 0)];
+    while let Some((id, depth, disabled)) = stack.pop() {
+        let Some(tag) = dom.tag(id) else {
+            continue;
+        };
+        let mut disabled = disabled;
+        if id != body {
+            let (kinds, positive) = element_kinds(dom, id, tag);
+            let mut kinds = kinds & !disabled;
+            if positive {
+                kinds &= STRONG;
+            }
+            let chars = a.chars[id as usize] as f32;
+            if tag == Tag::Form {
+                // A form is boilerplate when it is mostly controls (comment, search, login
+                // forms); some sites wrap the whole page in one.
+                if chars < 0.25 * total && has_text_input(dom, id, max_depth) {
+                    kinds |= vocab::COMMENT;
+                }
+            }
+            if kinds != 0 {
+                let links = a.link_chars[id as usize] as f32;
+                let meta_only = kinds & !(vocab::META) == 0;
+                if meta_only && chars > 300.0 {
+                    // A long "meta" block is not a byline.
+                } else if chars > 0.45 * total && links < 0.5 * chars {
+                    disabled |= kinds;
+                } else {
+                    a.removed[id as usize] = true;
+                    continue;
+                }
+            }
+        }
+        if depth >= max_depth {
+            continue;
+        }
+        let mut c = dom.node(id).last_child;
+        while c != NONE {
+            if dom.tag(c).is_some() {
+                stack.push((c, depth + 1, disabled));
+            }
+            c = dom.node(c).prev;
+        }
+    }
+    mark_labels(dom, body, max_depth, a, total);
+}
+
+fn has_text_input(dom: &Dom, id: NodeId, max_depth: usize) -> bool {
+    let mut found = false;
+    dom.walk(id, max_depth, &mut |n, _| {
+        if found {
+            return false;
+        }
+        if matches!(dom.tag(n), Some(Tag::Textarea) | Some(Tag::Input)) {
+            found = true;
+        }
+        true
+    });
+    found
+}
+
+/// Marks boxes headed by a boilerplate label ("اقرأ أيضا", "Related posts", "اترك رد").
+fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, total: f32) {
+    let mut labels: Vec<NodeId> = Vec::new();
+    let removed = &a.removed;
+    let chars = &a.chars;
+    dom.walk(body, max_depth, &mut |id, _| {
+        if removed[id as usize] {
+            return false;
+        }
+        let Some(tag) = dom.tag(id) else {
+            return false;
+        };
+        let c = chars[id as usize];
+        if c == 0 {
+            return false;
+        }
+        if c <= 40 {
+            let parent = dom.node(id).parent;
+            let topmost = parent == NONE || chars[parent as usize] > c;
+            if topmost && !matches!(tag, Tag::A | Tag::Body | Tag::Html) {
+                labels.push(id);
+            }
+            return false;
+        }
+        true
+    });
+    for id in labels {
+        let text = render::text_content(dom, id, 16);
+        if vocab::label_kinds(&text) == 0 {
+            continue;
+        }
+        // Climb to the box the label heads: parents that are mostly the label and links.
+        let mut boxed = id;
+        let label_chars = a.chars[id as usize] as f32;
+        loop {
+            let p = dom.node(boxed).parent;
+            if p == NONE || p == body {
+                break;
+            }
+            if matches!(dom.tag(p), Some(Tag::Article | Tag::Main | Tag::Body)) {
+                break;
+            }
+            let pc = a.chars[p as usize] as f32;
+            let pl = a.link_chars[p as usize] as f32;
+            let small = pc <= 3.0 * label_chars + 60.0;
+            let linky = pl >= 0.5 * (pc - label_chars) && pc < 0.3 * total;
+            if small || linky {
+                boxed = p;
+            } else {
+                break;
+            }
+        }
+        a.removed[boxed as usize] = true;
+    }
+}
+
+/// Pass 3: block values summed up the tree.
+fn score(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
+    let mut stack: Vec<(NodeId, usize, bool)> = vec![(body, 0, false)];
+    while let Some((id, depth, exiting)) = stack.pop() {
+        let node = dom.node(id);
+        let Some(tag) = dom.tag(id) else {
+            continue;
+        };
+        let i = id as usize;
+        if exiting {
+            // Own text of a block: its characters minus those of block children.
+            if tag.is_block() || id == body {
+                let mut own = a.chars[i] as f32;
+                let mut own_links = a.link_chars[i] as f32;
+                let mut own_punct = a.punct[i] as f32;
+                let mut c = node.first_child;
+                while c != NONE {
+                    if let Some(ct) = dom.tag(c)
+                        && (ct.is_block() || a.removed[c as usize])
+                    {
+                        own -= a.chars[c as usize] as f32;
+                        own_links -= a.link_chars[c as usize] as f32;
+                        own_punct -= a.punct[c as usize] as f32;
+                    }
+                    c = dom.node(c).next;
+                }
+                a.score[i] += block_value(tag, own.max(0.0), own_links.max(0.0), own_punct);
+            }
+            if id != body && node.parent != NONE {
+                let s = a.score[i];
+                a.score[node.parent as usize] += s;
+            }
+            continue;
+        }
+        if id != body && (a.removed[i] || tag.is_invisible() || is_hidden(dom, id)) {
+            continue;
+        }
+        stack.push((id, depth, true));
+        if depth < max_depth {
+            let mut c = node.last_child;
+            while c != NONE {
+                if dom.tag(c).is_some() {
+                    stack.push((c, depth + 1, false));
+                }
+                c = dom.node(c).prev;
+            }
+        }
+    }
+}
+
+/// The value of one text block.
+fn block_value(tag: Tag, chars: f32, links: f32, punct: f32) -> f32 {
+    if chars <= 0.0 {
+        return 0.0;
+    }
+    if tag.is_heading() {
+        return -links;
+    }
+    let plain = chars - links;
+    let sentence_like = chars >= 80.0 || (punct >= 1.0 && chars >= 25.0);
+    if sentence_like {
+        plain - 1.5 * links
+    } else {
+        -0.25 * plain - links
+    }
+}
+
+/// True for elements marked as the article body by semantics.
+fn is_semantic_content(dom: &Dom, id: NodeId, tag: Tag) -> bool {
+    if matches!(tag, Tag::Article | Tag::Main) {
+        return true;
+    }
+    dom.attr(id, "itemprop")
+        .is_some_and(|v| v.contains("articleBody"))
+        || dom
+            .attr(id, "role")
+            .is_some_and(|v| v.eq_ignore_ascii_case("main"))
+}
+
+/// Runs the three passes.
+pub fn analyse(dom: &Dom, max_depth: usize) -> Analysis {
+    let n = dom.nodes.len();
+    let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
+    let mut a = Analysis {
+        chars: vec![0; n],
+        link_chars: vec![0; n],
+        punct: vec![0; n],
+        removed: vec![false; n],
+        score: vec![0.0; n],
+        body,
+    };
+    measure(dom, body, max_depth, &mut a);
+    mark(dom, body, max_depth, &mut a);
+    score(dom, body, max_depth, &mut a);
+    a
+}
+
+/// Picks the main-content element: the highest score, semantic containers favoured.
+pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
+    let mut best = a.body;
+    let mut best_score = f32::MIN;
+    dom.walk(a.body, max_depth, &mut |id, _| {
+        let Some(tag) = dom.tag(id) else {
+            return false;
+        };
+        if a.removed[id as usize] {
+            return false;
+        }
+        let mut s = a.score[id as usize];
+        if s > 0.0 && is_semantic_content(dom, id, tag) {
+            s *= 1.15;
+        }
+        if s > best_score {
+            best_score = s;
+            best = id;
+        }
+        true
+    });
+    best
+}
+
+/// Renders the main content under `root`, skipping boilerplate and link-list blocks.
+pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out: &mut TextBuilder) {
+    let root_chars = a.chars[root as usize].max(1) as f32;
+    let root_links = a.link_chars[root as usize] as f32;
+    let linky_page = root_links > 0.5 * root_chars;
+    let skip = |id: NodeId| -> bool {
+        let i = id as usize;
+        if a.removed[i] {
+            return true;
+        }
+        if linky_page {
+            return false;
+        }
+        let Some(tag) = dom.tag(id) else {
+            return false;
+        };
+        if !tag.is_block() || tag.is_heading() {
+            return false;
+        }
+        let c = a.chars[i] as f32;
+        let l = a.link_chars[i] as f32;
+        c > 0.0 && l > 0.6 * c && c < 0.5 * root_chars
+    };
+    render::render_into(dom, root, max_depth, &skip, out);
+}

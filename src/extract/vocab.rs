@@ -1,0 +1,353 @@
+//! The vocabulary of boilerplate: class/id tokens, ARIA roles and visible labels (English,
+//! Arabic, Persian, Urdu) that mark page chrome rather than content.
+//!
+//! These are generic signals of how web pages name their parts (navigation, sidebars, share
+//! widgets, comment sections, related-link boxes), written for this project from common web
+//! conventions; none is specific to a site.
+
+/// A kind of boilerplate, as a bit in a [`Kinds`] mask.
+pub type Kinds = u16;
+
+/// Navigation, menus, breadcrumbs, pagination, skip links.
+pub const NAV: Kinds = 1;
+/// Page and article footers.
+pub const FOOTER: Kinds = 1 << 1;
+/// Sidebars and widgets.
+pub const SIDEBAR: Kinds = 1 << 2;
+/// Share, like and follow widgets.
+pub const SOCIAL: Kinds = 1 << 3;
+/// Comment sections and comment forms.
+pub const COMMENT: Kinds = 1 << 4;
+/// Related, recommended, popular and "read also" boxes.
+pub const RELATED: Kinds = 1 << 5;
+/// Advertising and sponsored boxes.
+pub const AD: Kinds = 1 << 6;
+/// Newsletter, cookie, consent, login and pop-up boxes.
+pub const POPUP: Kinds = 1 << 7;
+/// Bylines, dates, tags and other article metadata lines.
+pub const META: Kinds = 1 << 8;
+/// Site headers, mastheads and banners.
+pub const HEADER: Kinds = 1 << 9;
+
+/// Tokens of class and id values that mark boilerplate when they appear as a whole token.
+const EXACT: &[(&str, Kinds)] = &[
+    ("nav", NAV),
+    ("navbar", NAV),
+    ("navigation", NAV),
+    ("menu", NAV),
+    ("menubar", NAV),
+    ("submenu", NAV),
+    ("breadcrumb", NAV),
+    ("breadcrumbs", NAV),
+    ("crumbs", NAV),
+    ("pagination", NAV),
+    ("pager", NAV),
+    ("skip", NAV),
+    ("toc", NAV),
+    ("footer", FOOTER),
+    ("foot", FOOTER),
+    ("colophon", FOOTER),
+    ("copyright", FOOTER),
+    ("sidebar", SIDEBAR),
+    ("widget", SIDEBAR),
+    ("widgets", SIDEBAR),
+    ("aside", SIDEBAR),
+    ("share", SOCIAL),
+    ("shares", SOCIAL),
+    ("sharing", SOCIAL),
+    ("social", SOCIAL),
+    ("sharedaddy", SOCIAL),
+    ("likes", SOCIAL),
+    ("follow", SOCIAL),
+    ("comment", COMMENT),
+    ("comments", COMMENT),
+    ("respond", COMMENT),
+    ("reply", COMMENT),
+    ("disqus", COMMENT),
+    ("discussion", COMMENT),
+    ("related", RELATED),
+    ("relatedposts", RELATED),
+    ("recommended", RELATED),
+    ("recommendations", RELATED),
+    ("popular", RELATED),
+    ("trending", RELATED),
+    ("mostread", RELATED),
+    ("readmore", RELATED),
+    ("more", RELATED),
+    ("outbrain", RELATED),
+    ("taboola", RELATED),
+    ("ad", AD),
+    ("ads", AD),
+    ("adv", AD),
+    ("advert", AD),
+    ("advertisement", AD),
+    ("sponsor", AD),
+    ("sponsored", AD),
+    ("promo", AD),
+    ("banner", AD),
+    ("newsletter", POPUP),
+    ("subscribe", POPUP),
+    ("subscription", POPUP),
+    ("signup", POPUP),
+    ("cookie", POPUP),
+    ("cookies", POPUP),
+    ("consent", POPUP),
+    ("gdpr", POPUP),
+    ("modal", POPUP),
+    ("popup", POPUP),
+    ("overlay", POPUP),
+    ("login", POPUP),
+    ("byline", META),
+    ("author", META),
+    ("meta", META),
+    ("postmeta", META),
+    ("dateline", META),
+    ("date", META),
+    ("timestamp", META),
+    ("tags", META),
+    ("tagcloud", META),
+    ("masthead", HEADER),
+    ("header", HEADER),
+    ("topbar", HEADER),
+];
+
+/// Substrings of class and id values that mark boilerplate wherever they appear.
+const SUBSTRINGS: &[(&str, Kinds)] = &[
+    ("navbar", NAV),
+    ("navigation", NAV),
+    ("breadcrumb", NAV),
+    ("pagination", NAV),
+    ("footer", FOOTER),
+    ("sidebar", SIDEBAR),
+    ("widget", SIDEBAR),
+    ("social", SOCIAL),
+    ("sharing", SOCIAL),
+    ("share-", SOCIAL),
+    ("comment", COMMENT),
+    ("related", RELATED),
+    ("newsletter", POPUP),
+    ("cookie", POPUP),
+    ("advert", AD),
+    ("sponsor", AD),
+    ("byline", META),
+];
+
+/// Tokens that mark content; an element carrying one is never treated as boilerplate by its
+/// class alone (e.g. `entry-content`, `article-body`).
+const POSITIVE: &[&str] = &[
+    "article",
+    "articlebody",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "body",
+    "text",
+    "blog",
+    "hentry",
+    "prose",
+];
+
+/// The boilerplate kinds named by a class or id value, and whether it names content.
+pub fn class_kinds(value: &str) -> (Kinds, bool) {
+    let mut kinds = 0;
+    let mut positive = false;
+    let lower = value.to_ascii_lowercase();
+    for token in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if token.is_empty() {
+            continue;
+        }
+        if let Some((_, k)) = EXACT.iter().find(|(t, _)| *t == token) {
+            kinds |= k;
+        }
+        if POSITIVE.contains(&token) {
+            positive = true;
+        }
+    }
+    for (s, k) in SUBSTRINGS {
+        if lower.contains(s) {
+            kinds |= k;
+        }
+    }
+    (kinds, positive)
+}
+
+/// The boilerplate kinds of an ARIA role.
+pub fn role_kinds(role: &str) -> Kinds {
+    match role.trim().to_ascii_lowercase().as_str() {
+        "navigation" | "menu" | "menubar" | "tablist" | "toolbar" => NAV,
+        "contentinfo" => FOOTER,
+        "complementary" => SIDEBAR,
+        "banner" => HEADER,
+        "search" | "dialog" | "alertdialog" | "alert" => POPUP,
+        _ => 0,
+    }
+}
+
+/// Visible labels that head boilerplate boxes, lower-cased. A short text block that is one of
+/// these (possibly with a count or punctuation) marks its box.
+const LABELS: &[(&str, Kinds)] = &[
+    // English
+    ("leave a reply", COMMENT),
+    ("leave a comment", COMMENT),
+    ("post a comment", COMMENT),
+    ("add a comment", COMMENT),
+    ("comments", COMMENT),
+    ("comment", COMMENT),
+    ("responses", COMMENT),
+    ("share this", SOCIAL),
+    ("share this article", SOCIAL),
+    ("share this post", SOCIAL),
+    ("share", SOCIAL),
+    ("share on", SOCIAL),
+    ("like this", SOCIAL),
+    ("follow us", SOCIAL),
+    ("related", RELATED),
+    ("related posts", RELATED),
+    ("related articles", RELATED),
+    ("related stories", RELATED),
+    ("related news", RELATED),
+    ("read also", RELATED),
+    ("read more", RELATED),
+    ("see also", RELATED),
+    ("you may also like", RELATED),
+    ("you might also like", RELATED),
+    ("more stories", RELATED),
+    ("more from", RELATED),
+    ("most read", RELATED),
+    ("most popular", RELATED),
+    ("popular posts", RELATED),
+    ("recent posts", RELATED),
+    ("latest news", RELATED),
+    ("trending", RELATED),
+    ("advertisement", AD),
+    ("sponsored", AD),
+    ("subscribe", POPUP),
+    ("sign up for our newsletter", POPUP),
+    ("newsletter", POPUP),
+    ("tags", META),
+    // Arabic
+    ("اترك رد", COMMENT),
+    ("اترك تعليقا", COMMENT),
+    ("اترك تعليقاً", COMMENT),
+    ("أضف تعليق", COMMENT),
+    ("أضف تعليقا", COMMENT),
+    ("اضف تعليق", COMMENT),
+    ("تعليق", COMMENT),
+    ("تعليقات", COMMENT),
+    ("التعليقات", COMMENT),
+    ("شارك", SOCIAL),
+    ("شارك هذا", SOCIAL),
+    ("شارك الخبر", SOCIAL),
+    ("شارك المقال", SOCIAL),
+    ("مشاركة", SOCIAL),
+    ("إعجاب", SOCIAL),
+    ("معجب", SOCIAL),
+    ("تابعونا", SOCIAL),
+    ("تابعنا", SOCIAL),
+    ("اقرأ أيضا", RELATED),
+    ("اقرأ أيضاً", RELATED),
+    ("اقرأ ايضا", RELATED),
+    ("إقرأ أيضا", RELATED),
+    ("إقرأ أيضاً", RELATED),
+    ("اقرأ المزيد", RELATED),
+    ("مواضيع ذات صلة", RELATED),
+    ("مقالات ذات صلة", RELATED),
+    ("أخبار ذات صلة", RELATED),
+    ("اخبار ذات صلة", RELATED),
+    ("ذات صلة", RELATED),
+    ("الأكثر قراءة", RELATED),
+    ("الاكثر قراءة", RELATED),
+    ("الأكثر مشاهدة", RELATED),
+    ("آخر الأخبار", RELATED),
+    ("أحدث الأخبار", RELATED),
+    ("المزيد", RELATED),
+    ("إعلان", AD),
+    ("اعلان", AD),
+    ("الوسوم", META),
+    ("وسوم", META),
+    ("كلمات مفتاحية", META),
+    ("الكلمات المفتاحية", META),
+    // Persian
+    ("ارسال نظر", COMMENT),
+    ("نظرات", COMMENT),
+    ("دیدگاه", COMMENT),
+    ("اشتراک گذاری", SOCIAL),
+    ("اشتراک‌گذاری", SOCIAL),
+    ("مطالب مرتبط", RELATED),
+    ("اخبار مرتبط", RELATED),
+    ("بیشتر بخوانید", RELATED),
+    ("پربازدید", RELATED),
+    ("پربازدیدترین", RELATED),
+    ("برچسب ها", META),
+    ("برچسب‌ها", META),
+    // Urdu
+    ("تبصرے", COMMENT),
+    ("مزید پڑھیں", RELATED),
+    ("متعلقہ خبریں", RELATED),
+    ("مزید خبریں", RELATED),
+];
+
+/// The kinds of a short visible label (e.g. a box heading), or 0. The label is compared after
+/// dropping digits, punctuation and case; a few trailing words are allowed ("comments (3)",
+/// "share on facebook").
+pub fn label_kinds(text: &str) -> Kinds {
+    let norm: String = text
+        .chars()
+        .map(|c| {
+            if c.is_alphabetic() || c == '\u{200C}' || c == ' ' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+    if norm.is_empty() || norm.chars().count() > 40 {
+        return 0;
+    }
+    let mut best = 0;
+    for (label, kinds) in LABELS {
+        if norm == *label {
+            return *kinds;
+        }
+        if let Some(rest) = norm.strip_prefix(label)
+            && rest.starts_with(' ')
+            && rest.chars().count() <= 16
+            && label.chars().count() >= 5
+        {
+            best |= kinds;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_tokens() {
+        assert_eq!(class_kinds("site-footer dark"), (FOOTER, false));
+        assert_eq!(class_kinds("entry-content").1, true);
+        assert_eq!(class_kinds("jp-relatedposts").0 & RELATED, RELATED);
+        assert_eq!(
+            class_kinds("sharedaddy sd-sharing-enabled").0 & SOCIAL,
+            SOCIAL
+        );
+        assert_eq!(class_kinds("headline").0, 0);
+        assert_eq!(class_kinds("canvas").0, 0);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_kinds("اترك رد"), COMMENT);
+        assert_eq!(label_kinds("اقرأ أيضاً:"), RELATED);
+        assert_eq!(label_kinds("Comments (12)"), COMMENT);
+        assert_eq!(label_kinds("Share on Facebook"), SOCIAL);
+        assert_eq!(label_kinds("The minister said on Sunday"), 0);
+        assert_eq!(label_kinds("قال الوزير"), 0);
+    }
+}
