@@ -1,6 +1,7 @@
 //! The command-line interface: argument structures (clap) and the code behind each subcommand.
 //! `src/main.rs` only parses and dispatches; each subcommand lives in its own module here.
 
+pub mod ner;
 pub mod run;
 pub mod schema;
 pub mod tokenize;
@@ -27,6 +28,8 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Tokenize plain text from standard input and write CoNLL-U (sentences, tokens, clitics).
     Tokenize(tokenize::TokenizeArgs),
+    /// Tag pre-tokenised CoNLL text with the entity model and lists; write `token<TAB>tag`.
+    Ner(ner::NerArgs),
     /// Train a named-entity model on CoNLL files (per-epoch dev F1).
     TrainNer(train_ner::TrainNerArgs),
 }
@@ -40,6 +43,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(args) => run::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Tokenize(args) => tokenize::run(args),
+        Command::Ner(args) => ner::run(args),
         Command::TrainNer(args) => train_ner::run(args),
     };
     match result {

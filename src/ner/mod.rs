@@ -1,10 +1,25 @@
-//! Named-entity recognition: entity lists matched on normalised forms, and (in later modules)
-//! the statistical sequence labeller.
+//! Named-entity recognition: entity lists matched on normalised forms, and a sequence labeller
+//! (averaged structured perceptron over hashed features, constrained Viterbi over BIO tags).
 //!
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
+//! - [`lexicon`]: word frequency bands and clusters learned from unlabelled text.
+//! - [`clusters`]: word-cluster induction from raw text.
+//! - [`tags`]: the BIO tag set and its allowed transitions.
+//! - [`features`]: feature extraction.
+//! - [`model`]: weights, decoding, confidences and the model file format.
+//! - [`train`]: perceptron training and evaluation; [`eval`]: span scoring.
+//! - [`conll`]: reading CoNLL corpora.
 //! - [`hash`]: the small fast hash used by maps and feature hashing.
 
+pub mod clusters;
+pub mod conll;
+pub mod eval;
+pub mod features;
 pub mod hash;
+pub mod lexicon;
 pub mod lists;
+pub mod model;
+pub mod tags;
 pub mod text;
+pub mod train;

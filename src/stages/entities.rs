@@ -1,5 +1,10 @@
 //! The `entities` stage: tags each token with a BIO tag (`Token::ner`) and fills
-//! `Document::entities`, from entity lists (built-in and the user's).
+//! `Document::entities`, from the statistical model of the document's language and from entity
+//! lists (built-in and the user's).
+//!
+//! Documents are routed by `Document::lang`: `ar` and `en` have trained models (shipped in
+//! `models/` and compiled into the binary); other languages, and documents without a detected
+//! language, get list matches only.
 //!
 //! Options (the `[entities]` table of a pipeline file):
 //!
@@ -9,16 +14,27 @@
 //!   when absent, relative list paths are resolved against the current directory.
 //! - `builtin_lists = false`: turn off the built-in lists (country, territory and city names
 //!   from Unicode CLDR).
+//! - `models = false`: turn off the statistical models (lists only).
+//! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
+//!   instead of the built-in ones; relative to `base_dir`.
 //!
-//! Which matches win where they overlap: user lists first, then built-in lists.
+//! Which mentions win where they overlap: user lists first, then the model, then the built-in
+//! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
+//! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
+//! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
+//! without the proclitics is the more frequent word (see `Lexicon::best_split`).
 //! Lists are read once when the stage is built; processing does no I/O.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityOrigin};
 use crate::ner::lists::{EntityList, ListMatch};
+use crate::ner::model::{NerModel, Scratch};
+use crate::ner::tags::tag_of;
 use crate::ner::text::match_key_into;
 use crate::stage::{Stage, StageError};
 
@@ -33,6 +49,12 @@ pub struct EntitiesOptions {
     pub base_dir: Option<PathBuf>,
     /// Match the built-in lists (CLDR territories and cities). On by default.
     pub builtin_lists: bool,
+    /// Use the statistical models. On by default.
+    pub models: bool,
+    /// Arabic model file to use instead of the built-in one (relative to `base_dir`).
+    pub model_ar: Option<String>,
+    /// English model file to use instead of the built-in one (relative to `base_dir`).
+    pub model_en: Option<String>,
 }
 
 impl Default for EntitiesOptions {
@@ -41,6 +63,9 @@ impl Default for EntitiesOptions {
             lists: Vec::new(),
             base_dir: None,
             builtin_lists: true,
+            models: true,
+            model_ar: None,
+            model_en: None,
         }
     }
 }
@@ -52,6 +77,46 @@ pub struct EntitiesStage {
     builtin_ar: EntityList,
     builtin_en: EntityList,
     builtin_all: EntityList,
+    model_ar: Option<Arc<NerModel>>,
+    model_en: Option<Arc<NerModel>>,
+}
+
+/// The Arabic model shipped in `models/` (trained by `make models`).
+static BUILTIN_MODEL_AR: &[u8] = include_bytes!("../../models/ner-ar.bin");
+/// The English model shipped in `models/`.
+static BUILTIN_MODEL_EN: &[u8] = include_bytes!("../../models/ner-en.bin");
+
+/// The built-in model of a language, decoded once per process.
+pub fn builtin_model(lang: &str) -> Result<Arc<NerModel>, String> {
+    static AR: OnceLock<Result<Arc<NerModel>, String>> = OnceLock::new();
+    static EN: OnceLock<Result<Arc<NerModel>, String>> = OnceLock::new();
+    let (cell, bytes) = match lang {
+        "ar" => (&AR, BUILTIN_MODEL_AR),
+        "en" => (&EN, BUILTIN_MODEL_EN),
+        other => return Err(format!("no built-in NER model for `{other}`")),
+    };
+    cell.get_or_init(|| {
+        NerModel::from_bytes(bytes)
+            .map(Arc::new)
+            .map_err(|e| format!("built-in {lang} NER model: {e}"))
+    })
+    .clone()
+}
+
+fn load_model(
+    base: Option<&Path>,
+    path: Option<&str>,
+    lang: &str,
+) -> Result<Arc<NerModel>, String> {
+    match path {
+        Some(p) => Ok(Arc::new(NerModel::load(&resolve(base, p))?)),
+        None => builtin_model(lang),
+    }
+}
+
+thread_local! {
+    /// Decoding buffers, one set per worker thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 impl EntitiesStage {
@@ -85,12 +150,31 @@ impl EntitiesStage {
         } else {
             Default::default()
         };
+        let base = options.base_dir.as_deref();
+        let (model_ar, model_en) = if options.models {
+            (
+                Some(load_model(base, options.model_ar.as_deref(), "ar")?),
+                Some(load_model(base, options.model_en.as_deref(), "en")?),
+            )
+        } else {
+            (None, None)
+        };
         Ok(EntitiesStage {
             user_list,
             builtin_ar,
             builtin_en,
             builtin_all,
+            model_ar,
+            model_en,
         })
+    }
+
+    fn model_for(&self, lang: Option<&str>) -> Option<&NerModel> {
+        match lang {
+            Some("ar") => self.model_ar.as_deref(),
+            Some("en") => self.model_en.as_deref(),
+            _ => None,
+        }
     }
 
     fn builtin_for(&self, lang: Option<&str>) -> &EntityList {
@@ -120,10 +204,21 @@ struct Candidate {
 
 /// Reusable per-sentence buffers.
 #[derive(Default)]
-struct Scratch {
+struct Buffers {
     keys: String,
     key_ends: Vec<usize>,
     key: String,
+    split: String,
+    tags: Vec<usize>,
+    margins: Vec<f32>,
+}
+
+/// What a sentence is matched against, and where it is.
+struct SentenceContext<'a> {
+    builtin: &'a EntityList,
+    model: Option<&'a NerModel>,
+    start: usize,
+    end: usize,
 }
 
 impl Stage for EntitiesStage {
@@ -137,18 +232,28 @@ impl Stage for EntitiesStage {
             t.ner = BioTag::O;
         }
         let builtin = self.builtin_for(doc.lang.as_deref());
-        let mut scratch = Scratch::default();
+        let model = self.model_for(doc.lang.as_deref());
+        let mut buffers = Buffers::default();
         let mut found: Vec<(usize, Candidate)> = Vec::new();
-        let mut start = 0;
-        while start < doc.tokens.len() {
-            let sent = doc.tokens[start].sent_idx;
-            let mut end = start + 1;
-            while end < doc.tokens.len() && doc.tokens[end].sent_idx == sent {
-                end += 1;
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let mut start = 0;
+            while start < doc.tokens.len() {
+                let sent = doc.tokens[start].sent_idx;
+                let mut end = start + 1;
+                while end < doc.tokens.len() && doc.tokens[end].sent_idx == sent {
+                    end += 1;
+                }
+                let context = SentenceContext {
+                    builtin,
+                    model,
+                    start,
+                    end,
+                };
+                self.sentence(doc, &context, &mut buffers, &mut scratch, &mut found);
+                start = end;
             }
-            self.sentence(doc, start, end, builtin, &mut scratch, &mut found);
-            start = end;
-        }
+        });
         for (offset, c) in found {
             push_entity(doc, offset, c);
         }
@@ -157,29 +262,28 @@ impl Stage for EntitiesStage {
 }
 
 impl EntitiesStage {
-    /// Finds the mentions of tokens `start..end` (one sentence) and appends them, with token
-    /// indices relative to the document, to `found`.
+    /// Finds the mentions of one sentence and appends them, with the offset of the sentence's
+    /// first token, to `found`.
     fn sentence(
         &self,
         doc: &Document,
-        start: usize,
-        end: usize,
-        builtin: &EntityList,
+        cx: &SentenceContext,
+        buf: &mut Buffers,
         scratch: &mut Scratch,
         found: &mut Vec<(usize, Candidate)>,
     ) {
-        let tokens = &doc.tokens[start..end];
-        scratch.keys.clear();
-        scratch.key_ends.clear();
+        let tokens = &doc.tokens[cx.start..cx.end];
+        buf.keys.clear();
+        buf.key_ends.clear();
         for t in tokens {
-            match_key_into(doc.slice(t.byte_start, t.byte_end), &mut scratch.key);
-            scratch.keys.push_str(&scratch.key);
-            scratch.key_ends.push(scratch.keys.len());
+            match_key_into(doc.slice(t.byte_start, t.byte_end), &mut buf.key);
+            buf.keys.push_str(&buf.key);
+            buf.key_ends.push(buf.keys.len());
         }
         let mut keys: Vec<&str> = Vec::with_capacity(tokens.len());
         let mut from = 0;
-        for &to in &scratch.key_ends {
-            keys.push(&scratch.keys[from..to]);
+        for &to in &buf.key_ends {
+            keys.push(&buf.keys[from..to]);
             from = to;
         }
         let surfaces: Vec<&str> = tokens
@@ -187,26 +291,62 @@ impl EntitiesStage {
             .map(|t| doc.slice(t.byte_start, t.byte_end))
             .collect();
 
-        // Candidates in order of priority; a later one is kept only where it overlaps nothing.
-        let mut taken = vec![false; tokens.len()];
-        let mut chosen: Vec<Candidate> = Vec::new();
         let user = self.user_list.find(&keys, &surfaces);
-        let lists = builtin.find(&keys, &surfaces);
-        for (matches, score) in [(user, 1.0f32), (lists, 1.0f32)] {
-            for m in matches {
-                if taken[m.tok_start..m.tok_end].iter().any(|&t| t) {
+        let mut model_mentions = Vec::new();
+        if let Some(model) = cx.model {
+            model.tag(&surfaces, scratch, &mut buf.tags, &mut buf.margins);
+            let mut i = 0;
+            while i < buf.tags.len() {
+                let BioTag::B(label) = tag_of(buf.tags[i]) else {
+                    i += 1;
                     continue;
+                };
+                let mut end = i + 1;
+                while end < buf.tags.len() && tag_of(buf.tags[end]) == BioTag::I(label) {
+                    end += 1;
                 }
-                taken[m.tok_start..m.tok_end].fill(true);
-                chosen.push(Candidate {
-                    m,
-                    origin: EntityOrigin::List,
-                    score,
+                let margin = buf.margins[i..end]
+                    .iter()
+                    .fold(f32::INFINITY, |a, &b| a.min(b));
+                let stripped = model.lexicon.best_split(keys[i], &mut buf.split).stripped;
+                model_mentions.push(Candidate {
+                    m: ListMatch {
+                        tok_start: i,
+                        tok_end: end,
+                        stripped,
+                        label,
+                    },
+                    origin: EntityOrigin::Model,
+                    score: model.confidence(margin),
                 });
+                i = end;
             }
         }
+        let list_mentions = cx.builtin.find(&keys, &surfaces);
+
+        // In order of priority; a later mention is kept only where it overlaps nothing.
+        let as_list = |m: ListMatch| Candidate {
+            m,
+            origin: EntityOrigin::List,
+            score: 1.0,
+        };
+        let mut taken = vec![false; tokens.len()];
+        let mut chosen: Vec<Candidate> = Vec::new();
+        let ordered = user
+            .into_iter()
+            .map(as_list)
+            .chain(model_mentions)
+            .chain(list_mentions.into_iter().map(as_list));
+        for c in ordered {
+            let span = c.m.tok_start..c.m.tok_end;
+            if taken[span.clone()].iter().any(|&t| t) {
+                continue;
+            }
+            taken[span].fill(true);
+            chosen.push(c);
+        }
         chosen.sort_by_key(|c| c.m.tok_start);
-        found.extend(chosen.into_iter().map(|c| (start, c)));
+        found.extend(chosen.into_iter().map(|c| (cx.start, c)));
     }
 }
 

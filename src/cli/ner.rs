@@ -1,0 +1,151 @@
+//! `nahr ner`: tag pre-tokenised CoNLL text with the same model and lists as `nahr run`, and
+//! write `token<TAB>tag` lines in the same order, so that any CoNLL corpus can be scored with
+//! `../shared/tools/score_ner.py`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::document::{Document, Sentence, Token, TokenKind};
+use crate::ner::conll::{ConllSentence, read_conll};
+use crate::stage::Stage;
+use crate::stages::entities::{EntitiesOptions, EntitiesStage};
+
+/// Arguments of `nahr ner`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  nahr ner --lang ar --conll ../shared/data/ner/anercorp/dev.txt > pred.txt\n  python3 ../shared/tools/score_ner.py ../shared/data/ner/anercorp/dev.txt pred.txt --map PERS=PER"
+)]
+pub struct NerArgs {
+    /// Language of the text: selects the model (`ar`, `en`); other codes get lists only.
+    #[arg(long, default_value = "ar")]
+    pub lang: String,
+    /// The input: one token per line (first column; other columns ignored), blank lines
+    /// between sentences.
+    #[arg(long)]
+    pub conll: PathBuf,
+    /// A model file to use instead of the built-in model of the language.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// User entity lists (TSV `phrase<TAB>label`).
+    #[arg(long, num_args = 1..)]
+    pub lists: Vec<PathBuf>,
+    /// Do not match the built-in lists.
+    #[arg(long)]
+    pub no_builtin_lists: bool,
+    /// Do not use the model (lists only).
+    #[arg(long)]
+    pub no_model: bool,
+}
+
+/// Lays pre-tokenised sentences out as a document: tokens separated by spaces, sentences by
+/// line breaks, with code-point and byte offsets.
+pub fn document_from_sentences(sentences: &[ConllSentence], lang: &str) -> Document {
+    let mut doc = Document {
+        lang: Some(lang.to_string()),
+        ..Document::default()
+    };
+    let mut cp = 0;
+    for (si, s) in sentences.iter().enumerate() {
+        if si > 0 {
+            doc.text.push('\n');
+            cp += 1;
+        }
+        let (sent_cp, sent_byte) = (cp, doc.text.len());
+        for (ti, tok) in s.tokens.iter().enumerate() {
+            if ti > 0 {
+                doc.text.push(' ');
+                cp += 1;
+            }
+            let (start, byte_start) = (cp, doc.text.len());
+            doc.text.push_str(tok);
+            cp += tok.chars().count();
+            let kind = if tok.chars().any(char::is_alphabetic) {
+                TokenKind::Word
+            } else if tok.chars().any(char::is_numeric) {
+                TokenKind::Number
+            } else {
+                TokenKind::Punct
+            };
+            doc.tokens.push(Token {
+                sent_idx: si as u32,
+                start,
+                end: cp,
+                byte_start,
+                byte_end: doc.text.len(),
+                kind,
+                norm: None,
+                segments: Vec::new(),
+                ner: Default::default(),
+            });
+        }
+        doc.sentences.push(Sentence {
+            start: sent_cp,
+            end: cp,
+            byte_start: sent_byte,
+            byte_end: doc.text.len(),
+        });
+    }
+    doc
+}
+
+/// Runs `nahr ner`; returns the exit code.
+pub fn run(args: NerArgs) -> Result<i32, String> {
+    let sentences = read_conll(&args.conll, false)?;
+    let model = args.model.as_ref().map(|p| p.display().to_string());
+    let options = EntitiesOptions {
+        lists: args.lists.iter().map(|p| p.display().to_string()).collect(),
+        base_dir: None,
+        builtin_lists: !args.no_builtin_lists,
+        models: !args.no_model,
+        model_ar: if args.lang == "ar" {
+            model.clone()
+        } else {
+            None
+        },
+        model_en: if args.lang == "en" { model } else { None },
+    };
+    let stage = EntitiesStage::new(&options)?;
+    let mut doc = document_from_sentences(&sentences, &args.lang);
+    stage
+        .process(&mut doc)
+        .map_err(|e| format!("tagging failed: {e}"))?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let write_err = |e: std::io::Error| format!("cannot write to standard output: {e}");
+    let mut tokens = doc.tokens.iter();
+    for s in &sentences {
+        for tok in &s.tokens {
+            let tag = tokens.next().map_or("O", |t| t.ner.as_str());
+            writeln!(out, "{tok}\t{tag}").map_err(write_err)?;
+        }
+        writeln!(out).map_err(write_err)?;
+    }
+    out.flush().map_err(write_err)?;
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::conll::parse_conll;
+
+    #[test]
+    fn layout_keeps_offsets_consistent() {
+        let s = parse_conll("في\nدمشق\n\nLondon\n.\n", false, "t").unwrap();
+        let doc = document_from_sentences(&s, "ar");
+        assert_eq!(doc.text, "في دمشق\nLondon .");
+        for t in &doc.tokens {
+            let by_cp: String = doc
+                .text
+                .chars()
+                .skip(t.start)
+                .take(t.end - t.start)
+                .collect();
+            assert_eq!(by_cp, doc.slice(t.byte_start, t.byte_end));
+        }
+        assert_eq!(doc.tokens[2].sent_idx, 1);
+        assert_eq!(doc.tokens[3].kind, TokenKind::Punct);
+    }
+}

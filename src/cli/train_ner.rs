@@ -1,0 +1,197 @@
+//! `nahr train-ner`: train a named-entity model on CoNLL files, with a progress bar and the
+//! dev F1 after every epoch.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::ner::clusters::{ClusterOptions, file_sentences, induce, write_clusters};
+use crate::ner::conll::{ConllSentence, read_conll};
+use crate::ner::features::{FeatureConfig, group};
+use crate::ner::lexicon::Lexicon;
+use crate::ner::model::NerModel;
+use crate::ner::train::{TrainOptions, evaluate, train};
+
+/// Arguments of `nahr train-ner`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  nahr train-ner --lang ar --train ../shared/data/ner/anercorp/train.txt \\\n    --dev ../shared/data/ner/anercorp/dev.txt --lexicon models/lexicon/wordfreq-ar.tsv \\\n    --unlabelled ../shared/data/tok/ar-pud-dev.txt --out models/ner-ar.bin"
+)]
+pub struct TrainNerArgs {
+    /// Training files (CoNLL: token first, tag last, blank line between sentences).
+    #[arg(long, required = true, num_args = 1..)]
+    pub train: Vec<PathBuf>,
+    /// A dev file: F1 is printed after every epoch and the confidence calibration is fitted on it.
+    #[arg(long)]
+    pub dev: Option<PathBuf>,
+    /// Where to write the model.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Language of the data (selects the built-in list used by the list features).
+    #[arg(long, default_value = "ar", value_parser = ["ar", "en"])]
+    pub lang: String,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Seed of the sentence order (same seed, same data: same model).
+    #[arg(long, default_value_t = 0x6e61_6872)]
+    pub seed: u64,
+    /// The weight table has 2^BITS rows of 9 weights (2 bytes each).
+    #[arg(long, default_value_t = 20)]
+    pub bucket_bits: u32,
+    /// Word frequency list (`word<TAB>zipf×10`, exported from wordfreq).
+    #[arg(long)]
+    pub lexicon: Option<PathBuf>,
+    /// Unlabelled text to learn word clusters from (plain text, or CoNLL: first column used).
+    #[arg(long, num_args = 1..)]
+    pub unlabelled: Vec<PathBuf>,
+    /// Also write the learned clusters here (`word<TAB>bit path`).
+    #[arg(long)]
+    pub clusters_out: Option<PathBuf>,
+    /// Feature groups to leave out (word, context, stem, affix, shape, list, freq, cluster).
+    #[arg(long, value_delimiter = ',')]
+    pub without: Vec<String>,
+    /// Copy the confidence calibration from this model instead of fitting it on --dev (for a
+    /// final model trained on train + dev).
+    #[arg(long)]
+    pub calibration_from: Option<PathBuf>,
+}
+
+fn read_all(paths: &[PathBuf]) -> Result<Vec<ConllSentence>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        out.extend(read_conll(p, true)?);
+    }
+    Ok(out)
+}
+
+/// Builds the lexicon the features use from a wordfreq export and clusters learned from
+/// unlabelled files (optionally written to `clusters_out`).
+pub fn load_lexicon(
+    lexicon: Option<&std::path::Path>,
+    unlabelled: &[PathBuf],
+    clusters_out: Option<&std::path::Path>,
+) -> Result<Lexicon, String> {
+    let mut lex = Lexicon::new();
+    if let Some(path) = lexicon {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        lex.add_wordfreq_tsv(&text, &path.display().to_string())?;
+    }
+    if !unlabelled.is_empty() {
+        let mut sentences = Vec::new();
+        for path in unlabelled {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            sentences.extend(file_sentences(&text));
+        }
+        let clusters = induce(&sentences, &ClusterOptions::default());
+        if let Some(out) = clusters_out {
+            write_clusters(out, &clusters)?;
+        }
+        for (word, code) in clusters {
+            lex.set_cluster(&word, code);
+        }
+    }
+    Ok(lex)
+}
+
+/// Parses `--without` names into the enabled group flags.
+pub fn groups_without(names: &[String]) -> Result<u32, String> {
+    let mut groups = group::ALL;
+    for name in names {
+        let (_, bit) = group::NAMES
+            .iter()
+            .find(|(n, _)| n == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = group::NAMES.iter().map(|(n, _)| *n).collect();
+                format!(
+                    "unknown feature group `{name}` (known: {})",
+                    known.join(", ")
+                )
+            })?;
+        groups &= !bit;
+    }
+    Ok(groups)
+}
+
+/// Runs `nahr train-ner`; returns the exit code.
+pub fn run(args: TrainNerArgs) -> Result<i32, String> {
+    let train_data = read_all(&args.train)?;
+    let dev_data = match &args.dev {
+        Some(p) => Some(read_conll(p, true)?),
+        None => None,
+    };
+    let lexicon = load_lexicon(
+        args.lexicon.as_deref(),
+        &args.unlabelled,
+        args.clusters_out.as_deref(),
+    )?;
+    let options = TrainOptions {
+        lang: args.lang.clone(),
+        epochs: args.epochs,
+        seed: args.seed,
+        config: FeatureConfig {
+            groups: groups_without(&args.without)?,
+            bucket_bits: args.bucket_bits,
+        },
+    };
+    let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
+    let (freq_words, cluster_words) = lexicon.sizes();
+    eprintln!(
+        "training {} model on {} sentences ({tokens} tokens); lexicon: {freq_words} frequencies, {cluster_words} clusters",
+        args.lang,
+        train_data.len()
+    );
+    let bar = ProgressBar::new((train_data.len() * args.epochs) as u64);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} sentences, {elapsed} elapsed, eta {eta}",
+        )
+        .map_err(|e| e.to_string())?,
+    );
+    let started = std::time::Instant::now();
+    let mut model = train(
+        &train_data,
+        dev_data.as_deref(),
+        lexicon,
+        &options,
+        |r| {
+            let dev = r.dev.map_or(String::new(), |c| {
+                let (p, rec, f) = c.prf();
+                format!(", dev P {p:.2} R {rec:.2} F1 {f:.2}")
+            });
+            let line = format!(
+                "epoch {}/{}: {} sentences wrong{dev}",
+                r.epoch, options.epochs, r.mistakes
+            );
+            if bar.is_hidden() {
+                eprintln!("{line}");
+            } else {
+                bar.println(line);
+            }
+        },
+        || bar.inc(1),
+    )?;
+    bar.finish_and_clear();
+    if let Some(path) = &args.calibration_from {
+        model.calibration = NerModel::load(path)?.calibration;
+    }
+    model.save(&args.out)?;
+    let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "wrote {} ({:.1} MB) in {:.1} s; calibration a={:.3} b={:.3}",
+        args.out.display(),
+        size as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        model.calibration.0,
+        model.calibration.1
+    );
+    if let Some(dev) = &dev_data {
+        let (counts, _) = evaluate(&model, dev);
+        let (p, r, f) = counts.prf();
+        println!("dev\tP {p:.2}\tR {r:.2}\tF1 {f:.2}");
+    }
+    Ok(0)
+}

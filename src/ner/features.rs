@@ -1,0 +1,352 @@
+//! Feature extraction for the sequence labeller. Each token gets a few dozen hashed features
+//! (template × value), turned into row indices of the weight table; no strings are built.
+//!
+//! Feature groups (each can be switched off, to measure its gain on dev):
+//!
+//! | group | features |
+//! |---|---|
+//! | [`group::WORD`] | the word's matching key |
+//! | [`group::CONTEXT`] | keys of the words at −2, −1, +1, +2, and the bigrams (−1, 0), (0, +1) |
+//! | [`group::STEM`] | the proclitic-stripped stem and core (stem without the article), the proclitics, the core of the words at ±1 |
+//! | [`group::AFFIX`] | prefixes and suffixes (1–3 code points) of the key, and (1–2) of the core |
+//! | [`group::SHAPE`] | word shape, script, length, capitalisation, position in the sentence, shapes at ±1 |
+//! | [`group::LIST`] | the built-in entity list tag (B/I × label) at −1, 0, +1 |
+//! | [`group::FREQ`] | the `wordfreq` band of the word and its stem, and of the words at ±1 |
+//! | [`group::CLUSTER`] | the word's cluster (prefixes of 4, 8, 12 bits and the whole path), and at ±1 |
+
+use crate::ner::hash::{combine, hash_str, mix};
+use crate::ner::lexicon::Lexicon;
+use crate::ner::lists::EntityList;
+use crate::ner::tags::tag_index;
+use crate::ner::text::{is_capitalised, match_key_into, script_of, shape_hash};
+
+/// Bit flags of the feature groups (see the module documentation).
+pub mod group {
+    /// The word itself.
+    pub const WORD: u32 = 1;
+    /// The words around it.
+    pub const CONTEXT: u32 = 2;
+    /// Stem, core and proclitics.
+    pub const STEM: u32 = 4;
+    /// Prefixes and suffixes.
+    pub const AFFIX: u32 = 8;
+    /// Shape, script, length, position.
+    pub const SHAPE: u32 = 16;
+    /// Built-in entity lists.
+    pub const LIST: u32 = 32;
+    /// Word frequency bands.
+    pub const FREQ: u32 = 64;
+    /// Word clusters.
+    pub const CLUSTER: u32 = 128;
+    /// Every group.
+    pub const ALL: u32 = 255;
+    /// Names of the groups, in bit order.
+    pub const NAMES: [(&str, u32); 8] = [
+        ("word", WORD),
+        ("context", CONTEXT),
+        ("stem", STEM),
+        ("affix", AFFIX),
+        ("shape", SHAPE),
+        ("list", LIST),
+        ("freq", FREQ),
+        ("cluster", CLUSTER),
+    ];
+}
+
+/// What the feature extractor is configured with; stored in the model file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureConfig {
+    /// Enabled groups ([`group`] flags).
+    pub groups: u32,
+    /// The weight table has `2^bucket_bits` rows.
+    pub bucket_bits: u32,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        FeatureConfig {
+            groups: group::ALL,
+            bucket_bits: 20,
+        }
+    }
+}
+
+/// Per-token values the templates combine.
+#[derive(Debug, Clone, Copy, Default)]
+struct TokenInfo {
+    key: u64,
+    stem: u64,
+    core: u64,
+    clitics: u64,
+    prefix: [u64; 3],
+    suffix: [u64; 3],
+    core_prefix: [u64; 2],
+    core_suffix: [u64; 2],
+    shape: u64,
+    script: u8,
+    len: u8,
+    cap: bool,
+    freq: u8,
+    stem_freq: u8,
+    cluster: u32,
+    list_tag: u8,
+}
+
+/// Value hashes standing for the words before the start and after the end of a sentence.
+const BOS: u64 = 0x5eed_0000_0000_0b05;
+const EOS: u64 = 0x5eed_0000_0000_0e05;
+
+/// Extracts features of sentences; holds reusable buffers, so keep one per thread.
+#[derive(Debug, Default)]
+pub struct Extractor {
+    keys: String,
+    key_ends: Vec<usize>,
+    infos: Vec<TokenInfo>,
+    split_buf: String,
+}
+
+/// Hash of the first `n` code points of `s` (or of all of `s` when shorter), tagged with `n`.
+fn prefix_hash(s: &str, n: usize) -> u64 {
+    let end = s.char_indices().nth(n).map_or(s.len(), |(i, _)| i);
+    combine(n as u64, hash_str(&s[..end]))
+}
+
+/// Hash of the last `n` code points of `s` (or of all of `s` when shorter), tagged with `n`.
+fn suffix_hash(s: &str, n: usize) -> u64 {
+    let start = s.char_indices().rev().nth(n - 1).map_or(0, |(i, _)| i);
+    combine(100 + n as u64, hash_str(&s[start..]))
+}
+
+impl Extractor {
+    /// A new extractor.
+    pub fn new() -> Self {
+        Extractor::default()
+    }
+
+    /// The matching keys of the last sentence given to [`Extractor::extract`].
+    pub fn keys(&self) -> Vec<&str> {
+        let mut out = Vec::with_capacity(self.key_ends.len());
+        let mut from = 0;
+        for &to in &self.key_ends {
+            out.push(&self.keys[from..to]);
+            from = to;
+        }
+        out
+    }
+
+    /// Computes the features of a sentence: for token `i`, the weight-table rows
+    /// `rows[offsets[i]..offsets[i + 1]]`. `list` is the built-in list of the model's language.
+    pub fn extract(
+        &mut self,
+        surfaces: &[&str],
+        lexicon: &Lexicon,
+        list: &EntityList,
+        config: FeatureConfig,
+        rows: &mut Vec<u32>,
+        offsets: &mut Vec<u32>,
+    ) {
+        self.keys.clear();
+        self.key_ends.clear();
+        let mut key = String::new();
+        for s in surfaces {
+            match_key_into(s, &mut key);
+            self.keys.push_str(&key);
+            self.key_ends.push(self.keys.len());
+        }
+        let g = config.groups;
+        self.infos.clear();
+        let mut from = 0;
+        for (i, surface) in surfaces.iter().enumerate() {
+            let to = self.key_ends[i];
+            let key = &self.keys[from..to];
+            from = to;
+            let key_hash = hash_str(key);
+            let mut info = TokenInfo {
+                key: key_hash,
+                ..TokenInfo::default()
+            };
+            if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER) != 0 {
+                let split = lexicon.best_split(key, &mut self.split_buf);
+                let stem = split.rest;
+                let core = match stem.strip_prefix("ال") {
+                    Some(c) if c.chars().nth(1).is_some() => c,
+                    _ => stem,
+                };
+                info.stem = hash_str(stem);
+                info.core = hash_str(core);
+                let article = core.len() != stem.len();
+                info.clitics = (split.stripped as u64) << 1 | u64::from(article);
+                if split.stripped > 0 {
+                    let clitic_end = key.char_indices().nth(split.stripped).map_or(0, |(b, _)| b);
+                    info.clitics = combine(info.clitics, hash_str(&key[..clitic_end]));
+                }
+                if g & group::AFFIX != 0 {
+                    for n in 1..=3 {
+                        info.prefix[n - 1] = prefix_hash(key, n);
+                        info.suffix[n - 1] = suffix_hash(key, n);
+                    }
+                    for n in 1..=2 {
+                        info.core_prefix[n - 1] = prefix_hash(core, n);
+                        info.core_suffix[n - 1] = suffix_hash(core, n);
+                    }
+                }
+                info.freq = lexicon.freq(key_hash);
+                info.stem_freq = lexicon.freq(info.stem);
+                info.cluster = lexicon
+                    .cluster(key_hash)
+                    .or_else(|| lexicon.cluster(info.stem))
+                    .unwrap_or(0);
+            }
+            if g & group::SHAPE != 0 {
+                info.shape = shape_hash(surface);
+                info.script = script_of(surface).id();
+                info.len = surface.chars().count().min(12) as u8;
+                info.cap = is_capitalised(surface);
+            }
+            self.infos.push(info);
+        }
+        if g & group::LIST != 0 {
+            let keys = self.keys();
+            let matches = list.find(&keys, surfaces);
+            for m in matches {
+                let b = tag_index(crate::document::BioTag::B(m.label)) as u8;
+                self.infos[m.tok_start].list_tag = b;
+                for info in &mut self.infos[m.tok_start + 1..m.tok_end] {
+                    info.list_tag = b + 1;
+                }
+            }
+        }
+        rows.clear();
+        offsets.clear();
+        offsets.push(0);
+        let shift = 64 - config.bucket_bits;
+        let n = self.infos.len();
+        for i in 0..n {
+            let t = &self.infos[i];
+            let at = |d: isize| -> Option<&TokenInfo> {
+                let j = i as isize + d;
+                if j < 0 || j >= n as isize {
+                    None
+                } else {
+                    Some(&self.infos[j as usize])
+                }
+            };
+            let key_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.key);
+            let mut push = |template: u64, value: u64| {
+                let h = mix(combine(template.wrapping_mul(0x9e37_79b9_7f4a_7c15), value));
+                rows.push((h >> shift) as u32);
+            };
+            push(0, 0);
+            if g & group::WORD != 0 {
+                push(1, t.key);
+            }
+            if g & group::CONTEXT != 0 {
+                push(2, key_at(-1));
+                push(3, key_at(1));
+                push(4, key_at(-2));
+                push(5, key_at(2));
+                push(6, combine(key_at(-1), t.key));
+                push(7, combine(t.key, key_at(1)));
+            }
+            if g & group::STEM != 0 {
+                push(10, t.stem);
+                push(11, t.core);
+                push(12, t.clitics);
+                push(13, at(-1).map_or(BOS, |x| x.core));
+                push(14, at(1).map_or(EOS, |x| x.core));
+            }
+            if g & group::AFFIX != 0 {
+                for k in 0..3 {
+                    push(20 + k as u64, t.prefix[k]);
+                    push(23 + k as u64, t.suffix[k]);
+                }
+                for k in 0..2 {
+                    push(26 + k as u64, t.core_prefix[k]);
+                    push(28 + k as u64, t.core_suffix[k]);
+                }
+            }
+            if g & group::SHAPE != 0 {
+                let first = i == 0;
+                push(30, t.shape);
+                push(31, u64::from(t.script));
+                push(32, u64::from(t.len));
+                push(33, u64::from(t.cap) | u64::from(first) << 1);
+                push(34, combine(t.shape, u64::from(first)));
+                push(35, at(-1).map_or(BOS, |x| x.shape));
+                push(36, at(1).map_or(EOS, |x| x.shape));
+                push(37, u64::from(i == n - 1));
+            }
+            if g & group::LIST != 0 {
+                push(40, u64::from(t.list_tag));
+                push(41, at(-1).map_or(99, |x| u64::from(x.list_tag)));
+                push(42, at(1).map_or(99, |x| u64::from(x.list_tag)));
+            }
+            if g & group::FREQ != 0 {
+                push(50, u64::from(t.freq / 5));
+                push(51, u64::from(t.stem_freq / 5));
+                push(52, at(-1).map_or(99, |x| u64::from(x.freq / 5)));
+                push(53, at(1).map_or(99, |x| u64::from(x.freq / 5)));
+                push(54, combine(u64::from(t.stem_freq / 5), t.shape));
+            }
+            if g & group::CLUSTER != 0 && t.cluster != 0 {
+                let bits = 31 - t.cluster.leading_zeros();
+                for (k, p) in [4u32, 8, 12].into_iter().enumerate() {
+                    if bits >= p {
+                        push(60 + k as u64, u64::from(t.cluster >> (bits - p)));
+                    }
+                }
+                push(63, u64::from(t.cluster));
+            }
+            if g & group::CLUSTER != 0 {
+                push(64, at(-1).map_or(1, |x| u64::from(x.cluster)));
+                push(65, at(1).map_or(1, |x| u64::from(x.cluster)));
+            }
+            offsets.push(rows.len() as u32);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_word_same_rows_and_groups_switch_off() {
+        let lex = Lexicon::new();
+        let list = EntityList::builtin("ar");
+        let mut ex = Extractor::new();
+        let (mut rows, mut offsets) = (Vec::new(), Vec::new());
+        let config = FeatureConfig::default();
+        ex.extract(
+            &["في", "دمشق", "في", "دمشق"],
+            &lex,
+            &list,
+            config,
+            &mut rows,
+            &mut offsets,
+        );
+        assert_eq!(offsets.len(), 5);
+        let tok = |i: usize| rows[offsets[i] as usize..offsets[i + 1] as usize].to_vec();
+        // Same word, different context: the word feature is shared, the context ones are not.
+        let a = tok(1);
+        let b = tok(3);
+        assert_eq!(a[1], b[1]);
+        assert_ne!(a, b);
+        assert!(rows.iter().all(|&r| r < 1 << config.bucket_bits));
+        let word_only = FeatureConfig {
+            groups: group::WORD,
+            ..config
+        };
+        ex.extract(&["دمشق"], &lex, &list, word_only, &mut rows, &mut offsets);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(ex.keys(), ["دمشق"]);
+    }
+
+    #[test]
+    fn affixes_count_code_points() {
+        assert_eq!(prefix_hash("دمشق", 2), prefix_hash("دمر", 2));
+        assert_eq!(suffix_hash("london", 3), suffix_hash("hendon", 3));
+        assert_ne!(prefix_hash("ab", 1), suffix_hash("ab", 1));
+        assert_eq!(prefix_hash("a", 3), prefix_hash("a", 3));
+    }
+}

@@ -1,0 +1,202 @@
+//! Word knowledge learned from unlabelled text, looked up by the hash of a word's matching key:
+//! a frequency band (from the `wordfreq` lists shipped in `models/lexicon/`) and a word cluster
+//! (from [`crate::ner::clusters`], computed on the raw text of the corpora in `../shared/data`).
+//!
+//! The lexicon also decides how to read a word with proclitics: [`Lexicon::best_split`] keeps a
+//! proclitic reading only when the rest is a more frequent word than the whole (والعراق →
+//! العراق, but لبنان stays لبنان).
+
+use crate::ner::hash::{FxHashMap, hash_str};
+use crate::ner::text::{for_each_proclitic_split, match_key};
+
+/// Frequency band and cluster of words, keyed by `hash_str(match_key(word))`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lexicon {
+    /// Zipf frequency × 10 (1..=80); absent words have band 0.
+    freq: FxHashMap<u64, u8>,
+    /// Cluster code of each clustered word: the path in the cluster tree as bits, most
+    /// significant first, behind a leading 1 bit (so that `1` is the root).
+    clusters: FxHashMap<u64, u32>,
+}
+
+/// How a word reads once its proclitics are set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// Code points of the key taken by proclitics (0: none).
+    pub stripped: usize,
+    /// The rest of the key (the whole key when nothing was stripped).
+    pub rest: &'a str,
+}
+
+impl Lexicon {
+    /// An empty lexicon.
+    pub fn new() -> Self {
+        Lexicon::default()
+    }
+
+    /// Adds the words of a `wordfreq` export (`word<TAB>zipf×10` lines, `#` comments). Words
+    /// with the same matching key keep the highest band.
+    pub fn add_wordfreq_tsv(&mut self, text: &str, origin: &str) -> Result<(), String> {
+        for (n, line) in text.lines().enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (word, band) = line
+                .split_once('\t')
+                .ok_or_else(|| format!("{origin}:{}: expected `word<TAB>band`", n + 1))?;
+            let band: u8 = band
+                .trim()
+                .parse()
+                .map_err(|_| format!("{origin}:{}: bad band `{band}`", n + 1))?;
+            let slot = self.freq.entry(hash_str(&match_key(word))).or_insert(0);
+            *slot = (*slot).max(band);
+        }
+        Ok(())
+    }
+
+    /// Sets the cluster code of a word (see [`Lexicon::cluster`]).
+    pub fn set_cluster(&mut self, key: &str, code: u32) {
+        self.clusters.insert(hash_str(key), code);
+    }
+
+    /// Number of words with a frequency band, and number with a cluster.
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.freq.len(), self.clusters.len())
+    }
+
+    /// The frequency band of a key hash (0 when unknown).
+    #[inline]
+    pub fn freq(&self, key_hash: u64) -> u8 {
+        self.freq.get(&key_hash).copied().unwrap_or(0)
+    }
+
+    /// The cluster code of a key hash, when the word was clustered.
+    #[inline]
+    pub fn cluster(&self, key_hash: u64) -> Option<u32> {
+        self.clusters.get(&key_hash).copied()
+    }
+
+    /// The most plausible reading of `key` as proclitics + rest: the proclitic reading whose rest
+    /// is the most frequent word, when that rest is more frequent than the whole key; otherwise
+    /// the whole key. `buf` is scratch space that may hold the returned rest.
+    pub fn best_split<'a>(&self, key: &'a str, buf: &'a mut String) -> Split<'a> {
+        let whole = self.freq(hash_str(key));
+        let mut best: Option<(usize, u8)> = None;
+        let mut scratch = String::new();
+        for_each_proclitic_split(key, &mut scratch, |stripped, rest| {
+            let band = self.freq(hash_str(rest));
+            if band > whole && best.is_none_or(|(_, b)| band > b) {
+                best = Some((stripped, band));
+                buf.clear();
+                buf.push_str(rest);
+            }
+        });
+        match best {
+            None => Split {
+                stripped: 0,
+                rest: key,
+            },
+            Some((stripped, _)) => Split {
+                stripped,
+                rest: buf.as_str(),
+            },
+        }
+    }
+
+    /// Serialises the lexicon (little-endian counts, hashes and values).
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        let mut freq: Vec<(u64, u8)> = self.freq.iter().map(|(k, v)| (*k, *v)).collect();
+        freq.sort_unstable();
+        out.extend_from_slice(&(freq.len() as u64).to_le_bytes());
+        for (k, v) in freq {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.push(v);
+        }
+        let mut clusters: Vec<(u64, u32)> = self.clusters.iter().map(|(k, v)| (*k, *v)).collect();
+        clusters.sort_unstable();
+        out.extend_from_slice(&(clusters.len() as u64).to_le_bytes());
+        for (k, v) in clusters {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+
+    /// Reads a lexicon written by [`Lexicon::write_to`] from the front of `input`, advancing it.
+    pub fn read_from(input: &mut &[u8]) -> Result<Self, String> {
+        let mut lex = Lexicon::new();
+        let n = read_u64(input)? as usize;
+        lex.freq.reserve(n.min(1 << 24));
+        for _ in 0..n {
+            let k = read_u64(input)?;
+            let v = read_bytes::<1>(input)?[0];
+            lex.freq.insert(k, v);
+        }
+        let n = read_u64(input)? as usize;
+        lex.clusters.reserve(n.min(1 << 24));
+        for _ in 0..n {
+            let k = read_u64(input)?;
+            let v = u32::from_le_bytes(read_bytes::<4>(input)?);
+            lex.clusters.insert(k, v);
+        }
+        Ok(lex)
+    }
+}
+
+/// Takes `N` bytes off the front of `input`.
+pub(crate) fn read_bytes<const N: usize>(input: &mut &[u8]) -> Result<[u8; N], String> {
+    if input.len() < N {
+        return Err("model file is truncated".to_string());
+    }
+    let mut out = [0u8; N];
+    out.copy_from_slice(&input[..N]);
+    *input = &input[N..];
+    Ok(out)
+}
+
+/// Takes a little-endian u64 off the front of `input`.
+pub(crate) fn read_u64(input: &mut &[u8]) -> Result<u64, String> {
+    Ok(u64::from_le_bytes(read_bytes::<8>(input)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let mut lex = Lexicon::new();
+        lex.add_wordfreq_tsv(
+            "# test\nالعراق\t55\nوالعراق\t35\nلبنان\t50\nبنان\t20\nقوات\t52\nالإمارات\t48\n",
+            "t",
+        )
+        .unwrap();
+        lex
+    }
+
+    #[test]
+    fn splits_only_when_the_rest_is_more_frequent() {
+        let lex = lexicon();
+        let mut buf = String::new();
+        let s = lex.best_split("والعراق", &mut buf);
+        assert_eq!((s.stripped, s.rest), (1, "العراق"));
+        let s = lex.best_split("لبنان", &mut buf);
+        assert_eq!((s.stripped, s.rest), (0, "لبنان"));
+        let s = lex.best_split("لقوات", &mut buf);
+        assert_eq!((s.stripped, s.rest), (1, "قوات"));
+        let key = match_key("وللإمارات");
+        let s = lex.best_split(&key, &mut buf);
+        assert_eq!((s.stripped, s.rest), (2, "الامارات"));
+    }
+
+    #[test]
+    fn round_trips_and_rejects_truncation() {
+        let mut lex = lexicon();
+        lex.set_cluster("دمشق", 0b1011);
+        let mut bytes = Vec::new();
+        lex.write_to(&mut bytes);
+        let back = Lexicon::read_from(&mut bytes.as_slice()).unwrap();
+        assert_eq!(back, lex);
+        assert_eq!(back.cluster(hash_str("دمشق")), Some(0b1011));
+        assert!(Lexicon::read_from(&mut &bytes[..bytes.len() - 1]).is_err());
+        assert!(lex.add_wordfreq_tsv("x\ty\n", "t").is_err());
+    }
+}

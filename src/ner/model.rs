@@ -1,0 +1,468 @@
+//! The trained sequence labeller: a hashed weight table (one row of [`N_TAGS`] weights per
+//! feature bucket), tag-transition weights, Viterbi decoding that never takes a forbidden
+//! transition, max-marginal margins for confidences, and the model file format.
+//!
+//! File format (little-endian): the magic `NAHRNER1`, then a zstd frame holding: the language
+//! (u8 length + UTF-8), feature groups (u32), bucket bits (u32), calibration `a`, `b` (f32),
+//! weight scale (f32), start weights (9 × f32), transition weights (9 × 9 × f32), the
+//! [`Lexicon`], then the weight table as `2^bits × 9` i16.
+
+use crate::ner::features::{Extractor, FeatureConfig};
+use crate::ner::lexicon::{Lexicon, read_bytes};
+use crate::ner::lists::EntityList;
+use crate::ner::tags::{N_TAGS, allowed};
+
+const MAGIC: &[u8; 8] = b"NAHRNER1";
+
+/// A score that no path may take (forbidden transitions).
+const FORBIDDEN: f32 = -1.0e30;
+
+/// Tag-transition weights: `start[t]` for a sentence starting with `t`, `trans[p][t]` for `t`
+/// after `p`. Forbidden transitions are not stored here: decoding skips them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transitions {
+    /// Weight of each tag at the start of a sentence.
+    pub start: [f32; N_TAGS],
+    /// Weight of each (previous, next) pair.
+    pub trans: [[f32; N_TAGS]; N_TAGS],
+}
+
+impl Default for Transitions {
+    fn default() -> Self {
+        Transitions {
+            start: [0.0; N_TAGS],
+            trans: [[0.0; N_TAGS]; N_TAGS],
+        }
+    }
+}
+
+/// Reusable decoding buffers; keep one per thread.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Feature extraction buffers.
+    pub extractor: Extractor,
+    /// Feature rows of the current sentence.
+    pub rows: Vec<u32>,
+    /// Offsets of each token's rows.
+    pub offsets: Vec<u32>,
+    /// Emission scores of each token.
+    pub emissions: Vec<[f32; N_TAGS]>,
+    alpha: Vec<[f32; N_TAGS]>,
+    beta: Vec<[f32; N_TAGS]>,
+    back: Vec<[u8; N_TAGS]>,
+}
+
+/// Finds the best tag sequence under `emissions` and `tr`, never taking a forbidden transition.
+/// Fills `alpha` (best score of a path ending in each tag) and `back`, and writes the tags.
+fn viterbi(
+    emissions: &[[f32; N_TAGS]],
+    tr: &Transitions,
+    alpha: &mut Vec<[f32; N_TAGS]>,
+    back: &mut Vec<[u8; N_TAGS]>,
+    tags: &mut Vec<usize>,
+) {
+    let n = emissions.len();
+    alpha.clear();
+    back.clear();
+    tags.clear();
+    if n == 0 {
+        return;
+    }
+    let mut first = [FORBIDDEN; N_TAGS];
+    for t in 0..N_TAGS {
+        if allowed(None, t) {
+            first[t] = tr.start[t] + emissions[0][t];
+        }
+    }
+    alpha.push(first);
+    back.push([0; N_TAGS]);
+    for em in &emissions[1..] {
+        let prev = alpha[alpha.len() - 1];
+        let mut cur = [FORBIDDEN; N_TAGS];
+        let mut bp = [0u8; N_TAGS];
+        for t in 0..N_TAGS {
+            let mut best = FORBIDDEN;
+            let mut arg = 0;
+            for (p, &score) in prev.iter().enumerate() {
+                if !allowed(Some(p), t) || score <= FORBIDDEN {
+                    continue;
+                }
+                let s = score + tr.trans[p][t];
+                if s > best {
+                    best = s;
+                    arg = p;
+                }
+            }
+            if best > FORBIDDEN {
+                cur[t] = best + em[t];
+                bp[t] = arg as u8;
+            }
+        }
+        alpha.push(cur);
+        back.push(bp);
+    }
+    let last = &alpha[n - 1];
+    let mut t = (0..N_TAGS)
+        .max_by(|&a, &b| last[a].total_cmp(&last[b]))
+        .unwrap_or(0);
+    tags.resize(n, 0);
+    for i in (0..n).rev() {
+        tags[i] = t;
+        t = back[i][t] as usize;
+    }
+}
+
+/// For each token, how much better the best path is than the best path that gives this token
+/// another tag (max-marginals from a forward and a backward max-product pass). Written to
+/// `margins`; 0 means a tie.
+fn margins(
+    emissions: &[[f32; N_TAGS]],
+    tr: &Transitions,
+    alpha: &[[f32; N_TAGS]],
+    beta: &mut Vec<[f32; N_TAGS]>,
+    tags: &[usize],
+    margins: &mut Vec<f32>,
+) {
+    let n = emissions.len();
+    beta.clear();
+    beta.resize(n, [0.0; N_TAGS]);
+    for i in (0..n.saturating_sub(1)).rev() {
+        let mut cur = [FORBIDDEN; N_TAGS];
+        for (p, slot) in cur.iter_mut().enumerate() {
+            let mut best = FORBIDDEN;
+            for t in 0..N_TAGS {
+                if !allowed(Some(p), t) || beta[i + 1][t] <= FORBIDDEN {
+                    continue;
+                }
+                let s = tr.trans[p][t] + emissions[i + 1][t] + beta[i + 1][t];
+                if s > best {
+                    best = s;
+                }
+            }
+            *slot = best;
+        }
+        beta[i] = cur;
+    }
+    margins.clear();
+    for i in 0..n {
+        let chosen = alpha[i][tags[i]] + beta[i][tags[i]];
+        let mut other = FORBIDDEN;
+        for t in 0..N_TAGS {
+            if t != tags[i] && alpha[i][t] > FORBIDDEN && beta[i][t] > FORBIDDEN {
+                other = other.max(alpha[i][t] + beta[i][t]);
+            }
+        }
+        margins.push(if other <= FORBIDDEN {
+            1.0e6
+        } else {
+            (chosen - other).max(0.0)
+        });
+    }
+}
+
+/// Decodes with the given emissions and transitions (used by training with its float weights).
+pub fn decode(emissions: &[[f32; N_TAGS]], tr: &Transitions, tags: &mut Vec<usize>) {
+    let mut alpha = Vec::new();
+    let mut back = Vec::new();
+    viterbi(emissions, tr, &mut alpha, &mut back, tags);
+}
+
+/// A trained model for one language.
+#[derive(Debug, Clone)]
+pub struct NerModel {
+    /// ISO 639-1 code of the language the model was trained on.
+    pub lang: String,
+    /// Feature configuration the model was trained with.
+    pub config: FeatureConfig,
+    /// Confidence calibration: `score = sigmoid(a × margin + b)`.
+    pub calibration: (f32, f32),
+    /// Transition weights.
+    pub transitions: Transitions,
+    /// Word frequencies and clusters used by the features.
+    pub lexicon: Lexicon,
+    /// Weight table, `2^bucket_bits × N_TAGS`, quantised.
+    weights: Vec<i16>,
+    /// Multiply a quantised weight by this to get the float weight.
+    scale: f32,
+    /// The built-in list of the language (list features).
+    list: EntityList,
+}
+
+impl NerModel {
+    /// Builds a model from float weights (`2^bucket_bits × N_TAGS`), quantising them to i16.
+    pub fn from_float_weights(
+        lang: &str,
+        config: FeatureConfig,
+        weights: &[f32],
+        transitions: Transitions,
+        lexicon: Lexicon,
+    ) -> Result<Self, String> {
+        let expected = (1usize << config.bucket_bits) * N_TAGS;
+        if weights.len() != expected {
+            return Err(format!(
+                "weight table has {} entries, expected {expected}",
+                weights.len()
+            ));
+        }
+        let max = weights.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let weights = weights
+            .iter()
+            .map(|w| (w / scale).round().clamp(-32767.0, 32767.0) as i16)
+            .collect();
+        Ok(NerModel {
+            lang: lang.to_string(),
+            config,
+            calibration: (1.0, 0.0),
+            transitions,
+            lexicon,
+            weights,
+            scale,
+            list: EntityList::builtin(lang),
+        })
+    }
+
+    /// The built-in list the model's list features use.
+    pub fn list(&self) -> &EntityList {
+        &self.list
+    }
+
+    /// Fills `scratch.emissions` for the sentence already extracted into `scratch`.
+    fn emissions(&self, scratch: &mut Scratch) {
+        scratch.emissions.clear();
+        let n = scratch.offsets.len().saturating_sub(1);
+        for i in 0..n {
+            let mut acc = [0i32; N_TAGS];
+            let rows = &scratch.rows[scratch.offsets[i] as usize..scratch.offsets[i + 1] as usize];
+            for &r in rows {
+                let base = r as usize * N_TAGS;
+                if let Some(w) = self.weights.get(base..base + N_TAGS) {
+                    for t in 0..N_TAGS {
+                        acc[t] += i32::from(w[t]);
+                    }
+                }
+            }
+            let mut em = [0.0f32; N_TAGS];
+            for t in 0..N_TAGS {
+                em[t] = acc[t] as f32 * self.scale;
+            }
+            scratch.emissions.push(em);
+        }
+    }
+
+    /// Tags a sentence given as token surfaces. Writes the tag indices to `tags` and each
+    /// token's margin (see [`NerModel::confidence`]) to `token_margins`.
+    pub fn tag(
+        &self,
+        surfaces: &[&str],
+        scratch: &mut Scratch,
+        tags: &mut Vec<usize>,
+        token_margins: &mut Vec<f32>,
+    ) {
+        scratch.extractor.extract(
+            surfaces,
+            &self.lexicon,
+            &self.list,
+            self.config,
+            &mut scratch.rows,
+            &mut scratch.offsets,
+        );
+        self.emissions(scratch);
+        viterbi(
+            &scratch.emissions,
+            &self.transitions,
+            &mut scratch.alpha,
+            &mut scratch.back,
+            tags,
+        );
+        margins(
+            &scratch.emissions,
+            &self.transitions,
+            &scratch.alpha,
+            &mut scratch.beta,
+            tags,
+            token_margins,
+        );
+    }
+
+    /// The calibrated confidence in [0, 1] of a mention whose smallest token margin is `margin`.
+    pub fn confidence(&self, margin: f32) -> f32 {
+        let (a, b) = self.calibration;
+        let z = (a * margin + b).clamp(-50.0, 50.0);
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Serialises the model (see the module documentation for the layout).
+    pub fn to_bytes(&self) -> Result<Vec<u8>, String> {
+        let mut payload = Vec::with_capacity(self.weights.len() * 2 + 1024);
+        let lang = self.lang.as_bytes();
+        payload.push(lang.len().min(255) as u8);
+        payload.extend_from_slice(&lang[..lang.len().min(255)]);
+        payload.extend_from_slice(&self.config.groups.to_le_bytes());
+        payload.extend_from_slice(&self.config.bucket_bits.to_le_bytes());
+        payload.extend_from_slice(&self.calibration.0.to_le_bytes());
+        payload.extend_from_slice(&self.calibration.1.to_le_bytes());
+        payload.extend_from_slice(&self.scale.to_le_bytes());
+        for w in self.transitions.start {
+            payload.extend_from_slice(&w.to_le_bytes());
+        }
+        for row in &self.transitions.trans {
+            for w in row {
+                payload.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        self.lexicon.write_to(&mut payload);
+        for w in &self.weights {
+            payload.extend_from_slice(&w.to_le_bytes());
+        }
+        let compressed = zstd::encode_all(payload.as_slice(), 19)
+            .map_err(|e| format!("cannot compress model: {e}"))?;
+        let mut out = MAGIC.to_vec();
+        out.extend_from_slice(&compressed);
+        Ok(out)
+    }
+
+    /// Reads a model written by [`NerModel::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, String> {
+        let body = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or("not a nahr NER model (bad magic bytes)")?;
+        let payload = zstd::decode_all(body).map_err(|e| format!("corrupt model file: {e}"))?;
+        let mut input = payload.as_slice();
+        let len = read_bytes::<1>(&mut input)?[0] as usize;
+        if input.len() < len {
+            return Err("model file is truncated".into());
+        }
+        let lang = std::str::from_utf8(&input[..len])
+            .map_err(|_| "bad language code in model file")?
+            .to_string();
+        input = &input[len..];
+        let f32_of = |input: &mut &[u8]| -> Result<f32, String> {
+            Ok(f32::from_le_bytes(read_bytes::<4>(input)?))
+        };
+        let groups = u32::from_le_bytes(read_bytes::<4>(&mut input)?);
+        let bucket_bits = u32::from_le_bytes(read_bytes::<4>(&mut input)?);
+        if !(8..=24).contains(&bucket_bits) {
+            return Err(format!("bad bucket size 2^{bucket_bits} in model file"));
+        }
+        let calibration = (f32_of(&mut input)?, f32_of(&mut input)?);
+        let scale = f32_of(&mut input)?;
+        let mut transitions = Transitions::default();
+        for w in transitions.start.iter_mut() {
+            *w = f32_of(&mut input)?;
+        }
+        for row in transitions.trans.iter_mut() {
+            for w in row.iter_mut() {
+                *w = f32_of(&mut input)?;
+            }
+        }
+        let lexicon = Lexicon::read_from(&mut input)?;
+        let n = (1usize << bucket_bits) * N_TAGS;
+        if input.len() != n * 2 {
+            return Err(format!(
+                "model file has {} weight bytes, expected {}",
+                input.len(),
+                n * 2
+            ));
+        }
+        let weights = input
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Ok(NerModel {
+            list: EntityList::builtin(&lang),
+            lang,
+            config: FeatureConfig {
+                groups,
+                bucket_bits,
+            },
+            calibration,
+            transitions,
+            lexicon,
+            weights,
+            scale,
+        })
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &std::path::Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("cannot read NER model {}: {e}", path.display()))?;
+        NerModel::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Writes the model file.
+    pub fn save(&self, path: &std::path::Path) -> Result<(), String> {
+        let bytes = self.to_bytes()?;
+        std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::tags::{O, is_inside};
+
+    #[test]
+    fn viterbi_never_takes_forbidden_transitions() {
+        // Emissions that alone would pick I-PER (2) at the start and I-LOC (4) after B-PER (1).
+        let mut em = vec![[0.0f32; N_TAGS]; 3];
+        em[0][2] = 5.0;
+        em[1][1] = 3.0;
+        em[2][4] = 5.0;
+        em[2][2] = 1.0;
+        let mut tags = Vec::new();
+        decode(&em, &Transitions::default(), &mut tags);
+        assert!(!is_inside(tags[0]));
+        for w in tags.windows(2) {
+            assert!(allowed(Some(w[0]), w[1]), "{tags:?}");
+        }
+        // B-LOC I-LOC (0 + 5) beats B-PER I-PER (3 + 1); B-PER I-LOC is forbidden.
+        assert_eq!(tags[1..], [3, 4]);
+        decode(&[], &Transitions::default(), &mut tags);
+        assert!(tags.is_empty());
+    }
+
+    #[test]
+    fn margins_are_zero_on_ties_and_positive_otherwise() {
+        let mut em = vec![[0.0f32; N_TAGS]; 2];
+        em[0][O] = 1.0;
+        em[1][3] = 2.0;
+        let tr = Transitions::default();
+        let (mut alpha, mut back, mut beta, mut tags, mut m) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        viterbi(&em, &tr, &mut alpha, &mut back, &mut tags);
+        margins(&em, &tr, &alpha, &mut beta, &tags, &mut m);
+        assert_eq!(tags, [O, 3]);
+        assert!(
+            (m[0] - 1.0).abs() < 1e-6 && (m[1] - 2.0).abs() < 1e-6,
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn file_round_trip_and_bad_files() {
+        let config = FeatureConfig {
+            groups: crate::ner::features::group::ALL,
+            bucket_bits: 8,
+        };
+        let mut w = vec![0.0f32; 256 * N_TAGS];
+        w[5] = 1.5;
+        w[100] = -0.25;
+        let mut tr = Transitions::default();
+        tr.trans[1][2] = 0.5;
+        let model = NerModel::from_float_weights("ar", config, &w, tr, Lexicon::new()).unwrap();
+        let bytes = model.to_bytes().unwrap();
+        let back = NerModel::from_bytes(&bytes).unwrap();
+        assert_eq!(back.lang, "ar");
+        assert_eq!(back.weights, model.weights);
+        assert_eq!(back.transitions, model.transitions);
+        assert!(NerModel::from_bytes(b"not a model").is_err());
+        assert!(NerModel::from_bytes(&bytes[..bytes.len() / 2]).is_err());
+        let mut scratch = Scratch::default();
+        let (mut tags, mut m) = (Vec::new(), Vec::new());
+        back.tag(&["في", "دمشق"], &mut scratch, &mut tags, &mut m);
+        assert_eq!(tags.len(), 2);
+        assert!((0.0..=1.0).contains(&back.confidence(m[1])));
+    }
+}

@@ -1,0 +1,341 @@
+//! Training: an averaged structured perceptron (Collins 2002) over the hashed features of
+//! [`crate::ner::features`], with first-order tag transitions and constrained Viterbi
+//! decoding. Sentences are visited in a shuffled order drawn from a fixed seed, so the same
+//! data and options always give the same model.
+
+use crate::document::BioTag;
+use crate::ner::conll::ConllSentence;
+use crate::ner::eval::{SpanCounts, spans};
+use crate::ner::features::{Extractor, FeatureConfig};
+use crate::ner::lexicon::Lexicon;
+use crate::ner::lists::EntityList;
+use crate::ner::model::{NerModel, Scratch, Transitions, decode};
+use crate::ner::tags::{N_TAGS, tag_index, tag_of};
+
+/// Options of a training run.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    /// Language code stored in the model (`ar`, `en`); selects the built-in list features.
+    pub lang: String,
+    /// Passes over the training data.
+    pub epochs: usize,
+    /// Seed of the sentence order.
+    pub seed: u64,
+    /// Feature groups and table size.
+    pub config: FeatureConfig,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            lang: "ar".into(),
+            epochs: 12,
+            seed: 0x6e61_6872,
+            config: FeatureConfig::default(),
+        }
+    }
+}
+
+/// What happened in one epoch.
+#[derive(Debug, Clone, Copy)]
+pub struct EpochReport {
+    /// 1-based epoch number.
+    pub epoch: usize,
+    /// Training sentences whose prediction was wrong during the epoch.
+    pub mistakes: usize,
+    /// Span counts on dev with the averaged weights after this epoch, when a dev set was given.
+    pub dev: Option<SpanCounts>,
+}
+
+/// One training sentence with its features computed once.
+struct Example {
+    rows: Vec<u32>,
+    offsets: Vec<u32>,
+    gold: Vec<usize>,
+}
+
+/// A small deterministic generator (xorshift64*) for the sentence order.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+/// Perceptron state with the averaging trick: `avg = w − u / c`.
+struct Perceptron {
+    w: Vec<f32>,
+    u: Vec<f32>,
+    tr: Transitions,
+    tr_u: Transitions,
+    c: f32,
+}
+
+impl Perceptron {
+    fn new(rows: usize) -> Self {
+        Perceptron {
+            w: vec![0.0; rows * N_TAGS],
+            u: vec![0.0; rows * N_TAGS],
+            tr: Transitions::default(),
+            tr_u: Transitions::default(),
+            c: 1.0,
+        }
+    }
+
+    fn emissions(&self, ex: &Example, out: &mut Vec<[f32; N_TAGS]>) {
+        out.clear();
+        for i in 0..ex.gold.len() {
+            let mut em = [0.0f32; N_TAGS];
+            for &r in &ex.rows[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
+                let base = r as usize * N_TAGS;
+                for (t, e) in em.iter_mut().enumerate() {
+                    *e += self.w[base + t];
+                }
+            }
+            out.push(em);
+        }
+    }
+
+    fn bump_row(&mut self, ex: &Example, i: usize, tag: usize, d: f32) {
+        let dc = d * self.c;
+        for &r in &ex.rows[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
+            let k = r as usize * N_TAGS + tag;
+            self.w[k] += d;
+            self.u[k] += dc;
+        }
+    }
+
+    fn bump_transition(&mut self, prev: Option<usize>, tag: usize, d: f32) {
+        let dc = d * self.c;
+        match prev {
+            None => {
+                self.tr.start[tag] += d;
+                self.tr_u.start[tag] += dc;
+            }
+            Some(p) => {
+                self.tr.trans[p][tag] += d;
+                self.tr_u.trans[p][tag] += dc;
+            }
+        }
+    }
+
+    /// Moves the weights towards `gold` and away from `pred`.
+    fn update(&mut self, ex: &Example, pred: &[usize]) {
+        for i in 0..pred.len() {
+            let (g, p) = (ex.gold[i], pred[i]);
+            if g != p {
+                self.bump_row(ex, i, g, 1.0);
+                self.bump_row(ex, i, p, -1.0);
+            }
+            let (gp, pp) = if i == 0 {
+                (None, None)
+            } else {
+                (Some(ex.gold[i - 1]), Some(pred[i - 1]))
+            };
+            if (gp, g) != (pp, p) {
+                self.bump_transition(gp, g, 1.0);
+                self.bump_transition(pp, p, -1.0);
+            }
+        }
+    }
+
+    fn averaged(&self) -> (Vec<f32>, Transitions) {
+        let c = self.c;
+        let w = self.w.iter().zip(&self.u).map(|(w, u)| w - u / c).collect();
+        let mut tr = Transitions::default();
+        for t in 0..N_TAGS {
+            tr.start[t] = self.tr.start[t] - self.tr_u.start[t] / c;
+            for p in 0..N_TAGS {
+                tr.trans[p][t] = self.tr.trans[p][t] - self.tr_u.trans[p][t] / c;
+            }
+        }
+        (w, tr)
+    }
+}
+
+/// Tags every sentence of `data` with `model` and counts spans against the gold tags.
+/// Also returns, for each predicted mention, its smallest token margin and whether it was right.
+pub fn evaluate(model: &NerModel, data: &[ConllSentence]) -> (SpanCounts, Vec<(f32, bool)>) {
+    let mut counts = SpanCounts::default();
+    let mut scratch = Scratch::default();
+    let (mut tags, mut margins) = (Vec::new(), Vec::new());
+    let mut mentions = Vec::new();
+    for s in data {
+        let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        model.tag(&surfaces, &mut scratch, &mut tags, &mut margins);
+        let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
+        counts.add(&s.tags, &pred);
+        let gold = spans(&s.tags);
+        for span in spans(&pred) {
+            let m = margins[span.0..span.1]
+                .iter()
+                .fold(f32::INFINITY, |a, &b| a.min(b));
+            mentions.push((m, gold.contains(&span)));
+        }
+    }
+    (counts, mentions)
+}
+
+/// Fits `P(correct | margin) = sigmoid(a × margin + b)` by gradient ascent on the
+/// log-likelihood (a few hundred full-batch steps; the data are one number per mention).
+pub fn fit_calibration(mentions: &[(f32, bool)]) -> (f32, f32) {
+    if mentions.is_empty() {
+        return (1.0, 0.0);
+    }
+    let xs: Vec<(f64, f64)> = mentions
+        .iter()
+        .map(|&(m, ok)| (f64::from(m.min(50.0)), if ok { 1.0 } else { 0.0 }))
+        .collect();
+    let n = xs.len() as f64;
+    let (mut a, mut b) = (0.1f64, 0.0f64);
+    for _ in 0..3000 {
+        let (mut ga, mut gb) = (0.0, 0.0);
+        for &(x, y) in &xs {
+            let p = 1.0 / (1.0 + (-(a * x + b)).exp());
+            ga += (y - p) * x;
+            gb += y - p;
+        }
+        a += 0.05 * ga / n;
+        b += 0.5 * gb / n;
+    }
+    (a as f32, b as f32)
+}
+
+/// Trains a model on `train`; after each epoch, reports progress to `on_epoch` (with dev span
+/// counts when `dev` is given). `on_sentence` is called after each training sentence (for a
+/// progress bar). The calibration is fitted on `dev` when given.
+pub fn train(
+    train: &[ConllSentence],
+    dev: Option<&[ConllSentence]>,
+    lexicon: Lexicon,
+    options: &TrainOptions,
+    mut on_epoch: impl FnMut(&EpochReport),
+    mut on_sentence: impl FnMut(),
+) -> Result<NerModel, String> {
+    if !(8..=24).contains(&options.config.bucket_bits) {
+        return Err("bucket bits must be between 8 and 24".into());
+    }
+    let list = EntityList::builtin(&options.lang);
+    let mut extractor = Extractor::new();
+    let mut examples = Vec::with_capacity(train.len());
+    for s in train {
+        let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        let (mut rows, mut offsets) = (Vec::new(), Vec::new());
+        extractor.extract(
+            &surfaces,
+            &lexicon,
+            &list,
+            options.config,
+            &mut rows,
+            &mut offsets,
+        );
+        let gold = s.tags.iter().map(|&t| tag_index(t)).collect();
+        examples.push(Example {
+            rows,
+            offsets,
+            gold,
+        });
+    }
+    let mut p = Perceptron::new(1 << options.config.bucket_bits);
+    let mut rng = Rng(options.seed | 1);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let (mut em, mut pred) = (Vec::new(), Vec::new());
+    let mut model = None;
+    for epoch in 1..=options.epochs {
+        rng.shuffle(&mut order);
+        let mut mistakes = 0;
+        for &k in &order {
+            let ex = &examples[k];
+            p.emissions(ex, &mut em);
+            decode(&em, &p.tr, &mut pred);
+            if pred != ex.gold {
+                mistakes += 1;
+                p.update(ex, &pred);
+            }
+            p.c += 1.0;
+            on_sentence();
+        }
+        let (w, tr) = p.averaged();
+        let mut m =
+            NerModel::from_float_weights(&options.lang, options.config, &w, tr, lexicon.clone())?;
+        let dev_counts = dev.map(|d| {
+            let (counts, mentions) = evaluate(&m, d);
+            if epoch == options.epochs {
+                m.calibration = fit_calibration(&mentions);
+            }
+            counts
+        });
+        on_epoch(&EpochReport {
+            epoch,
+            mistakes,
+            dev: dev_counts,
+        });
+        model = Some(m);
+    }
+    model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::conll::parse_conll;
+
+    #[test]
+    fn learns_a_tiny_corpus_and_is_reproducible() {
+        let text = "\
+ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
+زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
+ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
+قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
+        let data = parse_conll(text, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 5,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let mut reports = Vec::new();
+        let model = train(
+            &data,
+            Some(&data),
+            Lexicon::new(),
+            &options,
+            |r| reports.push(*r),
+            || {},
+        )
+        .unwrap();
+        assert_eq!(reports.len(), 5);
+        let last = reports[4].dev.unwrap();
+        assert_eq!(last.correct, last.gold, "{last:?}");
+        let mut again = train(&data, None, Lexicon::new(), &options, |_| {}, || {}).unwrap();
+        again.calibration = model.calibration;
+        assert_eq!(again.to_bytes().unwrap(), model.to_bytes().unwrap());
+        let (counts, _) = evaluate(&again, &data);
+        assert_eq!(counts, last);
+    }
+
+    #[test]
+    fn calibration_orders_margins() {
+        let mentions: Vec<(f32, bool)> = (0..200)
+            .map(|i| (i as f32 / 10.0, i % 10 < i / 20))
+            .collect();
+        let (a, b) = fit_calibration(&mentions);
+        let p = |m: f32| 1.0 / (1.0 + (-(a * m + b)).exp());
+        assert!(p(0.0) < p(10.0) && p(10.0) < p(19.0));
+    }
+}
