@@ -109,14 +109,12 @@ pub fn is_terminal(c: char) -> bool {
     )
 }
 
-/// Opening brackets and quotes that a sentence boundary does not fall inside of.
+/// Opening brackets whose short content a sentence boundary does not cut.
 pub fn opening_pair(c: char) -> Option<char> {
     match c {
         '(' => Some(')'),
         '[' => Some(']'),
         '{' => Some('}'),
-        '\u{00AB}' => Some('\u{00BB}'),
-        '\u{201C}' => Some('\u{201D}'),
         '\u{FD3E}' => Some('\u{FD3F}'),
         _ => None,
     }

@@ -27,6 +27,13 @@ const MAX_LETTERS: usize = 40;
 /// proclitic: the article cannot follow anything but proclitics inside a word, so such splits
 /// win over the whole word however frequent the fixed combination is (`بالنسبة`).
 const ARTICLE_BONUS: f32 = 30.0;
+/// A word is taken for a stem when its form with the article is at least this (log) fraction
+/// as frequent as the word itself: ln(0.01).
+const ARTICLE_FORM_MIN: f32 = -4.605;
+/// The pronouns that are always split off the prepositions `ل` and `ب` (`له`, `بها`, `لنا`);
+/// the rare second-person feminine/dual forms are left out because `لكن` (but) and `بكما`
+/// would collide with them.
+const PREPOSITION_PRONOUNS: &[&str] = &["ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا"];
 /// Shortest stem (in letters) of a split analysis.
 const MIN_STEM: usize = 2;
 
@@ -131,22 +138,11 @@ pub struct ArabicSegmenter {
 const BUILTIN_WORDS: &str = include_str!("../../data/wordfreq/ar.tsv");
 const BUILTIN_CLITICS: &str = include_str!("../../data/tokenize/ar-clitics.tsv");
 
-/// Folds one letter the way [`super::norm`] does (alef forms, alef maqsura, Persian letters).
-#[inline]
-fn fold_letter(c: char) -> char {
-    match c {
-        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => '\u{0627}',
-        '\u{0649}' | '\u{06CC}' => '\u{064A}',
-        '\u{06A9}' => '\u{0643}',
-        _ => c,
-    }
-}
-
-/// The lookup key of a word: its letters folded, marks and tatweel dropped.
-fn fold_key(word: &str) -> String {
+/// The lookup key of a word: its letters with marks and tatweel dropped. Letters are not
+/// folded: hamza and alef maqsura distinguish words the segmenter must tell apart (`كأن`/`كان`).
+fn lookup_key(word: &str) -> String {
     word.chars()
         .filter(|&c| !is_arabic_mark(c) && c != TATWEEL)
-        .map(fold_letter)
         .collect()
 }
 
@@ -181,7 +177,9 @@ impl ArabicSegmenter {
                 .trim()
                 .parse()
                 .map_err(|_| format!("line {line}: bad count `{count}`"))?;
-            *counts.entry(fold_key(word).into_boxed_str()).or_insert(0.0) += n;
+            *counts
+                .entry(lookup_key(word).into_boxed_str())
+                .or_insert(0.0) += n;
             Ok(())
         };
         for (k, line) in word_counts.lines().enumerate() {
@@ -255,6 +253,67 @@ impl ArabicSegmenter {
         self.words.get(key).copied()
     }
 
+    /// Log frequency of `ال` + `key`, if that word is known.
+    fn article_form_score(&self, key: &str) -> Option<f32> {
+        let mut buf = [0u8; MAX_LETTERS * 2 + 4];
+        if key.len() + 4 > buf.len() {
+            return None;
+        }
+        buf[..4].copy_from_slice("ال".as_bytes());
+        buf[4..4 + key.len()].copy_from_slice(key.as_bytes());
+        std::str::from_utf8(&buf[..4 + key.len()])
+            .ok()
+            .and_then(|k| self.word_score(k))
+    }
+
+    /// Score of a candidate stem: its own frequency, or that of the form it stands for.
+    /// Before an enclitic, a final `ت` `ي` `ؤ` `ئ` may be the written form of `ة` `ى` `ء` `ء`
+    /// (`حياتنا` = `حياة` + `نا`, `عليه` = `على` + `ه`); after the preposition `ل` a stem
+    /// starting with `ل` may be an article whose alef is not written (`للسلطة`). The flag
+    /// tells whether the stem carries the article.
+    fn stem_score(
+        &self,
+        stem: &str,
+        after_lam: bool,
+        before_enclitic: bool,
+    ) -> Option<(f32, bool)> {
+        let mut best = self
+            .word_score(stem)
+            .map(|s| (s, stem.starts_with("ال") && stem.len() > 6));
+        let mut consider = |candidate: Option<f32>, article: bool| {
+            if let Some(c) = candidate
+                && best.is_none_or(|(b, _)| c > b)
+            {
+                best = Some((c, article));
+            }
+        };
+        let mut buf = [0u8; MAX_LETTERS * 2 + 2];
+        if before_enclitic && stem.len() >= 4 {
+            let (head, last) = stem.split_at(stem.len() - 2);
+            let restored = match last {
+                "ت" => Some("ة"),
+                "ي" => Some("ى"),
+                "ؤ" | "ئ" => Some("ء"),
+                _ => None,
+            };
+            if let Some(r) = restored {
+                buf[..head.len()].copy_from_slice(head.as_bytes());
+                buf[head.len()..head.len() + 2].copy_from_slice(r.as_bytes());
+                if let Ok(form) = std::str::from_utf8(&buf[..head.len() + 2]) {
+                    consider(self.word_score(form), false);
+                }
+            }
+        }
+        if after_lam && stem.starts_with('ل') && stem.len() + 2 <= buf.len() {
+            buf[..2].copy_from_slice("ا".as_bytes());
+            buf[2..2 + stem.len()].copy_from_slice(stem.as_bytes());
+            if let Ok(form) = std::str::from_utf8(&buf[..2 + stem.len()]) {
+                consider(self.word_score(form), true);
+            }
+        }
+        best
+    }
+
     /// Segments an Arabic word (a surface token without spaces). Words that hold anything but
     /// Arabic letters and marks, or are too short, come back whole.
     pub fn segment(&self, word: &str) -> Segmentation {
@@ -262,63 +321,60 @@ impl ArabicSegmenter {
         if word.len() > u16::MAX as usize || word.len() < 4 {
             return whole;
         }
-        // Letters of the word: folded letter and its byte offset in the surface.
+        // The letters of the word without marks and tatweel (the lookup key), and where each
+        // letter starts in the surface.
         let mut starts = [0u16; MAX_LETTERS + 1];
-        let mut key_buf = [0u8; MAX_LETTERS * 2 + 2];
-        // key_off[k] = byte offset of letter k in the key; the key starts at byte 2 so that an
-        // elided article alef can be written just before any letter when needed.
-        let mut key_off = [0u8; MAX_LETTERS + 1];
+        let mut key_buf = [0u8; MAX_LETTERS * 2];
         let mut n = 0usize;
-        let mut kb = 2usize;
         for (pos, c) in word.char_indices() {
             if is_arabic_mark(c) || c == TATWEEL {
                 continue;
             }
-            if !is_arabic_letter(c) || n == MAX_LETTERS {
-                return whole;
-            }
-            let f = fold_letter(c);
-            if f.len_utf8() != 2 {
+            if !is_arabic_letter(c) || n == MAX_LETTERS || c.len_utf8() != 2 {
                 return whole;
             }
             starts[n] = pos as u16;
-            key_off[n] = (kb - 2) as u8;
-            f.encode_utf8(&mut key_buf[kb..kb + 2]);
-            kb += 2;
+            c.encode_utf8(&mut key_buf[2 * n..2 * n + 2]);
             n += 1;
         }
         starts[n] = word.len() as u16;
-        key_off[n] = (kb - 2) as u8;
         if n < 2 {
             return whole;
         }
-        let Ok(full) = std::str::from_utf8(&key_buf[2..kb]) else {
+        let Ok(full) = std::str::from_utf8(&key_buf[..2 * n]) else {
             return whole;
         };
-        let letter = |k: usize| &full[key_off[k] as usize..key_off[k + 1] as usize];
-        let slice = |a: usize, b: usize| &full[key_off[a] as usize..key_off[b] as usize];
+        // Every letter is two bytes in the key.
+        let slice = |a: usize, b: usize| &full[2 * a..2 * b];
+        let letter = |k: usize| slice(k, k + 1);
 
         // Closed class: [conjunction] + ل/ب + pronoun (له، بها، ولهم، فلي).
         let conj = usize::from(matches!(letter(0), "و" | "ف") && n >= 3);
-        for c in [conj, 0] {
+        for c in if conj == 1 { [1, 0] } else { [0, 0] } {
             if n > c + 1 && matches!(letter(c), "ل" | "ب") {
                 let rest = slice(c + 1, n);
-                if ENCLITICS.contains(&rest) || (rest == "ي" && letter(c) == "ل") {
+                if PREPOSITION_PRONOUNS.contains(&rest) || (rest == "ي" && letter(c) == "ل") {
                     return make(&starts, n, c, c + 1, word.len());
                 }
             }
-            if c == 0 {
-                break;
-            }
         }
 
-        let none_p = self.prefixes.get("").copied().unwrap_or(0.0);
-        let none_s = self.suffixes.get("").copied().unwrap_or(0.0);
-        let mut best_score = none_p + none_s + self.word_score(full).unwrap_or(self.unknown);
+        let whole_score = self.word_score(full);
+        // A word that also occurs with the article is a stem: the article cannot stand before a
+        // proclitic or together with a pronoun enclitic (البحر makes بحر a noun, not ب + حر).
+        if let Some(w) = whole_score
+            && !full.starts_with("ال")
+            && self
+                .article_form_score(full)
+                .is_some_and(|a| a >= w + ARTICLE_FORM_MIN)
+        {
+            return whole;
+        }
+        let mut best_score = whole_score.unwrap_or(self.unknown);
         let mut best = None;
         for p in 0..=2usize.min(n - MIN_STEM) {
             let p_score = if p == 0 {
-                none_p
+                0.0
             } else {
                 match self.prefixes.get(slice(0, p)) {
                     Some(&s) => s,
@@ -326,39 +382,28 @@ impl ArabicSegmenter {
                 }
             };
             // The future particle goes only before an imperfective verb.
-            if p > 0 && letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "ا") {
+            if p > 0 && letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "أ") {
                 continue;
             }
+            let after_lam = p > 0 && letter(p - 1) == "ل";
             for e in 0..=3usize.min(n - p - MIN_STEM) {
                 if p == 0 && e == 0 {
                     continue;
                 }
                 let e_score = if e == 0 {
-                    none_s
+                    0.0
                 } else {
                     match self.suffixes.get(slice(n - e, n)) {
                         Some(&s) => s,
                         None => continue,
                     }
                 };
-                let stem = slice(p, n - e);
-                let mut s_score = self.word_score(stem);
-                let mut article = p > 0 && stem.starts_with("ال") && s_score.is_some();
-                // ل + ال: the article's alef is not written (للسلطة = ل + السلطة).
-                if p > 0 && letter(p - 1) == "ل" && letter(p) == "ل" {
-                    let (from, to) = (2 + key_off[p] as usize, 2 + key_off[n - e] as usize);
-                    let mut buf = [0u8; MAX_LETTERS * 2 + 2];
-                    buf[..2].copy_from_slice("ا".as_bytes());
-                    buf[2..2 + to - from].copy_from_slice(&key_buf[from..to]);
-                    if let Ok(restored) = std::str::from_utf8(&buf[..2 + to - from])
-                        && let Some(r) = self.word_score(restored)
-                    {
-                        s_score = Some(s_score.map_or(r, |s| s.max(r)));
-                        article = true;
-                    }
-                }
-                let Some(s_score) = s_score else { continue };
-                let score = p_score + e_score + s_score + if article { ARTICLE_BONUS } else { 0.0 };
+                let Some((s_score, article)) = self.stem_score(slice(p, n - e), after_lam, e > 0)
+                else {
+                    continue;
+                };
+                let bonus = if article && p > 0 { ARTICLE_BONUS } else { 0.0 };
+                let score = p_score + e_score + s_score + bonus;
                 if score > best_score {
                     best_score = score;
                     best = Some((p, e));

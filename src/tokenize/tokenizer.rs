@@ -278,6 +278,7 @@ impl Tokenizer {
                 }
             }
             let ellipsis = c == '\u{2026}' || text[p.start..p.end].starts_with("..");
+            let quoted = last > i;
             let split = match pieces.get(last + 1) {
                 None => true,
                 Some(next) => {
@@ -285,13 +286,16 @@ impl Tokenizer {
                     let attached = next.start == pieces[last].end;
                     if para(last + 1) {
                         true
-                    } else if nc.is_lowercase() || (attached && (nc.is_alphanumeric())) {
+                    } else if attached && nc.is_alphanumeric() {
                         false
                     } else if p.kind == TokenKind::Word || ellipsis {
-                        // After an abbreviation or an ellipsis, only a capital starts a new sentence.
+                        // After an abbreviation or an ellipsis, only a capital starts a sentence.
                         nc.is_uppercase()
                     } else {
-                        true
+                        // A quotation that ends with a full stop and goes on in lower case
+                        // ("Stop!" she said) continues the sentence; elsewhere a lower-case
+                        // start after . ! ? is sloppy writing, still a new sentence.
+                        !(quoted && nc.is_lowercase())
                     }
                 }
             };
@@ -307,10 +311,10 @@ impl Tokenizer {
     }
 }
 
-/// Whether the closing partner of the bracket at `i` comes before the end of its paragraph
-/// (within a bounded look-ahead).
+/// Whether the closing partner of the bracket at `i` comes soon (within 40 tokens of the same
+/// paragraph): a short parenthesis is not cut by the full stops inside it.
 fn closes_later(text: &str, pieces: &[Piece], i: usize, close: char) -> bool {
-    for q in pieces.iter().skip(i + 1).take(200) {
+    for q in pieces.iter().skip(i + 1).take(40) {
         if q.newlines_before >= 2 {
             return false;
         }
