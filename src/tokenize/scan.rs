@@ -14,8 +14,11 @@
 //!    (`don't`, `O'Brien`); abbreviations with dots (`U.S.`, `e.g.`, `Dr.`, initials `J.`);
 //!    hyphens stay inside a word only after a bound prefix (`e-mail`, `non-human`), otherwise
 //!    the parts are separate tokens, as in English-EWT;
-//! 7. punctuation: a run of the same mark is one token (`...`, `؟؟`, `!!`, `--`);
-//! 8. anything else is a one-character symbol token.
+//!    file names with a common extension (`report.pdf`, `.doc`) and identifiers with
+//!    underscores (`Lisa_resume`) are one token;
+//! 7. a run of terminal marks is one token (`...`, `؟؟`, `?!`); so is a run of the same
+//!    punctuation mark or symbol (`--`, `$$$`, `====`); anything else is a one-character
+//!    punctuation or symbol token.
 
 use super::chars::*;
 use crate::document::TokenKind;
@@ -144,7 +147,8 @@ fn next_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
     match c {
         '@' | '#' => {
             let end = scan_while(text, i + 1, |ch| is_word_char(ch) || ch == '_');
-            if end > i + 1 {
+            // "#1" is "number one", not a hashtag: a tag needs a letter.
+            if end > i + 1 && (c == '@' || text[i + 1..end].chars().any(char::is_alphabetic)) {
                 let kind = if c == '@' {
                     TokenKind::Mention
                 } else {
@@ -170,16 +174,27 @@ fn next_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
         let end = scan_while(text, i, |ch| is_emoji_char(ch) || is_emoji_continuation(ch));
         return (end, TokenKind::Emoji);
     }
-    if is_punct(c) {
-        // A run of the same mark is one token ("...", "؟؟", "--").
-        let len = c.len_utf8();
-        let mut end = i + len;
-        while text[end..].starts_with(c) {
-            end += len;
-        }
-        return (end, TokenKind::Punct);
+    if c == '.'
+        && let Some(end) = file_extension_at(text, i)
+    {
+        return (end, TokenKind::Word);
     }
-    (i + c.len_utf8(), TokenKind::Symbol)
+    if is_terminal(c) {
+        // A run of terminal marks is one token ("...", "؟؟", "?!", "!.").
+        return (scan_while(text, i, is_terminal), TokenKind::Punct);
+    }
+    // A run of the same mark or symbol is one token ("--", "$$$", "====").
+    let len = c.len_utf8();
+    let mut end = i + len;
+    while text[end..].starts_with(c) {
+        end += len;
+    }
+    let kind = if is_punct(c) {
+        TokenKind::Punct
+    } else {
+        TokenKind::Symbol
+    };
+    (end, kind)
 }
 
 fn scan_while(text: &str, mut i: usize, f: impl Fn(char) -> bool) -> usize {
@@ -390,8 +405,19 @@ fn word_end(text: &str, i: usize) -> usize {
             break;
         }
     }
+    // Underscores between word characters (identifiers, file names: Lisa_resume).
+    while text[end..].starts_with('_') && char_at(text, end + 1).is_some_and(is_word_char) {
+        end = scan_while(text, end + 1, is_word_char);
+    }
     let word = &text[i..end];
     let ascii_word = word.is_ascii();
+    // File names: report.pdf, TEXT.htm.
+    if ascii_word
+        && text[end..].starts_with('.')
+        && let Some(e) = file_extension_at(text, end)
+    {
+        return e;
+    }
     // Dotted abbreviations.
     if ascii_word && text[end..].starts_with('.') {
         if let Some(e) = dotted_abbreviation(text, i, end) {
@@ -413,6 +439,22 @@ fn word_end(text: &str, i: usize) -> usize {
         return word_end(text, end + 1);
     }
     end
+}
+
+/// Common file-name extensions: `report.pdf` and `.doc` stay one token.
+const FILE_EXTENSIONS: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "htm", "html", "rtf", "csv", "zip",
+    "jpg", "jpeg", "png", "gif", "mp3", "mp4", "wav", "avi", "exe", "xml", "json",
+];
+
+/// A dot and a known file extension at `i`, not followed by a word character: the end.
+fn file_extension_at(text: &str, i: usize) -> Option<usize> {
+    let end = scan_while(text, i + 1, |ch| ch.is_ascii_alphanumeric());
+    let ext = &text[i + 1..end];
+    (!ext.is_empty()
+        && in_list(FILE_EXTENSIONS, ext)
+        && !char_at(text, end).is_some_and(is_word_char))
+    .then_some(end)
 }
 
 /// `U.S.`, `e.g.`, `Ph.D.`, `a.m.`: short letter groups joined by dots, with the final dot.
