@@ -30,10 +30,22 @@ pub struct Analysis {
     pub punct: Vec<u32>,
     /// Boilerplate elements (removed with their subtree).
     pub removed: Vec<bool>,
+    /// Why an element was removed: the boilerplate kinds it was named for
+    /// ([`vocab::LABEL`] when a visible label marked it).
+    pub reason: Vec<Kinds>,
     /// Content score of each element.
     pub score: Vec<f32>,
     /// The body (or the root when there is none).
     pub body: NodeId,
+    /// Whether elements hidden by their attributes were left out.
+    pub respect_hidden: bool,
+}
+
+impl Analysis {
+    /// True when `id` is hidden and hidden elements are left out.
+    fn hidden(&self, dom: &Dom, id: NodeId) -> bool {
+        self.respect_hidden && is_hidden(dom, id)
+    }
 }
 
 fn is_sentence_punct(c: char) -> bool {
@@ -84,7 +96,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                 }
             }
             NodeData::Element { tag, .. } => {
-                if id != body && (tag.is_invisible() || is_hidden(dom, id)) {
+                if id != body && (tag.is_invisible() || a.hidden(dom, id)) {
                     continue;
                 }
                 if *tag == Tag::A {
@@ -139,11 +151,11 @@ fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
 }
 
 /// Kinds that a content word in the class does not cancel.
-const STRONG: Kinds =
-    vocab::SIDEBAR | vocab::SOCIAL | vocab::COMMENT | vocab::RELATED | vocab::AD | vocab::POPUP;
+/// These also remove an element whatever its text.
+const STRONG: Kinds = vocab::NAV | vocab::SOCIAL | vocab::COMMENT | vocab::AD | vocab::POPUP;
 
 /// Pass 2: marks boilerplate elements top-down.
-fn mark(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
+fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
     // (node, depth, kinds disabled below this point)
     let mut stack: Vec<(NodeId, usize, Kinds)> = vec![(body, 0, 0)];
@@ -158,6 +170,7 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
             if positive {
                 kinds &= STRONG;
             }
+            let structural = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Menu);
             let chars = a.chars[id as usize] as f32;
             if tag == Tag::Form {
                 // A form is boilerplate when it is mostly controls (comment, search, login
@@ -168,14 +181,29 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
             }
             if kinds != 0 {
                 let links = a.link_chars[id as usize] as f32;
-                let meta_only = kinds & !(vocab::META) == 0;
-                if meta_only && chars > 300.0 {
-                    // A long "meta" block is not a byline.
-                } else if chars > 0.45 * total && links < 0.5 * chars {
-                    disabled |= kinds;
+                let share = chars / total;
+                let linky = links >= 0.3 * chars;
+                let wrapper = share > 0.6 || (share > 0.45 && !linky);
+                let remove = if structural {
+                    !wrapper
+                } else if kinds & vocab::COMMENT != 0 {
+                    // Comments go, unless the page is a discussion thread or they are the
+                    // page (little else on it).
+                    !thread && !(wrapper && total - chars < 1000.0)
+                } else if kinds & STRONG != 0 {
+                    !wrapper && (share < 0.3 || linky)
                 } else {
+                    // Sidebar, related, meta, header and footer names also wrap real content
+                    // (`elementor-widget`, `entry-header`): only short or link-heavy ones go.
+                    !wrapper && (chars < 150.0 || linky)
+                };
+                if remove {
                     a.removed[id as usize] = true;
+                    a.reason[id as usize] = kinds;
                     continue;
+                }
+                if wrapper {
+                    disabled |= kinds;
                 }
             }
         }
@@ -260,6 +288,7 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
             }
         }
         a.removed[boxed as usize] = true;
+        a.reason[boxed as usize] |= vocab::LABEL;
     }
 }
 
@@ -297,7 +326,7 @@ fn score(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
             }
             continue;
         }
-        if id != body && (a.removed[i] || tag.is_invisible() || is_hidden(dom, id)) {
+        if id != body && (a.removed[i] || tag.is_invisible() || a.hidden(dom, id)) {
             continue;
         }
         stack.push((id, depth, true));
@@ -342,8 +371,42 @@ fn is_semantic_content(dom: &Dom, id: NodeId, tag: Tag) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("main"))
 }
 
-/// Runs the three passes.
-pub fn analyse(dom: &Dom, max_depth: usize) -> Analysis {
+/// True when the page declares itself a discussion (schema.org `DiscussionForumPosting`,
+/// `QAPage` or `Question`, as microdata or JSON-LD): its replies are then content.
+fn is_thread(dom: &Dom, max_depth: usize) -> bool {
+    const TYPES: [&str; 3] = ["DiscussionForumPosting", "QAPage", "schema.org/Question"];
+    let mut found = false;
+    dom.walk(ROOT, max_depth, &mut |id, _| {
+        if found {
+            return false;
+        }
+        match dom.tag(id) {
+            Some(Tag::Script) => {
+                if dom
+                    .attr(id, "type")
+                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"))
+                {
+                    let text = render::text_content(dom, id, 2);
+                    found = TYPES[..2].iter().any(|t| text.contains(t))
+                        || text.contains("\"Question\"");
+                }
+                false
+            }
+            Some(_) => {
+                if let Some(t) = dom.attr(id, "itemtype") {
+                    found = TYPES.iter().any(|k| t.contains(k));
+                }
+                true
+            }
+            None => false,
+        }
+    });
+    found
+}
+
+/// Runs the three passes. With `respect_hidden`, elements hidden by their attributes are left
+/// out (some pages hide their server-rendered content until a script shows it).
+pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
     let n = dom.nodes.len();
     let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
     let mut a = Analysis {
@@ -351,11 +414,14 @@ pub fn analyse(dom: &Dom, max_depth: usize) -> Analysis {
         link_chars: vec![0; n],
         punct: vec![0; n],
         removed: vec![false; n],
+        reason: vec![0; n],
         score: vec![0.0; n],
         body,
+        respect_hidden,
     };
     measure(dom, body, max_depth, &mut a);
-    mark(dom, body, max_depth, &mut a);
+    let thread = is_thread(dom, max_depth);
+    mark(dom, body, max_depth, thread, &mut a);
     score(dom, body, max_depth, &mut a);
     a
 }
@@ -391,7 +457,7 @@ pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out:
     let linky_page = root_links > 0.5 * root_chars;
     let skip = |id: NodeId| -> bool {
         let i = id as usize;
-        if a.removed[i] {
+        if a.removed[i] || a.hidden(dom, id) {
             return true;
         }
         if linky_page {

@@ -9,8 +9,8 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 
 use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, LocalName, QualName, local_name, ns, parse_document};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
+use html5ever::{Attribute, LocalName, ParseOpts, QualName, local_name, ns, parse_document};
 
 /// Index of a node in [`Dom::nodes`].
 pub type NodeId = u32;
@@ -218,7 +218,6 @@ impl Tag {
                 | Tag::Link
                 | Tag::Script
                 | Tag::Style
-                | Tag::Noscript
                 | Tag::Template
                 | Tag::Svg
                 | Tag::Math
@@ -356,7 +355,16 @@ impl Dom {
             max_nodes: limits.max_nodes.max(1),
             overflow: Cell::new(false),
         };
-        let mut dom = parse_document(sink, Default::default()).one(StrTendril::from(&html[..cut]));
+        // Scripting off: `<noscript>` content is parsed as markup, since some sites put their
+        // server-rendered text there.
+        let opts = ParseOpts {
+            tree_builder: TreeBuilderOpts {
+                scripting_enabled: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut dom = parse_document(sink, opts).one(StrTendril::from(&html[..cut]));
         if cut < html.len() {
             dom.truncated = true;
         }

@@ -7,7 +7,9 @@
 //! [`Extraction::extractor`].
 
 pub mod content;
+pub mod date;
 pub mod dom;
+pub mod meta;
 pub mod render;
 pub mod text;
 pub mod vocab;
@@ -57,28 +59,23 @@ pub struct Extraction {
 
 /// Extracts the text and metadata of one page. `url` is the page's address when known.
 pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extraction {
-    let _ = url;
     let dom = Dom::parse(html, &opts.limits);
     let max_depth = opts.limits.max_depth;
-    let mut meta = Metadata::default();
-    if let Some(t) = dom.find_first(Tag::Title, max_depth) {
-        let title = text::clean_inline(&render::text_content(&dom, t, max_depth));
-        if !title.is_empty() {
-            meta.title = Some(title);
-        }
-    }
-    if let Some(h) = dom.find_first(Tag::Html, max_depth) {
-        meta.html_lang = dom
-            .attr(h, "lang")
-            .map(text::clean_inline)
-            .filter(|s| !s.is_empty());
-    }
+    let facts = meta::gather(&dom, max_depth);
+    let meta = meta::metadata(&facts, url);
     let (text, extractor) = match opts.mode {
         Mode::Visible => {
             let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
-            (render::render(&dom, body, max_depth, &|_| false), "visible")
+            (
+                render::render(&dom, body, max_depth, &|id| render::is_hidden(&dom, id)),
+                "visible",
+            )
         }
-        Mode::Main => main_text(&dom, max_depth),
+        Mode::Main => {
+            let (text, extractor) = main_text(&dom, max_depth);
+            let (text, extractor) = cross_check(text, extractor, facts.ld.body.as_deref());
+            (with_headline(text, meta.title.as_deref()), extractor)
+        }
     };
     let extractor = if text.is_empty() { "empty" } else { extractor };
     Extraction {
@@ -92,7 +89,13 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
 /// Main content with the recall guard: when the chosen content is implausibly short for the
 /// page, the whole text of the body less its boilerplate is returned instead (`fallback`).
 fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
-    let a = content::analyse(dom, max_depth);
+    let mut a = content::analyse(dom, max_depth, true);
+    if (a.chars[a.body as usize] as usize) < MIN_MAIN_CHARS {
+        let all = content::analyse(dom, max_depth, false);
+        if all.chars[all.body as usize] > 2 * a.chars[a.body as usize] {
+            a = all;
+        }
+    }
     let root = content::choose(dom, &a, max_depth);
     let mut b = text::TextBuilder::new();
     content::render_main(dom, &a, root, max_depth, &mut b);
@@ -102,7 +105,9 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
     if main_chars >= MIN_MAIN_CHARS || main_chars * 4 >= body_chars {
         return (main, "main");
     }
-    let all = render::render(dom, a.body, max_depth, &|id| a.removed[id as usize]);
+    let all = render::render(dom, a.body, max_depth, &|id| {
+        a.removed[id as usize] || (a.respect_hidden && render::is_hidden(dom, id))
+    });
     if all.chars().filter(|c| !c.is_whitespace()).count() > main_chars {
         (all, "fallback")
     } else {
@@ -112,3 +117,42 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
 
 /// Main content shorter than this (non-space characters) is checked against the page.
 const MIN_MAIN_CHARS: usize = 200;
+
+/// JSON-LD `articleBody` as a cross-check: when the page's own body text is much longer than
+/// what the DOM gave (a script-rendered page, a missed container), it is used instead.
+fn cross_check(
+    text: String,
+    extractor: &'static str,
+    ld_body: Option<&str>,
+) -> (String, &'static str) {
+    let Some(body) = ld_body else {
+        return (text, extractor);
+    };
+    let mut b = text::TextBuilder::new();
+    for para in body.split('\n') {
+        b.push(para, false);
+        b.brk(text::Break::Para);
+    }
+    let ld = b.finish();
+    let ld_words = text::word_count(&ld);
+    if ld_words >= 50 && text::word_count(&text) * 2 < ld_words {
+        (ld, "fallback")
+    } else {
+        (text, extractor)
+    }
+}
+
+/// Puts the headline on the first line unless the text already opens with it.
+fn with_headline(text: String, title: Option<&str>) -> String {
+    let Some(title) = title.filter(|t| !t.is_empty()) else {
+        return text;
+    };
+    if text.is_empty() {
+        return text;
+    }
+    let head: String = text.chars().take(title.chars().count() + 300).collect();
+    if head.contains(title) {
+        return text;
+    }
+    format!("{title}\n\n{text}")
+}

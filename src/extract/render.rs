@@ -42,7 +42,7 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
 }
 
 /// Renders the text under `root` into `out`, skipping invisible elements and every element
-/// for which `skip` returns true. Traversal is iterative and stops at `max_depth`.
+/// for which `skip` returns true (callers use it for hidden elements and boilerplate). Traversal is iterative and stops at `max_depth`.
 pub fn render_into(
     dom: &Dom,
     root: NodeId,
@@ -70,7 +70,7 @@ pub fn render_into(
             NodeData::Document => {}
             NodeData::Element { tag, .. } => {
                 let tag = *tag;
-                if id != root && (tag.is_invisible() || skip(id) || is_hidden(dom, id)) {
+                if id != root && (tag.is_invisible() || skip(id)) {
                     continue;
                 }
                 if tag == Tag::Br {
@@ -122,7 +122,7 @@ mod tests {
 
     fn visible(html: &str) -> String {
         let dom = Dom::parse(html, &Limits::default());
-        render(&dom, ROOT, 256, &|_| false)
+        render(&dom, ROOT, 256, &|id| is_hidden(&dom, id))
     }
 
     #[test]

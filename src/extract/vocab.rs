@@ -28,6 +28,8 @@ pub const POPUP: Kinds = 1 << 7;
 pub const META: Kinds = 1 << 8;
 /// Site headers, mastheads and banners.
 pub const HEADER: Kinds = 1 << 9;
+/// Marked by a visible label rather than by markup.
+pub const LABEL: Kinds = 1 << 15;
 
 /// Tokens of class and id values that mark boilerplate when they appear as a whole token.
 const EXACT: &[(&str, Kinds)] = &[
@@ -42,7 +44,6 @@ const EXACT: &[(&str, Kinds)] = &[
     ("crumbs", NAV),
     ("pagination", NAV),
     ("pager", NAV),
-    ("skip", NAV),
     ("toc", NAV),
     ("footer", FOOTER),
     ("foot", FOOTER),
@@ -58,11 +59,9 @@ const EXACT: &[(&str, Kinds)] = &[
     ("social", SOCIAL),
     ("sharedaddy", SOCIAL),
     ("likes", SOCIAL),
-    ("follow", SOCIAL),
     ("comment", COMMENT),
     ("comments", COMMENT),
     ("respond", COMMENT),
-    ("reply", COMMENT),
     ("disqus", COMMENT),
     ("discussion", COMMENT),
     ("related", RELATED),
@@ -119,7 +118,6 @@ const SUBSTRINGS: &[(&str, Kinds)] = &[
     ("pagination", NAV),
     ("footer", FOOTER),
     ("sidebar", SIDEBAR),
-    ("widget", SIDEBAR),
     ("social", SOCIAL),
     ("sharing", SOCIAL),
     ("share-", SOCIAL),
@@ -209,12 +207,10 @@ const LABELS: &[(&str, Kinds)] = &[
     ("related stories", RELATED),
     ("related news", RELATED),
     ("read also", RELATED),
-    ("read more", RELATED),
     ("see also", RELATED),
     ("you may also like", RELATED),
     ("you might also like", RELATED),
     ("more stories", RELATED),
-    ("more from", RELATED),
     ("most read", RELATED),
     ("most popular", RELATED),
     ("popular posts", RELATED),
@@ -251,7 +247,6 @@ const LABELS: &[(&str, Kinds)] = &[
     ("اقرأ ايضا", RELATED),
     ("إقرأ أيضا", RELATED),
     ("إقرأ أيضاً", RELATED),
-    ("اقرأ المزيد", RELATED),
     ("مواضيع ذات صلة", RELATED),
     ("مقالات ذات صلة", RELATED),
     ("أخبار ذات صلة", RELATED),
@@ -262,7 +257,6 @@ const LABELS: &[(&str, Kinds)] = &[
     ("الأكثر مشاهدة", RELATED),
     ("آخر الأخبار", RELATED),
     ("أحدث الأخبار", RELATED),
-    ("المزيد", RELATED),
     ("إعلان", AD),
     ("اعلان", AD),
     ("الوسوم", META),

@@ -1,0 +1,639 @@
+//! Page metadata: title, site name, author, publication date, description, canonical URL,
+//! tags and the declared language, from `<meta>` tags, JSON-LD, microdata, `<time>`
+//! elements, the URL and visible date lines.
+
+use serde_json::Value;
+
+use super::date;
+use super::dom::{Dom, NodeData, ROOT, Tag};
+use super::render::text_content;
+use super::text::clean_inline;
+use crate::document::Metadata;
+
+/// What the page says about itself, gathered in one walk.
+#[derive(Debug, Default)]
+pub struct PageFacts {
+    /// Text of the first `<title>`.
+    pub title_tag: Option<String>,
+    /// `(key, content)` of `<meta>` tags; the key is the lower-cased `property`, `name` or
+    /// `itemprop`.
+    pub metas: Vec<(String, String)>,
+    /// `<link rel=canonical>` target.
+    pub canonical: Option<String>,
+    /// Facts from JSON-LD blocks.
+    pub ld: LinkedData,
+    /// `datetime` of `<time>` elements and `datePublished` microdata, with a flag for those
+    /// marked as the publication date.
+    pub times: Vec<(String, bool)>,
+    /// Short texts of elements whose class or id names a date, with a priority (lower first).
+    pub date_texts: Vec<(u8, String)>,
+    /// Texts of the `<h1>` elements.
+    pub h1s: Vec<String>,
+    /// The `lang` attribute of `<html>`.
+    pub html_lang: Option<String>,
+    /// Microdata `author` names.
+    pub authors: Vec<String>,
+}
+
+/// Facts from JSON-LD.
+#[derive(Debug, Default)]
+pub struct LinkedData {
+    /// `headline` (or `name` of an article object).
+    pub headline: Option<String>,
+    /// `datePublished` (or `dateCreated`).
+    pub published: Option<String>,
+    /// Author names.
+    pub authors: Vec<String>,
+    /// `publisher.name`.
+    pub publisher: Option<String>,
+    /// `keywords`.
+    pub keywords: Vec<String>,
+    /// `articleBody`.
+    pub body: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// The page types declared (`@type`).
+    pub types: Vec<String>,
+}
+
+/// Longest JSON-LD block parsed, in bytes.
+const MAX_LD_BYTES: usize = 2 << 20;
+/// Deepest JSON nesting visited.
+const MAX_LD_DEPTH: usize = 12;
+
+/// Collects the page facts in one walk of the DOM.
+pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
+    let mut f = PageFacts::default();
+    dom.walk(ROOT, max_depth, &mut |id, _| {
+        let NodeData::Element { tag, attrs, .. } = &dom.node(id).data else {
+            return true;
+        };
+        let attr = |name: &str| {
+            attrs
+                .iter()
+                .find(|(n, _)| &**n == name)
+                .map(|(_, v)| v.as_ref())
+        };
+        match tag {
+            Tag::Html if f.html_lang.is_none() => {
+                f.html_lang = attr("lang").map(clean_inline).filter(|s| !s.is_empty());
+            }
+            Tag::Title => {
+                if f.title_tag.is_none() {
+                    f.title_tag = Some(clean_inline(&text_content(dom, id, 4)));
+                }
+                return false;
+            }
+            Tag::Meta => {
+                if let Some(content) = attr("content") {
+                    for key in ["property", "name", "itemprop"] {
+                        if let Some(k) = attr(key) {
+                            f.metas
+                                .push((k.trim().to_ascii_lowercase(), content.to_string()));
+                        }
+                    }
+                }
+                return false;
+            }
+            Tag::Link => {
+                let rel = attr("rel").unwrap_or("");
+                if f.canonical.is_none() && rel.eq_ignore_ascii_case("canonical") {
+                    f.canonical = attr("href").map(|h| h.trim().to_string());
+                }
+                return false;
+            }
+            Tag::Script => {
+                if attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
+                {
+                    let text = text_content(dom, id, 2);
+                    if text.len() <= MAX_LD_BYTES {
+                        read_json_ld(&text, &mut f.ld);
+                    }
+                }
+                return false;
+            }
+            Tag::H1 => {
+                if f.h1s.len() < 4 {
+                    f.h1s.push(clean_inline(&text_content(dom, id, 16)));
+                }
+            }
+            _ => {}
+        }
+        let itemprop = attr("itemprop").unwrap_or("");
+        if let Some(dt) = attr("datetime").or_else(|| {
+            (itemprop == "datePublished")
+                .then(|| attr("content"))
+                .flatten()
+        }) {
+            let published = itemprop == "datePublished"
+                || attr("class").is_some_and(|c| contains_ci(c, "publish"));
+            if f.times.len() < 16 {
+                f.times.push((dt.to_string(), published));
+            }
+        }
+        if itemprop == "author" && f.authors.len() < 4 {
+            let name = attr("content")
+                .map(clean_inline)
+                .unwrap_or_else(|| clean_inline(&text_content(dom, id, 8)));
+            if !name.is_empty() && name.chars().count() <= 80 {
+                f.authors.push(name);
+            }
+        }
+        let class = attr("class").unwrap_or("");
+        let eid = attr("id").unwrap_or("");
+        let named = |k: &str| contains_ci(class, k) || contains_ci(eid, k);
+        let priority = if class.is_empty() && eid.is_empty() {
+            None
+        } else if ["publish", "created", "posted", "pubdate"]
+            .iter()
+            .any(|k| named(k))
+        {
+            Some(0)
+        } else if named("date") || named("time") {
+            Some(1)
+        } else if named("meta") || named("byline") {
+            Some(2)
+        } else {
+            None
+        };
+        if let Some(p) = priority
+            && f.date_texts.len() < 32
+        {
+            let t = text_content(dom, id, 8);
+            if t.len() <= 300 {
+                f.date_texts.push((p, t));
+            }
+        }
+        true
+    });
+    f
+}
+
+/// ASCII case-insensitive substring test (`needle` in lower case).
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn read_json_ld(text: &str, ld: &mut LinkedData) {
+    let Ok(v) = serde_json::from_str::<Value>(text.trim()) else {
+        return;
+    };
+    visit_ld(&v, ld, 0);
+}
+
+fn str_of(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(clean_inline(s)).filter(|s| !s.is_empty()),
+        Value::Array(a) => a.iter().find_map(str_of),
+        Value::Object(o) => o.get("name").and_then(str_of),
+        _ => None,
+    }
+}
+
+fn names_of(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(a) => {
+            for x in a.iter().take(8) {
+                names_of(x, out);
+            }
+        }
+        other => {
+            if let Some(s) = str_of(other)
+                && !out.contains(&s)
+                && s.chars().count() <= 80
+            {
+                out.push(s);
+            }
+        }
+    }
+}
+
+fn is_article_type(t: &str) -> bool {
+    t.contains("Article")
+        || t.contains("Posting")
+        || matches!(
+            t,
+            "Report" | "BlogPosting" | "WebPage" | "Review" | "Recipe"
+        )
+}
+
+fn visit_ld(v: &Value, ld: &mut LinkedData, depth: usize) {
+    if depth > MAX_LD_DEPTH {
+        return;
+    }
+    match v {
+        Value::Array(a) => {
+            for x in a {
+                visit_ld(x, ld, depth + 1);
+            }
+        }
+        Value::Object(o) => {
+            let types: Vec<String> = match o.get("@type") {
+                Some(Value::String(s)) => vec![s.clone()],
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            ld.types.extend(types.iter().cloned());
+            let article = types.iter().any(|t| is_article_type(t));
+            let strong = types
+                .iter()
+                .any(|t| t.contains("Article") || t.contains("Posting"));
+            if article || o.contains_key("datePublished") || o.contains_key("headline") {
+                if let Some(h) = o.get("headline").and_then(str_of)
+                    && (ld.headline.is_none() || strong)
+                {
+                    ld.headline = Some(h);
+                }
+                if ld.published.is_none() || strong {
+                    if let Some(d) = o
+                        .get("datePublished")
+                        .or_else(|| o.get("dateCreated"))
+                        .and_then(|d| d.as_str())
+                    {
+                        ld.published = Some(d.to_string());
+                    }
+                }
+                if let Some(a) = o.get("author")
+                    && (ld.authors.is_empty() || strong)
+                {
+                    let mut names = Vec::new();
+                    names_of(a, &mut names);
+                    if !names.is_empty() {
+                        ld.authors = names;
+                    }
+                }
+                if let Some(b) = o.get("articleBody").and_then(|b| b.as_str())
+                    && ld.body.is_none()
+                {
+                    ld.body = Some(b.to_string());
+                }
+                if let Some(k) = o.get("keywords")
+                    && ld.keywords.is_empty()
+                {
+                    match k {
+                        Value::String(s) => ld.keywords = split_tags(s),
+                        Value::Array(a) => {
+                            ld.keywords = a.iter().filter_map(str_of).take(50).collect()
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(d) = o.get("description").and_then(str_of)
+                    && (ld.description.is_none() || strong)
+                {
+                    ld.description = Some(d);
+                }
+            }
+            if let Some(p) = o.get("publisher").and_then(str_of)
+                && ld.publisher.is_none()
+            {
+                ld.publisher = Some(p);
+            }
+            if types
+                .iter()
+                .any(|t| t == "WebSite" || t == "Organization" || t == "NewsMediaOrganization")
+                && ld.publisher.is_none()
+                && let Some(n) = o.get("name").and_then(str_of)
+            {
+                ld.publisher = Some(n);
+            }
+            for (k, x) in o {
+                if matches!(
+                    k.as_str(),
+                    "@graph" | "mainEntity" | "itemListElement" | "hasPart"
+                ) {
+                    visit_ld(x, ld, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn split_tags(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in s.split([',', '،', ';', '|']) {
+        let t = clean_inline(t);
+        if !t.is_empty() && t.chars().count() <= 60 && !out.contains(&t) {
+            out.push(t);
+        }
+        if out.len() >= 50 {
+            break;
+        }
+    }
+    out
+}
+
+impl PageFacts {
+    fn meta(&self, keys: &[&str]) -> Option<String> {
+        for k in keys {
+            if let Some((_, v)) = self.metas.iter().find(|(n, _)| n == k) {
+                let v = clean_inline(v);
+                if !v.is_empty() {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+
+    fn metas_all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.metas
+            .iter()
+            .filter(move |(n, _)| n == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Separators between a headline and the site name in `<title>`.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " » ", " « ", " / ", " · ", " •",
+];
+
+/// Removes a site-name part from a `<title>`-style string.
+pub fn strip_site_name(title: &str, site: Option<&str>) -> String {
+    for sep in TITLE_SEPARATORS {
+        if !title.contains(sep) {
+            continue;
+        }
+        let parts: Vec<&str> = title.split(sep).map(str::trim).collect();
+        if let Some(site) = site {
+            let kept: Vec<&str> = parts
+                .iter()
+                .copied()
+                .filter(|p| !p.eq_ignore_ascii_case(site))
+                .collect();
+            if kept.len() < parts.len() && !kept.is_empty() {
+                return kept.join(sep);
+            }
+        }
+        // Otherwise drop a short first or last part when the rest is clearly longer.
+        let first = parts[0];
+        let last = parts[parts.len() - 1];
+        let rest_len = |skip: usize| {
+            parts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, p)| p.chars().count())
+                .sum::<usize>()
+        };
+        if parts.len() >= 2 {
+            if last.chars().count() * 2 < rest_len(parts.len() - 1) && last.chars().count() <= 40 {
+                return parts[..parts.len() - 1].join(sep);
+            }
+            if first.chars().count() * 2 < rest_len(0) && first.chars().count() <= 40 {
+                return parts[1..].join(sep);
+            }
+        }
+    }
+    title.to_string()
+}
+
+fn norm_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Builds the metadata from the page facts and the page URL.
+pub fn metadata(f: &PageFacts, url: Option<&str>) -> Metadata {
+    let site_name = f
+        .meta(&["og:site_name", "application-name", "twitter:site"])
+        .filter(|s| !s.starts_with('@'))
+        .or_else(|| f.ld.publisher.clone());
+    let site = site_name.as_deref();
+    let candidates: Vec<String> = [
+        f.meta(&["og:title", "twitter:title"]),
+        f.ld.headline.clone(),
+        f.title_tag.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|t| strip_site_name(&t, site))
+    .filter(|t| !t.is_empty())
+    .collect();
+    // An <h1> that agrees with a declared title is the headline as shown.
+    let title = f
+        .h1s
+        .iter()
+        .find(|h| {
+            let k = norm_key(h);
+            k.len() >= 8
+                && candidates.iter().any(|c| {
+                    let ck = norm_key(c);
+                    ck.contains(&k) || k.contains(&ck)
+                })
+        })
+        .cloned()
+        .or_else(|| candidates.first().cloned());
+    let mut authors: Vec<String> = f.ld.authors.clone();
+    if authors.is_empty() {
+        authors = f.authors.clone();
+    }
+    if authors.is_empty()
+        && let Some(a) = f.meta(&[
+            "author",
+            "article:author",
+            "dc.creator",
+            "byl",
+            "sailthru.author",
+        ])
+        && !a.starts_with("http")
+    {
+        authors.push(a);
+    }
+    let author = (!authors.is_empty()).then(|| authors.join(", "));
+    let description = f
+        .meta(&["og:description", "description", "twitter:description"])
+        .or_else(|| f.ld.description.clone());
+    let canonical_url = f
+        .canonical
+        .clone()
+        .or_else(|| f.meta(&["og:url"]))
+        .filter(|c| !c.is_empty())
+        .map(|c| resolve(&c, url));
+    let mut tags: Vec<String> = Vec::new();
+    for t in f.metas_all("article:tag") {
+        for x in split_tags(t) {
+            if !tags.contains(&x) {
+                tags.push(x);
+            }
+        }
+    }
+    if tags.is_empty() {
+        tags = f.ld.keywords.clone();
+    }
+    if tags.is_empty()
+        && let Some(k) = f.meta(&["news_keywords", "keywords"])
+    {
+        tags = split_tags(&k);
+    }
+    Metadata {
+        title,
+        site_name,
+        author,
+        published: published(f, url),
+        description,
+        canonical_url,
+        tags,
+        html_lang: f.html_lang.clone(),
+    }
+}
+
+fn parse_any(s: &str) -> Option<i64> {
+    date::parse_iso(s).or_else(|| date::parse_text_date(s))
+}
+
+/// The publication date, from the most to the least reliable source.
+fn published(f: &PageFacts, url: Option<&str>) -> Option<i64> {
+    if let Some(t) = f.ld.published.as_deref().and_then(parse_any) {
+        return Some(t);
+    }
+    const KEYS: &[&str] = &[
+        "article:published_time",
+        "og:published_time",
+        "og:article:published_time",
+        "datepublished",
+        "publishdate",
+        "publish-date",
+        "pubdate",
+        "date",
+        "dc.date",
+        "dc.date.issued",
+        "dcterms.date",
+        "sailthru.date",
+        "parsely-pub-date",
+        "citation_publication_date",
+        "article.published",
+        "published_time",
+    ];
+    for k in KEYS {
+        for v in f.metas_all(k) {
+            if let Some(t) = parse_any(v) {
+                return Some(t);
+            }
+        }
+    }
+    for published in [true, false] {
+        for (dt, p) in &f.times {
+            if *p == published
+                && let Some(t) = parse_any(dt)
+            {
+                return Some(t);
+            }
+        }
+    }
+    if let Some(t) = url.and_then(date::parse_url_date) {
+        return Some(t);
+    }
+    if let Some(t) = f.canonical.as_deref().and_then(date::parse_url_date) {
+        return Some(t);
+    }
+    for prio in 0..=2 {
+        for (p, text) in &f.date_texts {
+            if *p == prio
+                && let Some(t) = date::parse_text_date(text).or_else(|| date::parse_iso(text))
+            {
+                return Some(t);
+            }
+        }
+    }
+    None
+}
+
+/// Resolves a root-relative or protocol-relative link against the page URL.
+fn resolve(link: &str, base: Option<&str>) -> String {
+    if link.contains("://") {
+        return link.to_string();
+    }
+    let Some(base) = base else {
+        return link.to_string();
+    };
+    let Some(scheme_end) = base.find("://") else {
+        return link.to_string();
+    };
+    if let Some(rest) = link.strip_prefix("//") {
+        return format!("{}://{rest}", &base[..scheme_end]);
+    }
+    if link.starts_with('/') {
+        let host_end = base[scheme_end + 3..]
+            .find('/')
+            .map_or(base.len(), |i| scheme_end + 3 + i);
+        return format!("{}{link}", &base[..host_end]);
+    }
+    link.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::dom::Limits;
+    use super::*;
+
+    fn meta_of(html: &str, url: Option<&str>) -> Metadata {
+        let dom = Dom::parse(html, &Limits::default());
+        metadata(&gather(&dom, 256), url)
+    }
+
+    #[test]
+    fn reads_meta_tags_and_json_ld() {
+        let m = meta_of(
+            r#"<html lang="en-US"><head><title>Big news today | The Daily</title>
+            <meta property="og:site_name" content="The Daily">
+            <meta name="description" content="What happened.">
+            <meta property="article:tag" content="politics"><meta property="article:tag" content="economy">
+            <link rel="canonical" href="/2020/06/03/big-news">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"NewsArticle","headline":"Big news today","datePublished":"2020-06-03T10:00:00+02:00",
+               "author":[{"@type":"Person","name":"Ann Lee"},{"@type":"Person","name":"Bo Chen"}],
+               "publisher":{"@type":"Organization","name":"The Daily"}}]}</script>
+            </head><body><h1>Big news today</h1></body></html>"#,
+            Some("https://daily.example/x"),
+        );
+        assert_eq!(m.title.as_deref(), Some("Big news today"));
+        assert_eq!(m.site_name.as_deref(), Some("The Daily"));
+        assert_eq!(m.author.as_deref(), Some("Ann Lee, Bo Chen"));
+        assert_eq!(m.published, date::to_micros(2020, 6, 3, 8, 0, 0, 0));
+        assert_eq!(m.description.as_deref(), Some("What happened."));
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("https://daily.example/2020/06/03/big-news")
+        );
+        assert_eq!(m.tags, vec!["politics".to_string(), "economy".to_string()]);
+        assert_eq!(m.html_lang.as_deref(), Some("en-US"));
+    }
+
+    #[test]
+    fn visible_arabic_date_line_and_bad_json() {
+        let m = meta_of(
+            r#"<html><head><title>خبر - موقع</title><script type="application/ld+json">{not json</script></head>
+            <body><div class="article_created">تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</div></body></html>"#,
+            None,
+        );
+        assert_eq!(
+            m.published.map(date::format_day).as_deref(),
+            Some("2020-04-24")
+        );
+        assert_eq!(m.title.as_deref(), Some("خبر"));
+    }
+
+    #[test]
+    fn strips_site_names() {
+        assert_eq!(
+            strip_site_name("Headline here | Site", Some("Site")),
+            "Headline here"
+        );
+        assert_eq!(
+            strip_site_name("A fairly long headline about things - Short", None),
+            "A fairly long headline about things"
+        );
+        assert_eq!(strip_site_name("No separator", None), "No separator");
+    }
+}
