@@ -34,6 +34,9 @@ pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
+    if ('\u{0600}'..='\u{06FF}').contains(&c) {
+        return is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL || is_digit(c);
+    }
     c.is_alphanumeric()
         || is_arabic_mark(c)
         || c == TATWEEL

@@ -74,6 +74,17 @@ pub fn norm_with(word: &str, options: NormOptions) -> Cow<'_, str> {
     {
         return Cow::Borrowed(word);
     }
+    // Fast path: ASCII and the Arabic letters that need no folding are NFKC-stable.
+    if word.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            matches!(c, '\u{0621}' | '\u{0624}' | '\u{0626}'..='\u{063A}' | '\u{0641}'..='\u{0648}' | '\u{064A}')
+                && !(options.teh_marbuta && c == '\u{0629}')
+        }
+    }) {
+        return Cow::Borrowed(word);
+    }
     let nfkc = word.is_ascii() || is_nfkc_quick(word.chars()) == IsNormalized::Yes;
     if nfkc && !word.chars().any(|c| changes(c, options)) {
         return Cow::Borrowed(word);

@@ -126,10 +126,10 @@ type FastMap<V> = HashMap<Box<str>, V, BuildHasherDefault<Fnv>>;
 pub struct ArabicSegmenter {
     /// log frequency of each (normalised) word.
     words: FastMap<f32>,
-    /// log probability of each proclitic sequence (the empty one included).
-    prefixes: FastMap<f32>,
-    /// log probability of each enclitic (the empty one included).
-    suffixes: FastMap<f32>,
+    /// score of each proclitic sequence of [`PROCLITICS`] (same order); `None` when unknown.
+    prefixes: [Option<f32>; PROCLITICS.len()],
+    /// score of each enclitic of [`ENCLITICS`] (same order); `None` when unknown.
+    suffixes: [Option<f32>; ENCLITICS.len()],
     /// score of a word that is not in the lexicon, as a whole.
     unknown: f32,
 }
@@ -161,8 +161,8 @@ impl ArabicSegmenter {
     pub fn empty() -> ArabicSegmenter {
         ArabicSegmenter {
             words: FastMap::default(),
-            prefixes: FastMap::default(),
-            suffixes: FastMap::default(),
+            prefixes: [None; PROCLITICS.len()],
+            suffixes: [None; ENCLITICS.len()],
             unknown: 0.0,
         }
     }
@@ -191,8 +191,8 @@ impl ArabicSegmenter {
                 .ok_or_else(|| format!("word list line {}: no tab", k + 1))?;
             add(w, c, k + 1)?;
         }
-        let mut prefixes = FastMap::default();
-        let mut suffixes = FastMap::default();
+        let mut prefixes = [None; PROCLITICS.len()];
+        let mut suffixes = [None; ENCLITICS.len()];
         let mut unknown = None;
         for (k, line) in clitics.lines().enumerate() {
             if line.starts_with('#') || line.is_empty() {
@@ -216,10 +216,14 @@ impl ArabicSegmenter {
                 .map_err(|_| format!("clitic model line {}: bad number", k + 1))?;
             match kind {
                 "prefix" => {
-                    prefixes.insert(key.into(), v);
+                    let k = PROCLITICS.iter().position(|&p| p == key);
+                    let k = k.ok_or_else(|| format!("clitic model: unknown proclitic `{key}`"))?;
+                    prefixes[k] = Some(v);
                 }
                 "suffix" => {
-                    suffixes.insert(key.into(), v);
+                    let k = ENCLITICS.iter().position(|&e| e == key);
+                    let k = k.ok_or_else(|| format!("clitic model: unknown enclitic `{key}`"))?;
+                    suffixes[k] = Some(v);
                 }
                 "unknown" => unknown = Some(v),
                 other => {
@@ -359,45 +363,45 @@ impl ArabicSegmenter {
             }
         }
 
-        let whole_score = self.word_score(full);
-        // A word that also occurs with the article is a stem: the article cannot stand before a
-        // proclitic or together with a pronoun enclitic (البحر makes بحر a noun, not ب + حر).
-        if let Some(w) = whole_score
-            && !full.starts_with("ال")
-            && self
-                .article_form_score(full)
-                .is_some_and(|a| a >= w + ARTICLE_FORM_MIN)
-        {
-            return whole;
-        }
-        let mut best_score = whole_score.unwrap_or(self.unknown);
-        let mut best = None;
-        for p in 0..=2usize.min(n - MIN_STEM) {
-            let p_score = if p == 0 {
-                0.0
-            } else {
-                match self.prefixes.get(slice(0, p)) {
-                    Some(&s) => s,
-                    None => continue,
-                }
+        // The possible proclitic sequences (letters, score) and enclitics, from the letters alone.
+        let mut pre: [(usize, f32); 3] = [(0, 0.0); 3];
+        let mut n_pre = 1;
+        for p in 1..=2usize.min(n - MIN_STEM) {
+            let Some(k) = PROCLITICS.iter().position(|&x| x == slice(0, p)) else {
+                break;
             };
             // The future particle goes only before an imperfective verb.
-            if p > 0 && letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "أ") {
+            if letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "أ") {
                 continue;
             }
+            if let Some(score) = self.prefixes[k] {
+                pre[n_pre] = (p, score);
+                n_pre += 1;
+            }
+        }
+        let mut suf: [(usize, f32); 4] = [(0, 0.0); 4];
+        let mut n_suf = 1;
+        for e in 1..=3usize.min(n - MIN_STEM) {
+            if let Some(k) = ENCLITICS.iter().position(|&x| x == slice(n - e, n))
+                && let Some(score) = self.suffixes[k]
+            {
+                suf[n_suf] = (e, score);
+                n_suf += 1;
+            }
+        }
+        if n_pre == 1 && n_suf == 1 {
+            return whole;
+        }
+
+        let whole_score = self.word_score(full);
+        let mut best_score = whole_score.unwrap_or(self.unknown);
+        let mut best = None;
+        for &(p, p_score) in &pre[..n_pre] {
             let after_lam = p > 0 && letter(p - 1) == "ل";
-            for e in 0..=3usize.min(n - p - MIN_STEM) {
-                if p == 0 && e == 0 {
+            for &(e, e_score) in &suf[..n_suf] {
+                if (p == 0 && e == 0) || n - p - e < MIN_STEM {
                     continue;
                 }
-                let e_score = if e == 0 {
-                    0.0
-                } else {
-                    match self.suffixes.get(slice(n - e, n)) {
-                        Some(&s) => s,
-                        None => continue,
-                    }
-                };
                 let Some((s_score, article)) = self.stem_score(slice(p, n - e), after_lam, e > 0)
                 else {
                     continue;
@@ -409,6 +413,17 @@ impl ArabicSegmenter {
                     best = Some((p, e));
                 }
             }
+        }
+        // A word that also occurs with the article is a stem: the article cannot stand before a
+        // proclitic or together with a pronoun enclitic (البحر makes بحر a noun, not ب + حر).
+        if best.is_some()
+            && let Some(w) = whole_score
+            && !full.starts_with("ال")
+            && self
+                .article_form_score(full)
+                .is_some_and(|a| a >= w + ARTICLE_FORM_MIN)
+        {
+            return whole;
         }
         match best {
             None => whole,
