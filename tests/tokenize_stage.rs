@@ -1,0 +1,162 @@
+//! The `tokenize` stage through the stage registry: options, and the invariants of its output
+//! (offsets, segments, norms, sentences) on real text — the seed article and the UD raw texts
+//! when `../shared/data` is present, and small fixtures always.
+
+use nahr::document::{Document, TokenKind};
+use nahr::stages::build_stage;
+use std::path::PathBuf;
+
+fn stage(options: &str) -> Result<Box<dyn nahr::stage::Stage>, String> {
+    build_stage("tokenize", toml::from_str(options).expect("toml"))
+}
+
+fn run(text: &str, options: &str) -> Document {
+    let mut doc = Document {
+        text: text.to_owned(),
+        ..Document::default()
+    };
+    stage(options)
+        .expect("stage")
+        .process(&mut doc)
+        .expect("process");
+    doc
+}
+
+fn surface(doc: &Document, i: usize) -> &str {
+    doc.slice(doc.tokens[i].byte_start, doc.tokens[i].byte_end)
+}
+
+/// Everything the output contract promises about tokens and sentences.
+fn check_invariants(doc: &Document) {
+    let chars: Vec<char> = doc.text.chars().collect();
+    let mut prev_end = 0;
+    for (i, t) in doc.tokens.iter().enumerate() {
+        let s = surface(doc, i);
+        assert!(
+            !s.is_empty() && !s.chars().any(char::is_whitespace),
+            "token {i}: {s:?}"
+        );
+        assert_eq!(
+            chars[t.start..t.end].iter().collect::<String>(),
+            s,
+            "code points of token {i}"
+        );
+        assert!(t.byte_start >= prev_end, "tokens overlap at {i}");
+        prev_end = t.byte_end;
+        if !t.segments.is_empty() {
+            assert!(
+                t.segments.len() >= 2,
+                "a split has two segments at least: {:?}",
+                t.segments
+            );
+            assert_eq!(t.segments.concat(), s, "segments spell the surface");
+        }
+        if let Some(n) = &t.norm {
+            assert_ne!(n, s, "norm is None when equal to the surface");
+        }
+        let sent = doc.sentences[t.sent_idx as usize];
+        assert!(
+            sent.byte_start <= t.byte_start && t.byte_end <= sent.byte_end,
+            "token {i} outside its sentence"
+        );
+    }
+    for w in doc.sentences.windows(2) {
+        assert!(w[0].byte_end <= w[1].byte_start && w[0].end <= w[1].start);
+    }
+    for s in &doc.sentences {
+        assert_eq!(
+            chars[s.start..s.end].iter().collect::<String>(),
+            doc.slice(s.byte_start, s.byte_end)
+        );
+    }
+}
+
+#[test]
+fn options_are_checked() {
+    assert!(stage("").is_ok());
+    assert!(stage("teh_marbuta = true\nlanguage = \"ar\"\nsegment = false\nnormalize = true\nline_breaks = false").is_ok());
+    let err = stage("teh_marbouta = true")
+        .err()
+        .expect("unknown option is an error");
+    assert!(err.contains("teh_marbouta"), "{err}");
+    assert!(stage("language = \"fr\"").is_err());
+}
+
+#[test]
+fn teh_marbuta_option_changes_only_the_norm() {
+    let plain = run("المدرسة", "");
+    let folded = run("المدرسة", "teh_marbuta = true");
+    assert_eq!(plain.tokens[0].norm, None);
+    assert_eq!(folded.tokens[0].norm.as_deref(), Some("المدرسه"));
+    assert_eq!(surface(&folded, 0), "المدرسة");
+}
+
+#[test]
+fn kinds_norms_and_segments_on_a_mixed_fixture() {
+    let doc = run(
+        "أعلنت وزارة الخارجية لقواتها: «نعم». See https://t.co/x or @AP #سوريا 2,500 $ 😀",
+        "",
+    );
+    check_invariants(&doc);
+    let find = |s: &str| {
+        (0..doc.tokens.len())
+            .find(|&i| surface(&doc, i) == s)
+            .unwrap_or_else(|| panic!("no token {s}"))
+    };
+    assert_eq!(doc.tokens[find("أعلنت")].norm.as_deref(), Some("اعلنت"));
+    assert_eq!(doc.tokens[find("لقواتها")].segments, ["ل", "قوات", "ها"]);
+    assert!(doc.tokens[find("وزارة")].segments.is_empty());
+    assert_eq!(doc.tokens[find("https://t.co/x")].kind, TokenKind::Url);
+    assert_eq!(doc.tokens[find("@AP")].kind, TokenKind::Mention);
+    assert_eq!(doc.tokens[find("#سوريا")].kind, TokenKind::Hashtag);
+    assert_eq!(doc.tokens[find("2,500")].kind, TokenKind::Number);
+    assert_eq!(doc.tokens[find("$")].kind, TokenKind::Symbol);
+    assert_eq!(doc.tokens[find("😀")].kind, TokenKind::Emoji);
+    assert_eq!(doc.tokens[find("«")].kind, TokenKind::Punct);
+    assert_eq!(doc.tokens[find("See")].norm.as_deref(), Some("see"));
+    assert_eq!(doc.sentences.len(), 2);
+}
+
+#[test]
+fn line_breaks_end_sentences_in_web_text_by_default() {
+    let doc = run("عنوان الخبر\nنص الخبر هنا", "");
+    assert_eq!(doc.sentences.len(), 2);
+    let doc = run("عنوان الخبر\nنص الخبر هنا", "line_breaks = false");
+    assert_eq!(doc.sentences.len(), 1);
+}
+
+#[test]
+fn real_texts_keep_the_invariants() {
+    let shared = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data"));
+    if !shared.is_dir() {
+        eprintln!("SKIP real_texts_keep_the_invariants: ../shared/data is not present");
+        return;
+    }
+    for file in [
+        "seed/article.txt",
+        "tok/ar-pud-dev.txt",
+        "tok/en-ewt-dev.txt",
+    ] {
+        let text = std::fs::read_to_string(shared.join(file)).expect("read");
+        let doc = run(&text, "");
+        assert!(
+            doc.tokens.len() > 300,
+            "{file}: {} tokens",
+            doc.tokens.len()
+        );
+        check_invariants(&doc);
+    }
+    // The seed article: clitics split in the PADT way, stems kept whole.
+    let text = std::fs::read_to_string(shared.join("seed/article.txt")).expect("read");
+    let doc = run(&text, "");
+    let seg = |w: &str| {
+        let i = (0..doc.tokens.len())
+            .find(|&i| surface(&doc, i) == w)
+            .unwrap_or_else(|| panic!("no token {w}"));
+        doc.tokens[i].segments.clone()
+    };
+    assert_eq!(seg("لقوات"), ["ل", "قوات"]);
+    assert_eq!(seg("بالعمل"), ["ب", "العمل"]);
+    assert!(seg("سوريا").is_empty());
+    assert!(seg("الدولي").is_empty());
+}
