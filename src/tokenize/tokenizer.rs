@@ -409,4 +409,45 @@ mod tests {
         assert_eq!(tokens[3].norm.as_deref(), Some("don't"));
         assert_eq!(tokens[0].norm, None);
     }
+
+    /// Arbitrary text never panics and always yields consistent offsets: a small deterministic
+    /// generator mixes the characters the rules care about.
+    #[test]
+    fn arbitrary_text_keeps_offsets_consistent() {
+        const PARTS: &[&str] = &[
+            "a", "Z", "0", "٣", "۴", ".", "..", ",", "٫", "٬", "'", "’", "-", "_", "@", "#", ":",
+            ";", ")", "(", "\"", "«", "»", "؟", "!", "?", "…", " ", "  ", "\n", "\n\n", "\t", "و",
+            "ب", "ل", "ال", "ة", "ى", "أ", "ـ", "َ", "ّ", "ﻻ", "😀", "🏽", "\u{200D}", "\u{200C}",
+            "\u{FEFF}", "http://", "www.", ".com", ".pdf", "e.g.", "Mr.", "don't", "U.S.", ":)",
+            "<3", "=", "$", "\u{0301}", "中", "ß", "İ", "\u{2028}", "x@y.org",
+        ];
+        let tokenizer = Tokenizer::new(TokenizerOptions::default());
+        let mut state = 0x2545F4914F6CDD1Du64;
+        for _ in 0..2000 {
+            let mut text = String::new();
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PARTS[(state % PARTS.len() as u64) as usize]);
+            }
+            let (sentences, tokens) = tokenizer.tokenize(&text);
+            let chars: Vec<char> = text.chars().collect();
+            let mut prev = 0;
+            for t in &tokens {
+                let s = &text[t.byte_start..t.byte_end];
+                assert!(!s.is_empty() && t.byte_start >= prev, "{text:?}");
+                prev = t.byte_end;
+                assert_eq!(
+                    chars[t.start..t.end].iter().collect::<String>(),
+                    s,
+                    "{text:?}"
+                );
+                if !t.segments.is_empty() {
+                    assert_eq!(t.segments.concat(), s, "{text:?}");
+                }
+                assert!((t.sent_idx as usize) < sentences.len(), "{text:?}");
+            }
+        }
+    }
 }
