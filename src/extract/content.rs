@@ -168,7 +168,9 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
             let (kinds, positive) = element_kinds(dom, id, tag);
             let mut kinds = kinds & !disabled;
             if positive {
-                kinds &= STRONG;
+                // `entry-content`, `content-sidebar-wrap`, `entry-header`: a content word
+                // outweighs a layout word, but not a byline, footer or widget word.
+                kinds &= !(vocab::SIDEBAR | vocab::HEADER | vocab::NAV);
             }
             let structural = matches!(tag, Tag::Nav | Tag::Aside | Tag::Footer | Tag::Menu);
             let chars = a.chars[id as usize] as f32;

@@ -33,6 +33,8 @@ pub struct PageFacts {
     pub html_lang: Option<String>,
     /// Microdata `author` names.
     pub authors: Vec<String>,
+    /// Names from bylines (`rel=author` links, `class="author"` elements).
+    pub byline_names: Vec<String>,
 }
 
 /// Facts from JSON-LD.
@@ -143,6 +145,19 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         let class = attr("class").unwrap_or("");
         let eid = attr("id").unwrap_or("");
         let named = |k: &str| contains_ci(class, k) || contains_ci(eid, k);
+        let rel_author = attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
+        if (rel_author
+            || class
+                .split_ascii_whitespace()
+                .any(|c| c == "author" || c == "fn"))
+            && f.byline_names.len() < 4
+        {
+            let name = clean_inline(&text_content(dom, id, 8));
+            let n = name.chars().count();
+            if (2..=60).contains(&n) && !name.chars().any(|c| c.is_ascii_digit()) {
+                f.byline_names.push(name);
+            }
+        }
         let priority = if class.is_empty() && eid.is_empty() {
             None
         } else if ["publish", "created", "posted", "pubdate"]
@@ -449,6 +464,11 @@ pub fn metadata(f: &PageFacts, url: Option<&str>) -> Metadata {
         && !a.starts_with("http")
     {
         authors.push(a);
+    }
+    if authors.is_empty()
+        && let Some(name) = f.byline_names.first()
+    {
+        authors.push(name.clone());
     }
     let author = (!authors.is_empty()).then(|| authors.join(", "));
     let description = f

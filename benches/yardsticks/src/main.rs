@@ -1,0 +1,196 @@
+//! Times nahr's extractor, html5ever parsing alone (into a sink that builds nothing, and into
+//! nahr's arena DOM) and the rs-trafilatura crate on the same pages, and prints pages/s, MB/s and the ratios the issue asks for.
+//!
+//! Usage: nahr-yardsticks DATASET_DIR... [--rounds N]
+
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName, local_name, ns, parse_document};
+
+/// A tree sink that builds nothing (handles carry the element name, which the tree builder
+/// needs): the cost of tokenizing and tree construction alone.
+struct CountSink {
+    next: Cell<usize>,
+}
+
+#[derive(Clone)]
+struct H(usize, QualName);
+
+fn no_name() -> QualName {
+    QualName::new(None, ns!(), local_name!(""))
+}
+
+impl TreeSink for CountSink {
+    type Handle = H;
+    type Output = usize;
+    type ElemName<'a> = &'a QualName;
+    fn finish(self) -> usize {
+        self.next.get()
+    }
+    fn parse_error(&self, _: Cow<'static, str>) {}
+    fn get_document(&self) -> H {
+        H(0, no_name())
+    }
+    fn elem_name<'a>(&'a self, h: &'a H) -> &'a QualName {
+        &h.1
+    }
+    fn create_element(&self, name: QualName, _: Vec<Attribute>, _: ElementFlags) -> H {
+        self.next.set(self.next.get() + 1);
+        H(self.next.get(), name)
+    }
+    fn create_comment(&self, _: StrTendril) -> H {
+        H(0, no_name())
+    }
+    fn create_pi(&self, _: StrTendril, _: StrTendril) -> H {
+        H(0, no_name())
+    }
+    fn append(&self, _: &H, _: NodeOrText<H>) {}
+    fn append_based_on_parent_node(&self, _: &H, _: &H, _: NodeOrText<H>) {}
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+    fn get_template_contents(&self, t: &H) -> H {
+        t.clone()
+    }
+    fn same_node(&self, x: &H, y: &H) -> bool {
+        x.0 == y.0
+    }
+    fn set_quirks_mode(&self, _: QuirksMode) {}
+    fn append_before_sibling(&self, _: &H, _: NodeOrText<H>) {}
+    fn add_attrs_if_missing(&self, _: &H, _: Vec<Attribute>) {}
+    fn remove_from_parent(&self, _: &H) {}
+    fn reparent_children(&self, _: &H, _: &H) {}
+}
+
+fn load(dirs: &[String]) -> Result<Vec<String>, String> {
+    let mut pages = Vec::new();
+    for d in dirs {
+        let html_dir = Path::new(d).join("html");
+        let mut names: Vec<_> = std::fs::read_dir(&html_dir)
+            .map_err(|e| format!("{}: {e}", html_dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        names.sort();
+        for p in names {
+            let raw = std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let bytes = if p.extension().is_some_and(|e| e == "gz") {
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&raw[..])
+                    .read_to_end(&mut out)
+                    .map_err(|e| format!("{}: {e}", p.display()))?;
+                out
+            } else {
+                raw
+            };
+            pages.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    Ok(pages)
+}
+
+fn time<F: FnMut(&str) -> usize>(pages: &[String], rounds: usize, mut f: F) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut sink = 0;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for p in pages {
+            sink += f(p);
+        }
+        best = best.min(t.elapsed());
+    }
+    (best, sink)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut rounds = 3;
+    let mut dirs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--rounds" {
+            rounds = it.next().and_then(|n| n.parse().ok()).unwrap_or(3);
+        } else {
+            dirs.push(a.clone());
+        }
+    }
+    if dirs.is_empty() {
+        eprintln!("usage: nahr-yardsticks DATASET_DIR... [--rounds N]");
+        std::process::exit(2);
+    }
+    let pages = match load(&dirs) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mb = pages.iter().map(|p| p.len()).sum::<usize>() as f64 / 1e6;
+    println!("{} pages, {:.1} MB, best of {rounds} rounds, one thread", pages.len(), mb);
+    let opts = nahr::extract::ExtractOptions::default();
+    let limits = opts.limits;
+    let rows: Vec<(&str, (Duration, usize))> = vec![
+        (
+            "html5ever parse only (no-op sink)",
+            time(&pages, rounds, |p| {
+                parse_document(
+                    CountSink {
+                        next: Cell::new(0),
+                    },
+                    Default::default(),
+                )
+                .one(StrTendril::from(p))
+            }),
+        ),
+        (
+            "html5ever parse into nahr arena DOM",
+            time(&pages, rounds, |p| {
+                nahr::extract::dom::Dom::parse(p, &limits).nodes.len()
+            }),
+        ),
+        (
+            "nahr extract (parse + main content + metadata)",
+            time(&pages, rounds, |p| {
+                nahr::extract::extract(p, None, &opts).text.len()
+            }),
+        ),
+        (
+            "nahr clean stage (extract + language)",
+            time(&pages, rounds, |p| {
+                let t = nahr::extract::extract(p, None, &opts).text;
+                t.len() + nahr::lang::detect(&t).map_or(0, |g| g.code.len())
+            }),
+        ),
+        (
+            "rs-trafilatura extract",
+            time(&pages, rounds, |p| {
+                rs_trafilatura::extract(p).map_or(0, |r| r.content_text.len())
+            }),
+        ),
+    ];
+    for (name, (d, _)) in &rows {
+        let s = d.as_secs_f64();
+        println!(
+            "{name:<50} {:>8.3} s {:>9.1} pages/s {:>7.2} MB/s",
+            s,
+            pages.len() as f64 / s,
+            mb / s
+        );
+    }
+    let secs = |i: usize| rows[i].1.0.as_secs_f64();
+    println!(
+        "nahr extract vs rs-trafilatura: {:.2}x the pages/s (target >= 5x)",
+        secs(4) / secs(2)
+    );
+    println!(
+        "nahr extract vs html5ever parse only: {:.2}x the time (target <= 3x)",
+        secs(2) / secs(0)
+    );
+    println!(
+        "nahr extract vs html5ever into nahr DOM: {:.2}x the time",
+        secs(2) / secs(1)
+    );
+}
