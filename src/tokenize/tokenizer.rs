@@ -266,19 +266,26 @@ impl Tokenizer {
                 i += 1;
                 continue;
             }
-            // Take in following terminal marks and attached closing quotes and brackets.
+            // Take in what follows the mark and still belongs to the sentence.
             let mut last = i;
             while let Some(q) = pieces.get(last + 1) {
                 let qc = first_char(text, q);
                 let attached = q.start == pieces[last].end;
-                if q.kind == TokenKind::Punct && (is_terminal(qc) || (attached && is_closing(qc))) {
+                let same_para = !para(last + 1);
+                // Closing quotes right after the mark, closing brackets (a sentence does not
+                // start with one) and emoticons or emoji stay with the sentence they end.
+                let closer = q.kind == TokenKind::Punct
+                    && (is_terminal(qc) || (attached && is_closing(qc)) || matches!(qc, ')' | ']'));
+                if same_para && (closer || q.kind == TokenKind::Emoji) {
                     last += 1;
                 } else {
                     break;
                 }
             }
             let ellipsis = c == '\u{2026}' || text[p.start..p.end].starts_with("..");
-            let quoted = last > i;
+            let quoted = pieces[i + 1..=last]
+                .iter()
+                .any(|q| q.kind == TokenKind::Punct && is_closing(first_char(text, q)));
             let split = match pieces.get(last + 1) {
                 None => true,
                 Some(next) => {
