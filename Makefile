@@ -16,13 +16,14 @@ INPUT    ?=
 OUTPUT   ?= out
 PIPELINE ?=
 
-.PHONY: help demo test test-rust test-python lint fmt clippy corpus bench venv build schema-doc clean-out FORCE
+.PHONY: bench-run help demo test test-rust test-python lint fmt clippy corpus bench venv build schema-doc clean-out FORCE
 
 help:
 	@echo "make demo      build nahr and run it on the bundled sample corpus (samples/), then query the output with DuckDB"
 	@echo "make test      formatting, clippy, cargo tests, and the Python/DuckDB consumer check"
 	@echo "make corpus INPUT=path OUTPUT=dir [PIPELINE=pipelines/x.toml]   run nahr on your own pages"
 	@echo "make bench     criterion benchmarks (speed is measured here, never asserted in tests)"
+	@echo "make bench-run nahr run throughput and peak RSS on wcxb-dev (1, 2 threads, corpus x5)"
 	@echo "make lint      cargo fmt --check and clippy -D warnings"
 
 # Always ask cargo: it knows whether the binary is up to date.
@@ -73,6 +74,11 @@ schema-doc: $(NAHR_DEBUG)
 
 bench:
 	$(CARGO) bench
+
+# `nahr run` throughput (1 and 2 threads) and peak RSS, also for the corpus fed 5 times.
+BENCH_CORPUS ?= $(SHARED)/data/extraction/wcxb-dev/html
+bench-run: $(NAHR)
+	scripts/bench_run.sh $(NAHR) $(BENCH_CORPUS)
 
 FORCE:
 

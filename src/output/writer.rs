@@ -11,6 +11,9 @@ use parquet::file::properties::WriterProperties;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+/// Memory a Parquet file may hold for its unfinished row group before the row group is closed.
+const ROW_GROUP_MEMORY_LIMIT: usize = 8 << 20;
+
 /// Tuning of the Parquet output.
 #[derive(Debug, Clone, Copy)]
 pub struct WriterOptions {
@@ -32,7 +35,7 @@ impl Default for WriterOptions {
             max_rows_per_file: 1_000_000,
             row_group_rows: 128 * 1024,
             batch_rows: 64 * 1024,
-            batch_document_bytes: 32 << 20,
+            batch_document_bytes: 8 << 20,
             zstd_level: 3,
         }
     }
@@ -126,6 +129,13 @@ impl TableFiles {
                 .map_err(|e| werr(&format!("cannot write {}", open.temp_path.display()), e))?;
             open.rows += take;
             offset += take;
+            // Bound the memory a file holds before its row group is complete: a row group of
+            // long documents can otherwise grow to hundreds of MB.
+            if open.writer.memory_size() > ROW_GROUP_MEMORY_LIMIT {
+                open.writer
+                    .flush()
+                    .map_err(|e| werr(&format!("cannot write {}", open.temp_path.display()), e))?;
+            }
         }
         self.rows += batch.num_rows() as u64;
         Ok(())
