@@ -382,9 +382,10 @@ fn number_end(text: &str, i: usize) -> usize {
     {
         end = letters_end;
     } else if !suffix.is_empty()
-        || char_at(text, end).is_some_and(|ch| is_word_char(ch) && !ch.is_ascii())
+        || char_at(text, end)
+            .is_some_and(|ch| is_word_char(ch) && !ch.is_ascii() && !is_arabic_word_char(ch))
     {
-        // Digits glued to letters form one alphanumeric word ("mp3", "F16", "G8").
+        // Digits glued to Latin (or other) letters form one alphanumeric word ("mp3", "F16").
         return word_end(text, i);
     }
     end
@@ -392,7 +393,24 @@ fn number_end(text: &str, i: usize) -> usize {
 
 /// The end of a word starting at `i` (see rule 6 of the module notes).
 fn word_end(text: &str, i: usize) -> usize {
-    let mut end = scan_while(text, i, is_word_char);
+    let mut end = match char_at(text, i) {
+        // Arabic letters and digits do not glue: و2006 is "and 2006", two tokens.
+        Some(c) if is_arabic_word_char(c) => {
+            let mut end = scan_while(text, i, |ch| {
+                is_word_char(ch) && !is_digit(ch) && !ch.is_ascii_alphabetic()
+            });
+            // A hyphen between Arabic letters joins a compound (الواي-فاي).
+            while text[end..].starts_with('-')
+                && char_at(text, end + 1).is_some_and(is_arabic_letter)
+            {
+                end = scan_while(text, end + 1, |ch| {
+                    is_word_char(ch) && !is_digit(ch) && !ch.is_ascii_alphabetic()
+                });
+            }
+            return end;
+        }
+        _ => scan_while(text, i, |ch| is_word_char(ch) && !is_arabic_word_char(ch)),
+    };
     // Apostrophes between letters: contractions, possessives, names (don't, it's, O'Brien).
     while let Some(ap) = char_at(text, end) {
         if !matches!(ap, '\'' | '\u{2019}') {
@@ -439,6 +457,11 @@ fn word_end(text: &str, i: usize) -> usize {
         return word_end(text, end + 1);
     }
     end
+}
+
+/// Arabic letters, marks and tatweel (not digits): the characters of an Arabic word.
+fn is_arabic_word_char(c: char) -> bool {
+    is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL
 }
 
 /// Common file-name extensions: `report.pdf` and `.doc` stay one token.
@@ -559,6 +582,11 @@ mod tests {
             ["wait", "...", "really", "؟؟", "ok", ":)", "👍🏽", "👨‍👩‍👧"]
         );
         assert_eq!(surfaces(":)")[0].1, TokenKind::Emoji);
+    }
+
+    #[test]
+    fn arabic_letters_and_digits_do_not_glue() {
+        assert_eq!(texts("و2006 ب١٥ الواي-فاي mp3"), ["و", "2006", "ب", "١٥", "الواي-فاي", "mp3"]);
     }
 
     #[test]
