@@ -350,6 +350,9 @@ impl Dom {
         while !html.is_char_boundary(cut) {
             cut -= 1;
         }
+        if let Some(deep) = nesting_cut(&html[..cut], limits.max_depth.saturating_mul(20)) {
+            cut = deep;
+        }
         let sink = Sink {
             nodes: RefCell::new(vec![Node::new(NodeData::Document)]),
             max_nodes: limits.max_nodes.max(1),
@@ -442,6 +445,100 @@ impl Dom {
             }
         }
     }
+}
+
+/// Elements that never hold children, and those whose end tag is optional (the parser closes
+/// them itself, so they do not nest deeply); neither counts as opening a level.
+fn opens_no_level(name: &[u8]) -> bool {
+    const NAMES: &[&[u8]] = &[
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"option",
+        b"td",
+        b"th",
+        b"tr",
+        b"dt",
+        b"dd",
+        b"!doctype",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Where to cut `html` so that at most `max_open` elements are open at once, counted roughly
+/// from the tags. html5ever's tree builder slows down sharply on very deep nesting (tens of
+/// thousands of levels), so input past that point is not parsed. `None` when no cut is needed.
+pub fn nesting_cut(html: &str, max_open: usize) -> Option<usize> {
+    let b = html.as_bytes();
+    let mut open = 0usize;
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        let start = i + off;
+        i = start + 1;
+        if b[i..].starts_with(b"!--") {
+            match html[i..].find("-->") {
+                Some(end) => i += end + 3,
+                None => return None,
+            }
+            continue;
+        }
+        let closing = b.get(i) == Some(&b'/');
+        let name_start = if closing { i + 1 } else { i };
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'!' || **c == b'-')
+            .count();
+        if name_len == 0 {
+            continue;
+        }
+        let name = &b[name_start..name_start + name_len];
+        let Some(gt) = b[name_start..].iter().position(|&c| c == b'>') else {
+            return None;
+        };
+        let tag_end = name_start + gt;
+        i = tag_end + 1;
+        if closing {
+            open = open.saturating_sub(1);
+            continue;
+        }
+        if b[..tag_end].ends_with(b"/") || opens_no_level(name) {
+            continue;
+        }
+        // Raw-text elements: skip to their end tag so that markup-like script text is ignored.
+        for raw in [&b"script"[..], b"style", b"textarea", b"title", b"xmp"] {
+            if name.eq_ignore_ascii_case(raw) {
+                let close = format!("</{}", std::str::from_utf8(raw).unwrap_or(""));
+                match find_ci(&html[i..], &close) {
+                    Some(end) => i += end,
+                    None => return None,
+                }
+            }
+        }
+        open += 1;
+        if open > max_open {
+            return Some(start);
+        }
+    }
+    None
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Iterator over a node's children.
@@ -794,6 +891,16 @@ mod tests {
             true
         });
         assert!(attached <= 101, "attached {attached}");
+    }
+
+    #[test]
+    fn nesting_prescan() {
+        let deep = format!("{}x", "<div>".repeat(100));
+        assert_eq!(nesting_cut(&deep, 50), Some(50 * 5));
+        let flat = "<p>a<p>b<br><img src=x><div></div>".repeat(100);
+        assert_eq!(nesting_cut(&flat, 50), None);
+        let script = format!("<script>{}</script><div>", "<div>".repeat(100));
+        assert_eq!(nesting_cut(&script, 50), None);
     }
 
     #[test]

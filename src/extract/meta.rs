@@ -633,7 +633,7 @@ mod tests {
     #[test]
     fn visible_arabic_date_line_and_bad_json() {
         let m = meta_of(
-            r#"<html><head><title>خبر - موقع</title><script type="application/ld+json">{not json</script></head>
+            r#"<html><head><title>خبر عاجل عن الأحداث - موقع</title><script type="application/ld+json">{not json</script></head>
             <body><div class="article_created">تم نشره الجمعة 24 نيسان / أبريل 2020 09:22 مساءً</div></body></html>"#,
             None,
         );
@@ -641,7 +641,7 @@ mod tests {
             m.published.map(date::format_day).as_deref(),
             Some("2020-04-24")
         );
-        assert_eq!(m.title.as_deref(), Some("خبر"));
+        assert_eq!(m.title.as_deref(), Some("خبر عاجل عن الأحداث"));
     }
 
     #[test]
