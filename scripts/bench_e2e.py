@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: nahr against the tools a user would pick instead, on the same pages,
+in one invocation. Prints one Markdown report and writes it to docs/PERFORMANCE.md.
+
+Rows per corpus:
+- `nahr run`, default pipeline (clean → tokenize → entities → Parquet), 1 and 2 threads;
+- each stage alone: `clean` from a run of pipelines/extract-only.toml (extraction, metadata,
+  Parquet), `tokenize` and `entities` from the per-stage CPU time in the 1-thread run's manifest;
+- html5ever parsing alone (the floor), from the yardsticks binary's parse-only mode;
+- trafilatura, resiliparse, spaCy's rule tokenizer on trafilatura's text, and trafilatura + spaCy
+  (scripts/e2e_tool.py, each in its own process).
+Columns: pages/s, MB/s of raw HTML, CPU seconds per 1,000 pages (user + system of the whole
+process), peak RSS (`/usr/bin/time -v`).
+
+Usage: bench_e2e.py --nahr BIN --parse-only BIN --python PY --corpus NAME=PATH:LANG ... [--out FILE]
+"""
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time -v; returns (stdout, cpu_seconds, peak_rss_mb)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        p = subprocess.run(["/usr/bin/time", "-v", "-o", t.name] + cmd, capture_output=True, text=True, env=env)
+        if p.returncode != 0:
+            sys.exit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-3000:]}")
+        report = open(t.name).read()
+    get = lambda key: float(re.search(re.escape(key) + r":\s*([\d.]+)", report).group(1))
+    cpu = get("User time (seconds)") + get("System time (seconds)")
+    return p.stdout, cpu, get("Maximum resident set size (kbytes)") / 1024
+
+
+def row(name, pages, nbytes, seconds, cpu, rss):
+    return {"name": name, "pages": pages, "pps": pages / seconds if seconds else 0.0,
+            "mbps": nbytes / 1e6 / seconds if seconds else 0.0,
+            "cpu_per_1k": cpu / pages * 1000 if pages else 0.0, "rss": rss}
+
+
+def nahr_rows(nahr, corpus, work):
+    rows = []
+    for threads in (1, 2):
+        out = work / f"nahr-{threads}"
+        _, cpu, rss = timed([nahr, "run", "--quiet", "--overwrite", "--threads", str(threads), "--input", corpus, "--output", str(out)])
+        m = json.loads((out / "manifest.json").read_text())
+        pages, nbytes, wall = m["counts"]["documents"], m["counts"]["raw_bytes"], m["timings"]["wall_seconds"]
+        rows.append(row(f"nahr run, all stages, {threads} thread{'s' if threads > 1 else ''}", pages, nbytes, wall, cpu, rss))
+        if threads == 1:
+            steps = m["timings"]["step_cpu_seconds"]
+            one = (pages, nbytes)
+    out = work / "nahr-extract"
+    _, cpu, rss = timed([nahr, "run", "--quiet", "--overwrite", "--threads", "1", "--pipeline", "pipelines/extract-only.toml", "--input", corpus, "--output", str(out)])
+    m = json.loads((out / "manifest.json").read_text())
+    rows.append(row("nahr run, clean stage alone (extract-only pipeline), 1 thread", m["counts"]["documents"], m["counts"]["raw_bytes"], m["timings"]["wall_seconds"], cpu, rss))
+    for stage in ("tokenize", "entities"):
+        s = steps.get(stage, 0.0)
+        rows.append(row(f"nahr {stage} stage alone (its CPU time in the 1-thread run)", one[0], one[1], s, s, float("nan")))
+    return rows
+
+
+def tool_rows(py, corpus, lang):
+    rows = []
+    for tool, label in (("trafilatura", "trafilatura (extraction)"), ("resiliparse", "resiliparse (extraction)"),
+                        ("spacy", "spaCy rule tokenizer on trafilatura's text (tokenizer only)"),
+                        ("trafilatura+spacy", "trafilatura + spaCy tokenizer")):
+        out, cpu, rss = timed([py, "scripts/e2e_tool.py", tool, corpus, lang])
+        r = json.loads(out.strip().splitlines()[-1])
+        rows.append(row(label, r["pages"], r["bytes"], r["seconds"], cpu, rss))
+    return rows
+
+
+def parse_rows(parse_only, corpus):
+    out, cpu, rss = timed([parse_only, "--parse-only", corpus])
+    r = json.loads(out.strip().splitlines()[-1])
+    return [row("html5ever parse alone (floor)", r["pages"], r["bytes"], r["seconds"], cpu, rss)]
+
+
+def table(rows):
+    lines = ["| run | pages | pages/s | MB/s | CPU s / 1k pages | peak RSS MB |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        rss = "—" if r["rss"] != r["rss"] else f"{r['rss']:.0f}"
+        lines.append(f"| {r['name']} | {r['pages']} | {r['pps']:.1f} | {r['mbps']:.2f} | {r['cpu_per_1k']:.1f} | {rss} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--nahr", required=True)
+    ap.add_argument("--parse-only", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--corpus", action="append", required=True, help="NAME=PATH:LANG")
+    ap.add_argument("--out", default="docs/PERFORMANCE.md")
+    args = ap.parse_args()
+    cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
+    versions = subprocess.run([args.python, "-c", "import importlib.metadata as m;print(', '.join(f'{p} {m.version(p)}' for p in ('trafilatura','resiliparse','spacy')))"], capture_output=True, text=True).stdout.strip()
+    nahr_version = subprocess.run([args.nahr, "--version"], capture_output=True, text=True).stdout.strip()
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    report = [
+        "# Performance",
+        "",
+        "Generated by `make bench-e2e` (scripts/bench_e2e.py); every figure below comes from that one run.",
+        "",
+        f"- date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- machine: {os.cpu_count()} cores ({cpu_model}), {platform.system()} {platform.release()}; shared and noisy, so compare rows of one run, not runs",
+        f"- versions: {nahr_version}, {rustc}, Python {platform.python_version()}, {versions}",
+        "- pages/s and MB/s: pages over the time spent processing them (nahr: whole-run wall time including reading, decoding and Parquet writing; Python tools: time inside the tool's calls only, reading excluded).",
+        "- CPU s / 1k pages: user + system time of the whole process (Python rows include interpreter start and imports).",
+        "",
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = pathlib.Path(tmp)
+        for spec in args.corpus:
+            name, rest = spec.split("=", 1)
+            path, lang = rest.rsplit(":", 1)
+            print(f"== {name}: {path}", file=sys.stderr)
+            nr = nahr_rows(args.nahr, path, work)
+            pr = parse_rows(args.parse_only, path)
+            tr = tool_rows(args.python, path, lang)
+            rows = nr + pr + tr
+            by = {r["name"]: r for r in rows}
+            e2e1 = nr[0]["pps"]
+            combo = by["trafilatura + spaCy tokenizer"]["pps"]
+            resili = by["resiliparse (extraction)"]["pps"]
+            floor = pr[0]["pps"]
+            report += [f"## {name}", "", f"`{path}`", "", table(rows), "",
+                       "| ratio | value |", "|---|---|",
+                       f"| nahr (all stages, 1 thread) / trafilatura + spaCy | {e2e1 / combo:.1f}× |",
+                       f"| nahr (all stages, 1 thread) / resiliparse | {e2e1 / resili:.2f}× |",
+                       f"| nahr (all stages, 1 thread) / html5ever parse alone | {e2e1 / floor:.2f}× |",
+                       f"| nahr 2 threads / 1 thread | {nr[1]['pps'] / e2e1:.2f}× |", ""]
+    text = "\n".join(report) + "\n"
+    print(text)
+    pathlib.Path(args.out).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
