@@ -22,9 +22,10 @@ pub struct TrainNerArgs {
     /// Training files (CoNLL: token first, tag last, blank line between sentences).
     #[arg(long, required = true, num_args = 1..)]
     pub train: Vec<PathBuf>,
-    /// A dev file: F1 is printed after every epoch and the confidence calibration is fitted on it.
-    #[arg(long)]
-    pub dev: Option<PathBuf>,
+    /// Dev files: F1 is printed after every epoch; the `O` bias and the confidence calibration
+    /// are tuned on them.
+    #[arg(long, num_args = 1..)]
+    pub dev: Vec<PathBuf>,
     /// Where to write the model.
     #[arg(long)]
     pub out: PathBuf,
@@ -52,10 +53,17 @@ pub struct TrainNerArgs {
     /// Feature groups to leave out (word, context, stem, affix, shape, list, freq, cluster).
     #[arg(long, value_delimiter = ',')]
     pub without: Vec<String>,
-    /// Copy the confidence calibration from this model instead of fitting it on --dev (for a
-    /// final model trained on train + dev).
+    /// Probability of hiding a token's word identity in a training pass (word dropout: teaches
+    /// the model to find unseen names from context and form).
+    #[arg(long, default_value_t = 0.0)]
+    pub word_dropout: f32,
+    /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
-    pub calibration_from: Option<PathBuf>,
+    pub no_o_bias: bool,
+    /// Copy the confidence calibration and the `O` bias from this model instead of fitting them
+    /// on --dev (for a final model trained on train + dev).
+    #[arg(long)]
+    pub tuning_from: Option<PathBuf>,
 }
 
 fn read_all(paths: &[PathBuf]) -> Result<Vec<ConllSentence>, String> {
@@ -119,9 +127,10 @@ pub fn groups_without(names: &[String]) -> Result<u32, String> {
 /// Runs `nahr train-ner`; returns the exit code.
 pub fn run(args: TrainNerArgs) -> Result<i32, String> {
     let train_data = read_all(&args.train)?;
-    let dev_data = match &args.dev {
-        Some(p) => Some(read_conll(p, true)?),
-        None => None,
+    let dev_data = if args.dev.is_empty() {
+        None
+    } else {
+        Some(read_all(&args.dev)?)
     };
     let lexicon = load_lexicon(
         args.lexicon.as_deref(),
@@ -136,6 +145,8 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
             groups: groups_without(&args.without)?,
             bucket_bits: args.bucket_bits,
         },
+        tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),
+        word_dropout: args.word_dropout,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -175,18 +186,21 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         || bar.inc(1),
     )?;
     bar.finish_and_clear();
-    if let Some(path) = &args.calibration_from {
-        model.calibration = NerModel::load(path)?.calibration;
+    if let Some(path) = &args.tuning_from {
+        let tuned = NerModel::load(path)?;
+        model.calibration = tuned.calibration;
+        model.o_bias = tuned.o_bias;
     }
     model.save(&args.out)?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "wrote {} ({:.1} MB) in {:.1} s; calibration a={:.3} b={:.3}",
+        "wrote {} ({:.1} MB) in {:.1} s; calibration a={:.3} b={:.3}; O bias {:.2}",
         args.out.display(),
         size as f64 / 1e6,
         started.elapsed().as_secs_f64(),
         model.calibration.0,
-        model.calibration.1
+        model.calibration.1,
+        model.o_bias
     );
     if let Some(dev) = &dev_data {
         let (counts, _) = evaluate(&model, dev);

@@ -95,6 +95,8 @@ struct TokenInfo {
 /// Value hashes standing for the words before the start and after the end of a sentence.
 const BOS: u64 = 0x5eed_0000_0000_0b05;
 const EOS: u64 = 0x5eed_0000_0000_0e05;
+/// Value hash standing for a dropped word identity (see [`Extractor::drop_identity`]).
+const UNKNOWN: u64 = 0x5eed_0000_0000_0d0b;
 
 /// Extracts features of sentences; holds reusable buffers, so keep one per thread.
 #[derive(Debug, Default)]
@@ -103,6 +105,10 @@ pub struct Extractor {
     key_ends: Vec<usize>,
     infos: Vec<TokenInfo>,
     split_buf: String,
+    /// Replace the identity of every word (its key, stem and core in the word, bigram and stem
+    /// features) by one "unknown word" value. Training mixes such rows in (word dropout) so
+    /// that the model learns to find names it has never seen from their context and form.
+    pub drop_identity: bool,
 }
 
 /// Hash of the first `n` code points of `s` (or of all of `s` when shorter), tagged with `n`.
@@ -223,6 +229,11 @@ impl Extractor {
         let n = self.infos.len();
         for i in 0..n {
             let t = &self.infos[i];
+            let (own_key, own_stem, own_core) = if self.drop_identity {
+                (UNKNOWN, UNKNOWN ^ 1, UNKNOWN ^ 2)
+            } else {
+                (t.key, t.stem, t.core)
+            };
             let at = |d: isize| -> Option<&TokenInfo> {
                 let j = i as isize + d;
                 if j < 0 || j >= n as isize {
@@ -238,19 +249,19 @@ impl Extractor {
             };
             push(0, 0);
             if g & group::WORD != 0 {
-                push(1, t.key);
+                push(1, own_key);
             }
             if g & group::CONTEXT != 0 {
                 push(2, key_at(-1));
                 push(3, key_at(1));
                 push(4, key_at(-2));
                 push(5, key_at(2));
-                push(6, combine(key_at(-1), t.key));
-                push(7, combine(t.key, key_at(1)));
+                push(6, combine(key_at(-1), own_key));
+                push(7, combine(own_key, key_at(1)));
             }
             if g & group::STEM != 0 {
-                push(10, t.stem);
-                push(11, t.core);
+                push(10, own_stem);
+                push(11, own_core);
                 push(12, t.clitics);
                 push(13, at(-1).map_or(BOS, |x| x.core));
                 push(14, at(1).map_or(EOS, |x| x.core));

@@ -19,6 +19,8 @@ pub fn match_key_into(word: &str, out: &mut String) {
             '٠'..='٩' => out.push(char::from(b'0' + (c as u32 - '٠' as u32) as u8)),
             '۰'..='۹' => out.push(char::from(b'0' + (c as u32 - '۰' as u32) as u8)),
             c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            // Arabic letters have no case: skip the Unicode case tables.
+            '\u{0621}'..='\u{06FF}' => out.push(c),
             c => out.extend(c.to_lowercase()),
         }
     }
@@ -125,21 +127,74 @@ fn is_arabic(c: char) -> bool {
         | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
+/// The class of a character for scripts and shapes, with fast paths for ASCII and the main
+/// Arabic block (the Unicode tables are only consulted for other characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Upper,
+    Lower,
+    Digit,
+    /// An Arabic letter or mark.
+    Arabic,
+    /// A Latin letter without case distinction (rare) or a letter of another script.
+    OtherLetter,
+    /// A Latin letter outside ASCII (accented), upper or lower case.
+    LatinUpper,
+    LatinLower,
+    Punct,
+}
+
+#[inline]
+fn char_class(c: char) -> CharClass {
+    if c.is_ascii() {
+        return match c {
+            'A'..='Z' => CharClass::Upper,
+            'a'..='z' => CharClass::Lower,
+            '0'..='9' => CharClass::Digit,
+            _ => CharClass::Punct,
+        };
+    }
+    match c {
+        '\u{0660}'..='\u{0669}' | '\u{06F0}'..='\u{06F9}' => return CharClass::Digit,
+        '\u{0621}'..='\u{065F}' | '\u{0670}'..='\u{06D3}' | '\u{06FA}'..='\u{06FC}' => {
+            return CharClass::Arabic;
+        }
+        _ => {}
+    }
+    if c.is_numeric() {
+        CharClass::Digit
+    } else if c.is_alphabetic() {
+        let latin = ('\u{00C0}'..='\u{024F}').contains(&c);
+        if is_arabic(c) {
+            CharClass::Arabic
+        } else if latin && c.is_uppercase() {
+            CharClass::LatinUpper
+        } else if latin {
+            CharClass::LatinLower
+        } else if c.is_uppercase() {
+            CharClass::Upper
+        } else if c.is_lowercase() {
+            CharClass::Lower
+        } else {
+            CharClass::OtherLetter
+        }
+    } else {
+        CharClass::Punct
+    }
+}
+
 /// The script of `word`: the script of all its letters when they agree, digits, punctuation,
 /// or [`Script::Other`].
 pub fn script_of(word: &str) -> Script {
     let (mut arabic, mut latin, mut digit, mut other, mut punct) = (0, 0, 0, 0, 0);
     for c in word.chars() {
-        if c.is_ascii_digit() || c.is_numeric() {
-            digit += 1;
-        } else if is_arabic(c) && c.is_alphabetic() {
-            arabic += 1;
-        } else if c.is_alphabetic() && (c.is_ascii() || ('\u{00C0}'..='\u{024F}').contains(&c)) {
-            latin += 1;
-        } else if c.is_alphabetic() {
-            other += 1;
-        } else {
-            punct += 1;
+        match char_class(c) {
+            CharClass::Digit => digit += 1,
+            CharClass::Arabic => arabic += 1,
+            CharClass::LatinUpper | CharClass::LatinLower => latin += 1,
+            CharClass::Upper | CharClass::Lower if c.is_ascii() => latin += 1,
+            CharClass::Upper | CharClass::Lower | CharClass::OtherLetter => other += 1,
+            CharClass::Punct => punct += 1,
         }
     }
     match (arabic, latin, other) {
@@ -152,25 +207,22 @@ pub fn script_of(word: &str) -> Script {
 }
 
 /// A compact word shape: each character class (`X` upper, `x` lower, `d` digit, `a` Arabic
-/// letter, `-` other) with runs collapsed, at most 6 classes (`McDonald` → `XxXx`).
+/// letter, `o` other letter; ASCII punctuation as itself, other punctuation `-`) with runs
+/// collapsed, at most 6 classes (`McDonald` → `XxXx`), as a hash.
 pub fn shape_hash(word: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut last = 0u8;
     let mut n = 0;
     for c in word.chars() {
-        let class = if c.is_uppercase() {
-            b'X'
-        } else if c.is_lowercase() {
-            b'x'
-        } else if c.is_numeric() {
-            b'd'
-        } else if is_arabic(c) && c.is_alphabetic() {
-            b'a'
-        } else if c.is_alphabetic() {
-            b'o'
-        } else {
+        let class = match char_class(c) {
+            CharClass::Upper | CharClass::LatinUpper => b'X',
+            CharClass::Lower | CharClass::LatinLower => b'x',
+            CharClass::Digit => b'd',
+            CharClass::Arabic => b'a',
+            CharClass::OtherLetter => b'o',
             // Punctuation keeps its own identity: it matters (U.S., 1,000, al-Assad).
-            if c.is_ascii() { c as u8 } else { b'-' }
+            CharClass::Punct if c.is_ascii() => c as u8,
+            CharClass::Punct => b'-',
         };
         if class != last {
             h = (h ^ u64::from(class)).wrapping_mul(0x100_0000_01b3);
@@ -186,7 +238,9 @@ pub fn shape_hash(word: &str) -> u64 {
 
 /// Whether the word's first character is an upper-case letter.
 pub fn is_capitalised(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
+    word.chars()
+        .next()
+        .is_some_and(|c| matches!(char_class(c), CharClass::Upper | CharClass::LatinUpper))
 }
 
 #[cfg(test)]

@@ -1,0 +1,90 @@
+# Named-entity recognition: models, evaluation, built-in lists.
+#
+#   make models       retrain models/ner-ar.bin and models/ner-en.bin from $(SHARED)/data (fixed seed,
+#                     a few minutes with a release build), plus the dev-only models used by eval-ner
+#   make eval-ner     ANERcorp dev F1 (model trained on train only), AQMAR dev F1 (shipped model),
+#                     English dev F1 (WNUT-17 dev + BTC h, model trained without them)
+#   make ner-ablation dev F1 of the Arabic model without each feature group (models/README.md table)
+#   make ner-lists    rebuild data/lists/places-*.tsv (CLDR via babel; needs PyPI once)
+#   make ner-wordfreq rebuild models/lexicon/wordfreq-*.tsv (wordfreq; needs PyPI once)
+
+NER_DATA  := $(SHARED)/data/ner
+NER_OUT   := target/ner
+NER_EPOCHS ?= 25
+NER_SCORE := $(PYTHON) $(SHARED)/tools/score_ner.py
+
+AR_TRAIN  := $(NER_DATA)/anercorp/train.txt
+AR_DEV    := $(NER_DATA)/anercorp/dev.txt
+AR_LEX    := models/lexicon/wordfreq-ar.tsv
+# Unlabelled Arabic text for word clusters: the training tokens, the Arabic extraction pages' text
+# and the UD Arabic-PUD raw text. Evaluation texts (ANERcorp dev for the dev model, AQMAR) are not used.
+AR_UNL    := $(AR_TRAIN) $(NER_OUT)/unlabelled-ar.txt $(SHARED)/data/tok/ar-pud-dev.txt
+
+EN_TRAIN  := $(NER_DATA)/english/wikigold.conll $(NER_DATA)/english/wnut17-train.conll \
+             $(addprefix $(NER_DATA)/english/btc/,a.conll b.conll e.conll f.conll g.conll)
+EN_DEV    := $(NER_DATA)/english/wnut17-dev.conll $(NER_DATA)/english/btc/h.conll
+EN_LEX    := models/lexicon/wordfreq-en.tsv
+EN_UNL    := $(EN_TRAIN) $(NER_OUT)/unlabelled-en.txt $(SHARED)/data/tok/en-ewt-dev.txt
+WNUT_MAP  := person=PER location=LOC corporation=ORG group=ORG product=MISC creative-work=MISC
+
+.PHONY: models eval-ner ner-ablation ner-lists ner-wordfreq
+
+models: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
+	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) $(AR_DEV) --epochs $(NER_EPOCHS) \
+	  --lexicon $(AR_LEX) --unlabelled $(AR_UNL) $(AR_DEV) --clusters-out models/lexicon/clusters-ar.tsv \
+	  --tuning-from $(NER_OUT)/ner-ar-train.bin --out models/ner-ar.bin
+	$(NAHR) train-ner --lang en --train $(EN_TRAIN) $(EN_DEV) --epochs $(NER_EPOCHS) \
+	  --lexicon $(EN_LEX) --unlabelled $(EN_UNL) $(EN_DEV) --clusters-out models/lexicon/clusters-en.tsv \
+	  --tuning-from $(NER_OUT)/ner-en-train.bin --out models/ner-en.bin
+	$(CARGO) build --release --bin nahr
+
+$(NER_OUT)/unlabelled-ar.txt $(NER_OUT)/unlabelled-en.txt: mk/ner.mk
+	@mkdir -p $(NER_OUT)
+	$(PYTHON) -c 'import json,sys; [print(d["main_content"]) for d in map(json.loads, open(sys.argv[1], encoding="utf-8")) if d.get("lang") == "ar" and d.get("main_content")]' \
+	  $(SHARED)/data/extraction/arabic-dev/truth.jsonl > $(NER_OUT)/unlabelled-ar.txt
+	$(PYTHON) -c 'import gzip,json,sys; [print(d["main_content"]) for d in map(json.loads, gzip.open(sys.argv[1], "rt", encoding="utf-8")) if d.get("main_content")]' \
+	  $(SHARED)/data/extraction/wcxb-dev/truth.jsonl.gz > $(NER_OUT)/unlabelled-en.txt
+
+# Dev models: trained on train only; the O bias and the confidence calibration are tuned on dev.
+$(NER_OUT)/ner-ar-train.bin: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
+	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) --epochs $(NER_EPOCHS) \
+	  --lexicon $(AR_LEX) --unlabelled $(AR_UNL) --out $@
+
+$(NER_OUT)/ner-en-train.bin: $(NAHR) $(NER_OUT)/unlabelled-en.txt
+	$(NAHR) train-ner --lang en --train $(EN_TRAIN) --dev $(EN_DEV) --epochs $(NER_EPOCHS) \
+	  --lexicon $(EN_LEX) --unlabelled $(EN_UNL) --out $@
+
+eval-ner: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
+	@echo "== ANERcorp dev, Arabic model trained on ANERcorp train only"
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-train.bin --conll $(AR_DEV) > $(NER_OUT)/anercorp-dev.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/anercorp-dev.pred --map PERS=PER
+	@echo "== AQMAR dev (Wikipedia, out of domain), shipped Arabic model"
+	$(NAHR) ner --lang ar --conll $(NER_DATA)/aqmar/dev.bio > $(NER_OUT)/aqmar-dev.pred
+	$(NER_SCORE) $(NER_DATA)/aqmar/dev.bio $(NER_OUT)/aqmar-dev.pred
+	@echo "== WNUT-17 dev, English model trained without it (labels mapped to PER/LOC/ORG/MISC)"
+	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/wnut17-dev.conll > $(NER_OUT)/wnut17-dev.pred
+	$(NER_SCORE) $(NER_DATA)/english/wnut17-dev.conll $(NER_OUT)/wnut17-dev.pred --map $(WNUT_MAP)
+	@echo "== BTC h, English model trained without it"
+	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/btc/h.conll > $(NER_OUT)/btc-h.pred
+	$(NER_SCORE) $(NER_DATA)/english/btc/h.conll $(NER_OUT)/btc-h.pred
+
+ner-ablation: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
+	@for g in none word context stem affix shape list freq cluster; do \
+	  if [ $$g = none ]; then w=""; else w="--without $$g"; fi; \
+	  f1=$$($(NAHR) train-ner --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) --epochs $(NER_EPOCHS) \
+	    --lexicon $(AR_LEX) --unlabelled $(AR_UNL) $$w --out $(NER_OUT)/ablation.bin 2>/dev/null | cut -f4); \
+	  echo "without $$g: ANERcorp dev $$f1"; \
+	done
+
+NER_VENV := $(NER_OUT)/venv
+$(NER_VENV)/.installed:
+	$(PYTHON) -m venv $(NER_VENV)
+	$(NER_VENV)/bin/pip install --quiet --disable-pip-version-check wordfreq==3.1.1 babel==2.17.0
+	touch $@
+
+ner-lists: $(NER_VENV)/.installed
+	$(NER_VENV)/bin/python data/lists/build_lists.py $(SHARED) data/lists
+
+ner-wordfreq: $(NER_VENV)/.installed
+	$(NER_VENV)/bin/python models/lexicon/export_wordfreq.py ar 150000 models/lexicon/wordfreq-ar.tsv
+	$(NER_VENV)/bin/python models/lexicon/export_wordfreq.py en 100000 models/lexicon/wordfreq-en.tsv
