@@ -319,6 +319,32 @@ mod tests {
         assert_eq!(d.text, text);
     }
 
+    const ARABIC: &str = "<html><body><p>بدأ المزارعون في ريف إدلب الجنوبي موسم قطاف الزيتون هذا الأسبوع، وسط توقعات بإنتاج أقل من العام الماضي بسبب قلة الأمطار في الربيع. ويعتمد آلاف العائلات في المنطقة على زيت الزيتون مصدرا رئيسيا للدخل.</p></body></html>";
+
+    #[test]
+    fn undeclared_windows_1256_is_guessed() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(ARABIC);
+        let d = decode(&bytes, None, Some("http://example.sy/x")).unwrap();
+        assert_eq!(d.encoding, encoding_rs::WINDOWS_1256);
+        assert_eq!(d.source, EncodingSource::Guess);
+        assert_eq!(d.text, ARABIC);
+    }
+
+    #[test]
+    fn undeclared_iso_8859_6_is_guessed() {
+        let (bytes, _, _) = encoding_rs::ISO_8859_6.encode(ARABIC);
+        let d = decode(&bytes, None, None).unwrap();
+        assert_eq!(d.encoding, encoding_rs::ISO_8859_6);
+        assert_eq!(d.text, ARABIC);
+    }
+
+    #[test]
+    fn undeclared_utf8_is_utf8() {
+        let d = decode(ARABIC.as_bytes(), None, None).unwrap();
+        assert_eq!(d.source, EncodingSource::Utf8Valid);
+        assert_eq!(d.text, ARABIC);
+    }
+
     #[test]
     fn binary_is_refused() {
         let bytes = [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13];

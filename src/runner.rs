@@ -506,3 +506,86 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
         .map_err(|e| FatalError(format!("cannot write manifest.json: {e}")))?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stage::{Stage, StageError};
+
+    struct Failing;
+    impl Stage for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+            if doc.html.contains("fail") {
+                Err(StageError::new("bad_page", "this page asks to fail"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+
+    struct Panicking;
+    impl Stage for Panicking {
+        fn name(&self) -> &'static str {
+            "panicking"
+        }
+        fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+            if doc.html.contains("panic") {
+                // An out-of-bounds index on purpose: the kind of bug catch_unwind must contain.
+                let empty: Vec<u8> = Vec::new();
+                let _ = empty[doc.html.len()];
+            }
+            Ok(())
+        }
+    }
+
+    fn record(html: &str) -> RawRecord {
+        RawRecord {
+            source: "t.html".into(),
+            bytes: html.as_bytes().to_vec(),
+            ..RawRecord::default()
+        }
+    }
+
+    #[test]
+    fn stage_errors_and_panics_become_error_rows() {
+        let pipeline = Pipeline {
+            name: "t".into(),
+            stages: vec![Box::new(Failing), Box::new(Panicking)],
+            config: toml::Table::new(),
+        };
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let failed = process_record(record("<p>fail</p>"), &pipeline, None);
+        let panicked = process_record(record("<p>panic</p>"), &pipeline, None);
+        std::panic::set_hook(hook);
+        let fine = process_record(record("<p>fine</p>"), &pipeline, None);
+        assert!(failed.document.is_none());
+        assert_eq!(failed.errors[0].stage, "failing");
+        assert_eq!(failed.errors[0].kind, "bad_page");
+        assert!(panicked.document.is_none());
+        assert_eq!(panicked.errors[0].stage, "panicking");
+        assert_eq!(panicked.errors[0].kind, "panic");
+        assert!(panicked.errors[0].message.contains("out of bounds"));
+        assert_eq!(
+            panicked.errors[0].doc_id.as_deref(),
+            Some(document_id("t.html", b"<p>panic</p>").as_str())
+        );
+        assert!(fine.errors.is_empty() && fine.document.is_some());
+    }
+
+    #[test]
+    fn document_ids_are_stable_and_depend_on_source_and_bytes() {
+        assert_eq!(document_id("a.html", b"x"), document_id("a.html", b"x"));
+        assert_ne!(document_id("a.html", b"x"), document_id("b.html", b"x"));
+        assert_ne!(document_id("a.html", b"x"), document_id("a.html", b"y"));
+        assert_eq!(document_id("a.html", b"x").len(), 32);
+        // Pinned value: a change here changes every doc_id ever written.
+        assert_eq!(
+            document_id("a.html", b"<p>x</p>"),
+            "ef6427e5bb81acf00144e79dea7da96b"
+        );
+    }
+}
