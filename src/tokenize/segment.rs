@@ -30,10 +30,6 @@ const ARTICLE_BONUS: f32 = 30.0;
 /// A word is taken for a stem when its form with the article is at least this (log) fraction
 /// as frequent as the word itself: ln(0.01).
 const ARTICLE_FORM_MIN: f32 = -4.605;
-/// The pronouns that are always split off the prepositions `ل` and `ب` (`له`, `بها`, `لنا`);
-/// the rare second-person feminine/dual forms are left out because `لكن` (but) and `بكما`
-/// would collide with them.
-const PREPOSITION_PRONOUNS: &[&str] = &["ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا"];
 /// Shortest stem (in letters) of a split analysis.
 const MIN_STEM: usize = 2;
 
@@ -329,6 +325,7 @@ impl ArabicSegmenter {
         // letter starts in the surface.
         let mut starts = [0u16; MAX_LETTERS + 1];
         let mut key_buf = [0u8; MAX_LETTERS * 2];
+        let mut letters = ['\0'; MAX_LETTERS];
         let mut n = 0usize;
         for (pos, c) in word.char_indices() {
             if is_arabic_mark(c) || c == TATWEEL {
@@ -338,6 +335,7 @@ impl ArabicSegmenter {
                 return whole;
             }
             starts[n] = pos as u16;
+            letters[n] = c;
             c.encode_utf8(&mut key_buf[2 * n..2 * n + 2]);
             n += 1;
         }
@@ -350,14 +348,18 @@ impl ArabicSegmenter {
         };
         // Every letter is two bytes in the key.
         let slice = |a: usize, b: usize| &full[2 * a..2 * b];
-        let letter = |k: usize| slice(k, k + 1);
+        let letter = |k: usize| letters[k];
 
-        // Closed class: [conjunction] + ل/ب + pronoun (له، بها، ولهم، فلي).
-        let conj = usize::from(matches!(letter(0), "و" | "ف") && n >= 3);
+        // Closed class: [conjunction] + ل/ب + pronoun (له، بها، ولهم، فلي). The rare pronouns
+        // كن، كما، ني are left out: لكن (but) and بكما would collide with them.
+        let conj = usize::from(matches!(letter(0), 'و' | 'ف') && n >= 3);
         for c in if conj == 1 { [1, 0] } else { [0, 0] } {
-            if n > c + 1 && matches!(letter(c), "ل" | "ب") {
-                let rest = slice(c + 1, n);
-                if PREPOSITION_PRONOUNS.contains(&rest) || (rest == "ي" && letter(c) == "ل") {
+            if n > c + 1 && n - c - 1 <= 3 && matches!(letter(c), 'ل' | 'ب') {
+                let rest = &letters[c + 1..n];
+                if enclitic_index(rest).is_some_and(|k| {
+                    ENCLITICS[k] != "كن" && ENCLITICS[k] != "كما" && ENCLITICS[k] != "ني"
+                }) || (rest == ['ي'] && letter(c) == 'ل')
+                {
                     return make(&starts, n, c, c + 1, word.len());
                 }
             }
@@ -367,11 +369,11 @@ impl ArabicSegmenter {
         let mut pre: [(usize, f32); 3] = [(0, 0.0); 3];
         let mut n_pre = 1;
         for p in 1..=2usize.min(n - MIN_STEM) {
-            let Some(k) = PROCLITICS.iter().position(|&x| x == slice(0, p)) else {
+            let Some(k) = proclitic_index(&letters[..p]) else {
                 break;
             };
             // The future particle goes only before an imperfective verb.
-            if letter(p - 1) == "س" && !matches!(letter(p), "ي" | "ت" | "ن" | "أ") {
+            if letter(p - 1) == 'س' && !matches!(letter(p), 'ي' | 'ت' | 'ن' | 'أ') {
                 continue;
             }
             if let Some(score) = self.prefixes[k] {
@@ -382,7 +384,7 @@ impl ArabicSegmenter {
         let mut suf: [(usize, f32); 4] = [(0, 0.0); 4];
         let mut n_suf = 1;
         for e in 1..=3usize.min(n - MIN_STEM) {
-            if let Some(k) = ENCLITICS.iter().position(|&x| x == slice(n - e, n))
+            if let Some(k) = enclitic_index(&letters[n - e..n])
                 && let Some(score) = self.suffixes[k]
             {
                 suf[n_suf] = (e, score);
@@ -397,7 +399,7 @@ impl ArabicSegmenter {
         let mut best_score = whole_score.unwrap_or(self.unknown);
         let mut best = None;
         for &(p, p_score) in &pre[..n_pre] {
-            let after_lam = p > 0 && letter(p - 1) == "ل";
+            let after_lam = p > 0 && letter(p - 1) == 'ل';
             for &(e, e_score) in &suf[..n_suf] {
                 if (p == 0 && e == 0) || n - p - e < MIN_STEM {
                     continue;
@@ -434,6 +436,46 @@ impl ArabicSegmenter {
     /// The stem of `word` (see [`Segmentation::stem`]).
     pub fn stem<'w>(&self, word: &'w str) -> &'w str {
         self.segment(word).stem(word)
+    }
+}
+
+/// Position in [`PROCLITICS`] of a proclitic sequence given by its letters.
+fn proclitic_index(letters: &[char]) -> Option<usize> {
+    let prep = |c: char| match c {
+        'ب' => Some(0),
+        'ل' => Some(1),
+        'ك' => Some(2),
+        'س' => Some(3),
+        _ => None,
+    };
+    match *letters {
+        ['و'] => Some(0),
+        ['ف'] => Some(1),
+        ['ب'] => Some(2),
+        ['ل'] => Some(3),
+        ['ك'] => Some(4),
+        ['س'] => Some(5),
+        ['و', b] => prep(b).map(|k| 6 + k),
+        ['ف', b] => prep(b).map(|k| 10 + k),
+        _ => None,
+    }
+}
+
+/// Position in [`ENCLITICS`] of an enclitic given by its letters.
+fn enclitic_index(letters: &[char]) -> Option<usize> {
+    match *letters {
+        ['ه', 'م', 'ا'] => Some(0),
+        ['ك', 'م', 'ا'] => Some(1),
+        ['ه', 'ا'] => Some(2),
+        ['ه', 'م'] => Some(3),
+        ['ه', 'ن'] => Some(4),
+        ['ك', 'م'] => Some(5),
+        ['ك', 'ن'] => Some(6),
+        ['ن', 'ي'] => Some(7),
+        ['ن', 'ا'] => Some(8),
+        ['ه'] => Some(9),
+        ['ك'] => Some(10),
+        _ => None,
     }
 }
 
@@ -477,4 +519,46 @@ pub fn segment(word: &str) -> Segmentation {
 /// ```
 pub fn stem(word: &str) -> &str {
     ArabicSegmenter::builtin().stem(word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clitic_tables_agree_with_the_lists() {
+        for (k, p) in PROCLITICS.iter().enumerate() {
+            let letters: Vec<char> = p.chars().collect();
+            assert_eq!(proclitic_index(&letters), Some(k), "{p}");
+        }
+        for (k, e) in ENCLITICS.iter().enumerate() {
+            let letters: Vec<char> = e.chars().collect();
+            assert_eq!(enclitic_index(&letters), Some(k), "{e}");
+        }
+        assert_eq!(proclitic_index(&['ب', 'ل']), None);
+        assert_eq!(enclitic_index(&['ي']), None);
+    }
+
+    #[test]
+    fn builtin_model_parses_and_segments_the_issue_examples() {
+        let words = ArabicSegmenter::from_tsv(BUILTIN_WORDS, BUILTIN_CLITICS)
+            .expect("built-in files parse");
+        assert!(words.lexicon_len() > 90_000);
+        fn seg(w: &str) -> Vec<&str> {
+            segment(w).segments(w).collect()
+        }
+        assert_eq!(seg("وبالتحالف"), ["و", "ب", "التحالف"]);
+        assert_eq!(seg("لقوات"), ["ل", "قوات"]);
+        assert_eq!(seg("نشرتها"), ["نشرت", "ها"]);
+        assert_eq!(seg("للسلطة"), ["ل", "لسلطة"]);
+        assert_eq!(seg("ولهم"), ["و", "ل", "هم"]);
+        assert_eq!(seg("بِالنِّسبة"), ["بِ", "النِّسبة"]);
+        for whole in ["وزير", "بلد", "كتاب", "فيلم", "لكن", "بحر", "سوريا", "كان"]
+        {
+            assert_eq!(seg(whole), [whole], "{whole} must stay whole");
+        }
+        assert_eq!(stem("وبالتحالف"), "التحالف");
+        assert_eq!(stem("hello"), "hello");
+        assert!(!segment("و").is_split());
+    }
 }
