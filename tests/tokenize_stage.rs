@@ -118,6 +118,31 @@ fn kinds_norms_and_segments_on_a_mixed_fixture() {
 }
 
 #[test]
+fn no_clitic_splitting_in_persian_documents() {
+    let text = "برای کتابهایشان";
+    let mut doc = Document {
+        text: text.to_owned(),
+        lang: Some("fa".to_owned()),
+        ..Document::default()
+    };
+    stage("")
+        .expect("stage")
+        .process(&mut doc)
+        .expect("process");
+    assert!(doc.tokens.iter().all(|t| t.segments.is_empty()));
+    let mut doc = Document {
+        text: "لقوات".to_owned(),
+        lang: Some("ar".to_owned()),
+        ..Document::default()
+    };
+    stage("")
+        .expect("stage")
+        .process(&mut doc)
+        .expect("process");
+    assert_eq!(doc.tokens[0].segments, ["ل", "قوات"]);
+}
+
+#[test]
 fn line_breaks_end_sentences_in_web_text_by_default() {
     let doc = run("عنوان الخبر\nنص الخبر هنا", "");
     assert_eq!(doc.sentences.len(), 2);

@@ -9,9 +9,9 @@ use std::io::{BufRead, Write};
 /// Arguments of `nahr tokenize`.
 #[derive(Debug, Args)]
 pub struct TokenizeArgs {
-    /// Word splitting rules: `ar` (Arabic clitics), `en` (English contractions) or `auto`
+    /// Word splitting rules: `ar` (Arabic clitics), `en` (English contractions), `none` or `auto`
     /// (by each word's script).
-    #[arg(long, default_value = "auto", value_parser = ["auto", "ar", "en"])]
+    #[arg(long, default_value = "auto", value_parser = ["auto", "ar", "en", "none"])]
     pub lang: String,
     /// Do not split words into clitics or contractions (no multiword-token lines).
     #[arg(long)]

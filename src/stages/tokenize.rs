@@ -13,7 +13,8 @@ use serde::Deserialize;
 pub struct TokenizeOptions {
     /// Fold Arabic teh marbuta (ة) to heh (ه) in `norm`. Default false.
     pub teh_marbuta: bool,
-    /// Word splitting rules: `auto` (by script, the default), `ar` or `en`.
+    /// Word splitting rules: `auto` (the default: by each word's script, and none at all in a
+    /// document whose detected language is neither Arabic nor English), `ar`, `en` or `none`.
     pub language: String,
     /// Split words into clitics / contractions (`tokens.segments`). Default true.
     pub segment: bool,
@@ -50,7 +51,7 @@ impl TokenizeStage {
             .map_err(|e| format!("bad [tokenize] options: {e}"))?;
         let language = Language::parse(&o.language).ok_or_else(|| {
             format!(
-                "bad [tokenize] options: language `{}` (use auto, ar or en)",
+                "bad [tokenize] options: language `{}` (use auto, ar, en or none)",
                 o.language
             )
         })?;
@@ -80,8 +81,19 @@ impl Stage for TokenizeStage {
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let text = std::mem::take(&mut doc.text);
-        self.tokenizer
-            .tokenize_into(&text, &mut doc.sentences, &mut doc.tokens);
+        // Persian, Urdu and other languages: the Arabic clitic model and English contractions
+        // do not apply to their words.
+        let tokenizer = match doc.lang.as_deref() {
+            Some(lang)
+                if self.tokenizer.options().language == Language::Auto
+                    && lang != "ar"
+                    && lang != "en" =>
+            {
+                self.tokenizer.with_language(Language::None)
+            }
+            _ => self.tokenizer,
+        };
+        tokenizer.tokenize_into(&text, &mut doc.sentences, &mut doc.tokens);
         doc.text = text;
         Ok(())
     }

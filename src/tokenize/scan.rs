@@ -586,7 +586,10 @@ mod tests {
 
     #[test]
     fn arabic_letters_and_digits_do_not_glue() {
-        assert_eq!(texts("و2006 ب١٥ الواي-فاي mp3"), ["و", "2006", "ب", "١٥", "الواي-فاي", "mp3"]);
+        assert_eq!(
+            texts("و2006 ب١٥ الواي-فاي mp3"),
+            ["و", "2006", "ب", "١٥", "الواي-فاي", "mp3"]
+        );
     }
 
     #[test]

@@ -18,15 +18,19 @@ pub enum Language {
     Arabic,
     /// English contraction splitting only.
     English,
+    /// No word splitting (other languages, e.g. Persian or Urdu in Arabic script, whose words
+    /// the Arabic clitic model does not describe).
+    None,
 }
 
 impl Language {
-    /// Parses `ar`, `en` or `auto`.
+    /// Parses `ar`, `en`, `auto` or `none`.
     pub fn parse(s: &str) -> Option<Language> {
         match s {
             "auto" => Some(Language::Auto),
             "ar" => Some(Language::Arabic),
             "en" => Some(Language::English),
+            "none" => Some(Language::None),
             _ => None,
         }
     }
@@ -136,6 +140,12 @@ impl Tokenizer {
         &self.options
     }
 
+    /// The same tokenizer with other word-splitting rules.
+    pub fn with_language(mut self, language: Language) -> Tokenizer {
+        self.options.language = language;
+        self
+    }
+
     /// Splits `text` into sentences and tokens.
     pub fn tokenize(&self, text: &str) -> (Vec<Sentence>, Vec<Token>) {
         let mut sentences = Vec::new();
@@ -207,6 +217,9 @@ impl Tokenizer {
         let Some(first) = word.chars().next() else {
             return;
         };
+        if self.options.language == Language::None {
+            return;
+        }
         if is_arabic_letter(first) {
             if self.options.language == Language::English {
                 return;
