@@ -13,6 +13,7 @@
 //! | [`group::LIST`] | the built-in entity list tag (B/I × label) at −1, 0, +1 |
 //! | [`group::FREQ`] | the `wordfreq` band of the word and its stem, and of the words at ±1 |
 //! | [`group::CLUSTER`] | the word's cluster (prefixes of 4, 8, 12 bits and the whole path), and at ±1 |
+//! | [`group::HISTORY`] | the labels the model gave the same core word in the previous sentences of the document ([`History`]) |
 
 use crate::ner::hash::{combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
@@ -38,10 +39,15 @@ pub mod group {
     pub const FREQ: u32 = 64;
     /// Word clusters.
     pub const CLUSTER: u32 = 128;
+    /// Labels given to the same word earlier in the document.
+    pub const HISTORY: u32 = 256;
     /// Every group.
-    pub const ALL: u32 = 255;
+    pub const ALL: u32 = 511;
+    /// The groups a model uses unless told otherwise: all but [`HISTORY`], which did not help
+    /// on ANERcorp dev (see models/README.md).
+    pub const DEFAULT: u32 = ALL & !HISTORY;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 8] = [
+    pub const NAMES: [(&str, u32); 9] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -50,6 +56,7 @@ pub mod group {
         ("list", LIST),
         ("freq", FREQ),
         ("cluster", CLUSTER),
+        ("history", HISTORY),
     ];
 }
 
@@ -65,7 +72,7 @@ pub struct FeatureConfig {
 impl Default for FeatureConfig {
     fn default() -> Self {
         FeatureConfig {
-            groups: group::ALL,
+            groups: group::DEFAULT,
             bucket_bits: 20,
         }
     }
@@ -98,9 +105,59 @@ const EOS: u64 = 0x5eed_0000_0000_0e05;
 /// Value hash standing for a dropped word identity (see [`Extractor::drop_identity`]).
 const UNKNOWN: u64 = 0x5eed_0000_0000_0d0b;
 
+/// How many previous sentences of a document [`History`] remembers.
+pub const HISTORY_SENTENCES: usize = 20;
+
+/// What the model said about words in the previous sentences of the document: for each core
+/// word (hash), how often it was inside a mention of each label, over the last
+/// [`HISTORY_SENTENCES`] sentences. Clear it at the start of every document.
+#[derive(Debug, Default, Clone)]
+pub struct History {
+    sentences: std::collections::VecDeque<Vec<(u64, u8)>>,
+    counts: crate::ner::hash::FxHashMap<u64, [u16; 4]>,
+}
+
+impl History {
+    /// Forgets everything (start of a document).
+    pub fn clear(&mut self) {
+        self.sentences.clear();
+        self.counts.clear();
+    }
+
+    /// Remembers the mentions of one sentence: `(core hash, label index 0..4)` per token inside
+    /// a mention; the oldest sentence is forgotten beyond the window.
+    fn push(&mut self, tokens: Vec<(u64, u8)>) {
+        for &(core, label) in &tokens {
+            self.counts.entry(core).or_insert([0; 4])[label as usize] += 1;
+        }
+        self.sentences.push_back(tokens);
+        if self.sentences.len() > HISTORY_SENTENCES
+            && let Some(old) = self.sentences.pop_front()
+        {
+            for (core, label) in old {
+                if let Some(c) = self.counts.get_mut(&core) {
+                    c[label as usize] = c[label as usize].saturating_sub(1);
+                    if c.iter().all(|&x| x == 0) {
+                        self.counts.remove(&core);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The most frequent label of a core word and its count, when it was seen in a mention.
+    fn best(&self, core: u64) -> Option<(u8, u16)> {
+        let c = self.counts.get(&core)?;
+        let (label, &n) = c.iter().enumerate().max_by_key(|(i, n)| (**n, 4 - i))?;
+        (n > 0).then_some((label as u8, n))
+    }
+}
+
 /// Extracts features of sentences; holds reusable buffers, so keep one per thread.
 #[derive(Debug, Default)]
 pub struct Extractor {
+    /// The document's history (see [`History`]); [`Extractor::record`] adds to it.
+    pub history: History,
     keys: String,
     key_ends: Vec<usize>,
     infos: Vec<TokenInfo>,
@@ -140,6 +197,21 @@ impl Extractor {
         out
     }
 
+    /// Adds the tags the model chose for the last extracted sentence to the history (only when
+    /// the history group is on: otherwise there is nothing to remember).
+    pub fn record(&mut self, config: FeatureConfig, tags: &[usize]) {
+        if config.groups & group::HISTORY == 0 {
+            return;
+        }
+        let tokens = tags
+            .iter()
+            .zip(&self.infos)
+            .filter(|&(&t, _)| t != crate::ner::tags::O)
+            .map(|(&t, info)| (info.core, ((t - 1) / 2) as u8))
+            .collect();
+        self.history.push(tokens);
+    }
+
     /// Computes the features of a sentence: for token `i`, the weight-table rows
     /// `rows[offsets[i]..offsets[i + 1]]`. `list` is the built-in list of the model's language.
     pub fn extract(
@@ -171,7 +243,8 @@ impl Extractor {
                 key: key_hash,
                 ..TokenInfo::default()
             };
-            if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER) != 0 {
+            if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY) != 0
+            {
                 let split = lexicon.best_split(key, &mut self.split_buf);
                 let stem = split.rest;
                 let core = match stem.strip_prefix("ال") {
@@ -312,6 +385,16 @@ impl Extractor {
                 push(64, at(-1).map_or(1, |x| u64::from(x.cluster)));
                 push(65, at(1).map_or(1, |x| u64::from(x.cluster)));
             }
+            if g & group::HISTORY != 0 {
+                match self.history.best(t.core) {
+                    Some((label, n)) => {
+                        push(70, u64::from(label) + 1);
+                        push(71, u64::from(label) << 4 | u64::from(n.min(3)));
+                        push(72, combine(u64::from(label), t.shape));
+                    }
+                    None => push(70, 0),
+                }
+            }
             offsets.push(rows.len() as u32);
         }
     }
@@ -351,6 +434,21 @@ mod tests {
         ex.extract(&["دمشق"], &lex, &list, word_only, &mut rows, &mut offsets);
         assert_eq!(rows.len(), 2);
         assert_eq!(ex.keys(), ["دمشق"]);
+    }
+
+    #[test]
+    fn history_remembers_a_window_of_sentences() {
+        let mut h = History::default();
+        h.push(vec![(7, 0), (7, 0), (7, 1)]);
+        assert_eq!(h.best(7), Some((0, 2)));
+        assert_eq!(h.best(8), None);
+        for _ in 0..HISTORY_SENTENCES {
+            h.push(Vec::new());
+        }
+        assert_eq!(h.best(7), None);
+        h.push(vec![(9, 3)]);
+        h.clear();
+        assert_eq!(h.best(9), None);
     }
 
     #[test]

@@ -256,7 +256,9 @@ impl NerModel {
     }
 
     /// Tags a sentence given as token surfaces. Writes the tag indices to `tags` and each
-    /// token's margin (see [`NerModel::confidence`]) to `token_margins`.
+    /// token's margin (see [`NerModel::confidence`]) to `token_margins`. Sentences of one
+    /// document go through the same `scratch` in order (its history remembers the previous
+    /// ones); call `scratch.extractor.history.clear()` at the start of each document.
     pub fn tag(
         &self,
         surfaces: &[&str],
@@ -288,6 +290,7 @@ impl NerModel {
             tags,
             token_margins,
         );
+        scratch.extractor.record(self.config, tags);
     }
 
     /// The calibrated confidence in [0, 1] of a mention whose smallest token margin is `margin`.

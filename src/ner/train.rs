@@ -6,7 +6,7 @@
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
 use crate::ner::eval::{SpanCounts, spans};
-use crate::ner::features::{Extractor, FeatureConfig};
+use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::lists::EntityList;
 use crate::ner::model::{NerModel, Scratch, Transitions, decode};
@@ -279,18 +279,12 @@ pub fn train(
     }
     let list = EntityList::builtin(&options.lang);
     let mut extractor = Extractor::new();
-    let mut examples = Vec::with_capacity(train.len());
-    for s in train {
+    let config = options.config;
+    // Extracts the features of sentence `k` (twice with word dropout).
+    let extract = |extractor: &mut Extractor, k: usize| -> Example {
+        let s = &train[k];
         let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         let (mut rows, mut offsets) = (Vec::new(), Vec::new());
-        extractor.extract(
-            &surfaces,
-            &lexicon,
-            &list,
-            options.config,
-            &mut rows,
-            &mut offsets,
-        );
         let mut dropped_rows = Vec::new();
         if options.word_dropout > 0.0 {
             extractor.drop_identity = true;
@@ -298,43 +292,70 @@ pub fn train(
                 &surfaces,
                 &lexicon,
                 &list,
-                options.config,
+                config,
                 &mut dropped_rows,
-                &mut Vec::new(),
+                &mut offsets,
             );
             extractor.drop_identity = false;
         }
-        let gold = s.tags.iter().map(|&t| tag_index(t)).collect();
-        examples.push(Example {
+        extractor.extract(&surfaces, &lexicon, &list, config, &mut rows, &mut offsets);
+        Example {
             rows,
             dropped_rows,
             offsets,
-            gold,
-        });
-    }
-    let mut p = Perceptron::new(1 << options.config.bucket_bits);
+            gold: s.tags.iter().map(|&t| tag_index(t)).collect(),
+        }
+    };
+    // Without history features, a sentence's features never change: compute them once.
+    let with_history = config.groups & group::HISTORY != 0;
+    let cached: Vec<Example> = if with_history {
+        Vec::new()
+    } else {
+        (0..train.len())
+            .map(|k| extract(&mut extractor, k))
+            .collect()
+    };
+    // Sentences are visited in blocks of consecutive sentences (stand-ins for documents, which
+    // the corpora do not mark), the blocks in shuffled order; the history starts empty in each.
+    // Without history, every sentence is its own block.
+    let block = if with_history { HISTORY_SENTENCES } else { 1 };
+    let blocks: Vec<std::ops::Range<usize>> = (0..train.len())
+        .step_by(block)
+        .map(|s| s..(s + block).min(train.len()))
+        .collect();
+    let mut p = Perceptron::new(1 << config.bucket_bits);
     let mut rng = Rng(options.seed | 1);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
     let (mut em, mut pred, mut drop) = (Vec::new(), Vec::new(), Vec::new());
     let mut model = None;
     for epoch in 1..=options.epochs {
         rng.shuffle(&mut order);
         let mut mistakes = 0;
-        for &k in &order {
-            let ex = &examples[k];
-            drop.clear();
-            if options.word_dropout > 0.0 {
-                let threshold = (options.word_dropout.min(1.0) * u32::MAX as f32) as u64;
-                drop.extend((0..ex.gold.len()).map(|_| (rng.next() >> 32) < threshold));
+        for &b in &order {
+            extractor.history.clear();
+            for k in blocks[b].clone() {
+                let fresh;
+                let ex = if with_history {
+                    fresh = extract(&mut extractor, k);
+                    &fresh
+                } else {
+                    &cached[k]
+                };
+                drop.clear();
+                if options.word_dropout > 0.0 {
+                    let threshold = (options.word_dropout.min(1.0) * u32::MAX as f32) as u64;
+                    drop.extend((0..ex.gold.len()).map(|_| (rng.next() >> 32) < threshold));
+                }
+                p.emissions(ex, &drop, &mut em);
+                decode(&em, &p.tr, &mut pred);
+                extractor.record(config, &pred);
+                if pred != ex.gold {
+                    mistakes += 1;
+                    p.update(ex, &drop, &pred);
+                }
+                p.c += 1.0;
+                on_sentence();
             }
-            p.emissions(ex, &drop, &mut em);
-            decode(&em, &p.tr, &mut pred);
-            if pred != ex.gold {
-                mistakes += 1;
-                p.update(ex, &drop, &pred);
-            }
-            p.c += 1.0;
-            on_sentence();
         }
         let (w, tr) = p.averaged();
         let mut m =

@@ -237,6 +237,7 @@ impl Stage for EntitiesStage {
         let mut found: Vec<(usize, Candidate)> = Vec::new();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
+            scratch.extractor.history.clear();
             let mut start = 0;
             while start < doc.tokens.len() {
                 let sent = doc.tokens[start].sent_idx;
