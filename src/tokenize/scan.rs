@@ -407,6 +407,14 @@ fn word_end(text: &str, i: usize) -> usize {
                     is_word_char(ch) && !is_digit(ch) && !ch.is_ascii_alphabetic()
                 });
             }
+            // A lone letter with a dot is an abbreviation (د. for doctor, م. for the year).
+            let letters = text[i..end]
+                .chars()
+                .filter(|&ch| is_arabic_letter(ch))
+                .count();
+            if letters == 1 && text[end..].starts_with('.') && !text[end + 1..].starts_with('.') {
+                return end + 1;
+            }
             return end;
         }
         _ => scan_while(text, i, |ch| is_word_char(ch) && !is_arabic_word_char(ch)),
@@ -582,6 +590,12 @@ mod tests {
             ["wait", "...", "really", "؟؟", "ok", ":)", "👍🏽", "👨‍👩‍👧"]
         );
         assert_eq!(surfaces(":)")[0].1, TokenKind::Emoji);
+    }
+
+    #[test]
+    fn arabic_one_letter_abbreviations_keep_their_dot() {
+        assert_eq!(texts("قال د. أحمد"), ["قال", "د.", "أحمد"]);
+        assert_eq!(texts("انتهى."), ["انتهى", "."]);
     }
 
     #[test]

@@ -346,10 +346,10 @@ fn closes_later(text: &str, pieces: &[Piece], i: usize, close: char) -> bool {
 }
 
 /// Whether a sentence may end after an abbreviation token like `etc.` or `Inc.`: not after
-/// titles (`Dr.`), initials (`J.`) or dotted abbreviations (`U.S.`, `e.g.`).
+/// titles (`Dr.`), initials (`J.`, `د.`) or dotted abbreviations (`U.S.`, `e.g.`).
 fn can_end_after_abbreviation(word: &str) -> bool {
     let stem = &word[..word.len() - 1];
-    if stem.contains('.') || stem.len() == 1 || is_title_abbreviation(stem) {
+    if stem.contains('.') || stem.chars().count() == 1 || is_title_abbreviation(stem) {
         return false;
     }
     true
