@@ -64,10 +64,10 @@ pub fn decode(
             return Ok(finish(bytes, encoding, EncodingSource::Transport));
         }
     }
-    if let Some(encoding) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
-        if encoding != UTF_8 || utf8_plausible(bytes) {
-            return Ok(finish(bytes, encoding, EncodingSource::Meta));
-        }
+    if let Some(encoding) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)])
+        && (encoding != UTF_8 || utf8_plausible(bytes))
+    {
+        return Ok(finish(bytes, encoding, EncodingSource::Meta));
     }
     if std::str::from_utf8(bytes).is_ok() {
         return Ok(finish(bytes, UTF_8, EncodingSource::Utf8Valid));

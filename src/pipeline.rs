@@ -84,10 +84,8 @@ impl Pipeline {
             Some(toml::Value::String(s)) => s.clone(),
             Some(_) => return Err("`name` must be a string".into()),
         };
-        if let Some(d) = config.get("description") {
-            if !d.is_str() {
-                return Err("`description` must be a string".into());
-            }
+        if config.get("description").is_some_and(|d| !d.is_str()) {
+            return Err("`description` must be a string".into());
         }
         let stage_names: Vec<String> = match config.get("stages") {
             None => DEFAULT_STAGES.iter().map(|s| s.to_string()).collect(),
@@ -117,12 +115,9 @@ impl Pipeline {
                 ));
             }
         }
-        let mut stages = Vec::new();
+        let mut stages: Vec<Box<dyn Stage>> = Vec::new();
         for stage_name in &stage_names {
-            if stages
-                .iter()
-                .any(|s: &Box<dyn Stage>| s.name() == stage_name)
-            {
+            if stages.iter().any(|s| s.name() == stage_name) {
                 return Err(format!("stage `{stage_name}` is listed twice"));
             }
             let mut options = config
@@ -130,13 +125,13 @@ impl Pipeline {
                 .and_then(|v| v.as_table())
                 .cloned()
                 .unwrap_or_default();
-            if stage_name == "entities" {
-                if let Some(base) = base_dir {
-                    options.insert(
-                        "base_dir".into(),
-                        toml::Value::String(base.to_string_lossy().into_owned()),
-                    );
-                }
+            if stage_name == "entities"
+                && let Some(base) = base_dir
+            {
+                options.insert(
+                    "base_dir".into(),
+                    toml::Value::String(base.to_string_lossy().into_owned()),
+                );
             }
             let stage = build_stage(stage_name, options)
                 .map_err(|e| format!("stage `{stage_name}`: {e}"))?;

@@ -185,11 +185,12 @@ fn read_headers<R: BufRead>(r: &mut R) -> std::io::Result<Vec<(String, String)>>
     }
 }
 
+/// The charset of an HTTP response's `Content-Type` and its body.
+type HtmlBody = (Option<String>, Vec<u8>);
+
 /// Splits a stored HTTP response into (charset, body) when it is an HTML response with a 2xx
 /// status; `Ok(None)` for other content types and statuses.
-fn parse_http_response(
-    block: &[u8],
-) -> Result<Option<(Option<String>, Vec<u8>)>, (&'static str, String)> {
+fn parse_http_response(block: &[u8]) -> Result<Option<HtmlBody>, (&'static str, String)> {
     let (head_end, body_start) = match find(block, b"\r\n\r\n") {
         Some(p) => (p, p + 4),
         None => match find(block, b"\n\n") {
