@@ -10,8 +10,8 @@ layout are those of examples/spark_job.py: OUT/{documents,sentences,tokens,entit
 and OUT/errors/; `source` is each file's path relative to PAGES_DIR, as `nahr run` names it.
 
 nahr runs once per page: `map_batches` (batch_format="pyarrow") turns batches of pages into
-batches holding the rows of all five tables (nahr.tables.combine), the result is materialized
-in Ray's object store, and each table is selected from it and written.
+packed rows (per batch and table, the table's rows as an Arrow IPC stream: nahr.tables.pack),
+the result is materialized in Ray's object store, and each table is unpacked from it and written.
 """
 
 from __future__ import annotations
@@ -72,17 +72,19 @@ def read_contents(batch: pa.Table, filesystem) -> pa.Table:
 
 
 def run_nahr(batch: pa.Table, pipeline=None, files: bool = False) -> pa.Table:
-    """One Ray batch of pages or files -> the combined rows of the five tables."""
+    """One Ray batch of pages or files -> the packed rows of the five tables."""
     out = [
         rows
         for result in tables.run(batch, pipeline, files=files, rows_per_call=BATCH_ROWS)
-        for rows in tables.combine(result)
+        for rows in tables.pack(result)
     ]
-    return pa.Table.from_batches(out, schema=tables.combined_schema())
+    return pa.Table.from_batches(out, schema=tables.PACKED_SCHEMA)
 
 
-def select_table(batch: pa.Table, table: str) -> pa.Table:
-    return tables.split(batch, table)
+def unpack_table(batch: pa.Table, table: str) -> pa.Table:
+    """Packed rows -> the rows of `table` (with `lang` for the document tables)."""
+    schema = tables.table_schema(table, with_lang=table in DOCUMENT_TABLES)
+    return pa.Table.from_batches(list(tables.unpack(batch, table)), schema=schema)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,14 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         inputs = ray.data.read_parquet(args.pages)
         files = False
 
-    combined = inputs.map_batches(
+    packed = inputs.map_batches(
         run_nahr,
         batch_format="pyarrow",
         batch_size=BATCH_ROWS,
         fn_kwargs={"pipeline": pipeline, "files": files},
     ).materialize()
     for table in nahr.TABLES:
-        rows = combined.map_batches(select_table, batch_format="pyarrow", fn_kwargs={"table": table})
+        rows = packed.map_batches(unpack_table, batch_format="pyarrow", fn_kwargs={"table": table})
         count = rows.count()
         if count:
             rows.write_parquet(

@@ -19,8 +19,9 @@ batch (no join, no shuffle). `errors` is written unpartitioned: many of its rows
 Files are zstd Parquet, timestamps as TIMESTAMP_MICROS, so pandas and DuckDB read them as they
 read `nahr run`'s output (DuckDB: `read_parquet('OUT/tokens/**/*.parquet', hive_partitioning=true)`).
 
-nahr runs once per page: the pages go through `nahr.spark.map_tables` into one combined
-DataFrame, which is persisted, and each table is split out of it and written.
+nahr runs once per page: `nahr.spark.map_tables` turns the pages into a small "packed"
+DataFrame (per batch and table, one row holding the table's rows as an Arrow IPC stream), which
+is persisted; each table is then unpacked from it (`nahr.spark.split`) and written.
 """
 
 from __future__ import annotations
@@ -96,17 +97,18 @@ def run_job(
     if inputs.rdd.getNumPartitions() < wanted:
         inputs = inputs.repartition(wanted)
     mapper = mapper or ns.map_tables(pipeline, files=files)
-    combined = inputs.mapInArrow(mapper, ns.combined_spark_schema())
-    combined = combined.persist(StorageLevel.MEMORY_AND_DISK)
+    packed = inputs.mapInArrow(mapper, ns.packed_spark_schema())
+    packed = packed.persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        counts = {r["table"]: r["count"] for r in combined.groupBy("table").count().collect()}
+        sums = packed.groupBy("table").agg(F.sum("rows").alias("rows")).collect()
+        counts = {r["table"]: r["rows"] for r in sums}
         for table in nahr.TABLES:
-            writer = ns.split(combined, table).write.mode(mode)
+            writer = ns.split(packed, table).write.mode(mode)
             if table in DOCUMENT_TABLES:
                 writer = writer.partitionBy("lang")
             writer.parquet(f"{output.rstrip('/')}/{table}")
     finally:
-        combined.unpersist()
+        packed.unpersist()
     return {table: counts.get(table, 0) for table in nahr.TABLES}
 
 

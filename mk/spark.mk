@@ -51,4 +51,4 @@ bench-spark-build: spark-venv
 
 bench-spark-throughput: wheel-release $(NAHR)
 	@test -d $(BENCH_PAGES) || { echo "bench-spark needs $(BENCH_PAGES) (../shared/data)"; exit 1; }
-	$(VENV_PY) python/bench_spark.py --pages $(BENCH_PAGES) --nahr $(NAHR) --cores 2
+	$(VENV_PY) python/bench/bench_spark.py --pages $(BENCH_PAGES) --nahr $(NAHR) --cores 2

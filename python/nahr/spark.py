@@ -8,9 +8,9 @@ One table::
 
 All five tables from one pass over the pages (what ``examples/spark_job.py`` does)::
 
-    combined = pages.mapInArrow(ns.map_tables(), ns.combined_spark_schema()).persist()
+    packed = pages.mapInArrow(ns.map_tables(), ns.packed_spark_schema()).persist()
     for table in nahr.TABLES:
-        ns.split(combined, table).write.parquet(f"out/{table}")
+        ns.split(packed, table).write.parquet(f"out/{table}")
 
 ``pages`` has an ``html`` column (binary: the raw page bytes; or string) and optionally ``url``
 and ``source`` (strings), or, with ``files=True``, whole input files as Spark's ``binaryFile``
@@ -32,7 +32,7 @@ from typing import Callable, Iterator
 import pyarrow as pa
 
 from . import tables as _tables
-from .tables import DOCUMENT_TABLES, TABLES, combined_schema
+from .tables import DOCUMENT_TABLES, PACKED_SCHEMA, TABLES
 
 MapFunction = Callable[[Iterator[pa.RecordBatch]], Iterator[pa.RecordBatch]]
 
@@ -40,7 +40,7 @@ __all__ = [
     "DOCUMENT_TABLES",
     "TABLES",
     "arrow_schema",
-    "combined_spark_schema",
+    "packed_spark_schema",
     "map_table",
     "map_tables",
     "spark_schema",
@@ -64,9 +64,9 @@ def spark_schema(table: str, with_lang: bool = False):
     return _to_spark(arrow_schema(table, with_lang=with_lang))
 
 
-def combined_spark_schema():
-    """The Spark ``StructType`` of :func:`map_tables`' output."""
-    return _to_spark(combined_schema())
+def packed_spark_schema():
+    """The Spark ``StructType`` of :func:`map_tables`' output: ``table``, ``rows``, ``payload``."""
+    return _to_spark(PACKED_SCHEMA)
 
 
 def map_table(
@@ -110,25 +110,34 @@ def map_tables(
     parallel: bool = False,
     rows_per_call: int = 64,
 ) -> MapFunction:
-    """A function for ``DataFrame.mapInArrow`` that runs nahr once on the pages and yields
-    the rows of all five tables in one combined schema (:func:`combined_spark_schema`): a
-    ``table`` column, then every table's columns. Persist the result and take each table out
-    with :func:`split`."""
+    """A function for ``DataFrame.mapInArrow`` that runs nahr once on the pages and yields all
+    five tables packed (schema :func:`packed_spark_schema`): per call and table, one row with
+    the table's name, its row count and its rows as an Arrow IPC stream (``lang`` attached to
+    the document tables). Persist the result (it is small next to the tables' rows in Spark's
+    own row format) and take each table out with :func:`split`."""
 
     def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
             for out in _tables.run(
                 batch, pipeline, files=files, parallel=parallel, rows_per_call=rows_per_call
             ):
-                yield from _tables.combine(out)
+                yield from _tables.pack(out)
 
     return run
 
 
-def split(combined, table: str, with_lang: bool = True):
-    """The rows and columns of ``table`` in a DataFrame made by :func:`map_tables` (with
-    ``lang`` for the document tables when ``with_lang``)."""
+def split(packed, table: str, with_lang: bool = True):
+    """The DataFrame of ``table`` from a DataFrame made by :func:`map_tables` (with ``lang``
+    for the document tables when ``with_lang``); schema :func:`spark_schema`."""
     from pyspark.sql import functions as F
 
-    names = arrow_schema(table, with_lang=with_lang and table in DOCUMENT_TABLES).names
-    return combined.filter(F.col("table") == table).select(*names)
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}; the tables are {', '.join(TABLES)}")
+    lang = with_lang and table in DOCUMENT_TABLES
+
+    def unpack(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield from _tables.unpack(batch, table, with_lang=lang)
+
+    rows = packed.filter(F.col("table") == table).select("table", "payload")
+    return rows.mapInArrow(unpack, spark_schema(table, with_lang=lang))

@@ -4,9 +4,9 @@
 * :func:`attach_lang` gives the rows of ``sentences``, ``tokens`` and ``entities`` the language
   of their document (from the same call's ``documents`` rows, so no join is needed), so that
   those tables can be partitioned by ``lang`` like ``documents``.
-* :func:`combine` and :func:`split` carry all five tables through one dataset: an engine then
-  runs nahr once per page and writes each table from the cached combined dataset, instead of
-  running it once per table.
+* :func:`pack` and :func:`unpack` carry all five tables through one dataset: an engine then
+  runs nahr once per page, caches the packed rows, and writes each table from them, instead of
+  running nahr once per table.
 """
 
 from __future__ import annotations
@@ -130,51 +130,47 @@ def attach_lang(out: dict) -> dict:
     return result
 
 
-def combined_schema() -> pa.Schema:
-    """The schema of :func:`combine`'s batches: ``table`` (which table a row belongs to), then
-    every column of the five tables once (a name that two tables share has one type in the
-    contract), ``lang`` included; all nullable."""
-    fields = [pa.field("table", pa.string(), nullable=False)]
-    seen = {}
-    for table in TABLES:
-        for field in table_schema(table, with_lang=table in DOCUMENT_TABLES):
-            if field.name in seen:
-                if seen[field.name] != field.type:
-                    raise TypeError(
-                        f"column {field.name!r} has two types: {seen[field.name]} and {field.type}"
-                    )
-                continue
-            seen[field.name] = field.type
-            fields.append(field.with_nullable(True))
-    return pa.schema(fields)
+#: The schema of :func:`pack`'s batches: one row per table per call, the table's rows
+#: serialized as an Arrow IPC stream.
+PACKED_SCHEMA = pa.schema(
+    [
+        pa.field("table", pa.string(), nullable=False),
+        pa.field("rows", pa.int64(), nullable=False),
+        pa.field("payload", pa.binary(), nullable=False),
+    ]
+)
 
 
-def combine(out: dict) -> Iterator[pa.RecordBatch]:
-    """Yields one batch of :func:`combined_schema` per non-empty table of ``out`` (a dict of
-    the five tables), with ``lang`` attached to the document tables."""
-    schema = combined_schema()
+def pack(out: dict) -> Iterator[pa.RecordBatch]:
+    """Yields one row of :data:`PACKED_SCHEMA` per non-empty table of ``out`` (a dict of the
+    five tables): its name, its row count and its rows (with ``lang`` attached to the document
+    tables) as an Arrow IPC stream. An engine caches these few rows cheaply; :func:`unpack`
+    turns them back into the tables."""
     out = attach_lang(out)
     for table in TABLES:
         batch = out[table]
-        n = batch.num_rows
-        if n == 0:
+        if batch.num_rows == 0:
             continue
-        columns = []
-        for field in schema:
-            if field.name == "table":
-                columns.append(pa.array([table] * n, pa.string()))
-            elif field.name in batch.schema.names:
-                columns.append(batch.column(field.name))
-            else:
-                columns.append(pa.nulls(n, field.type))
-        yield pa.RecordBatch.from_arrays(columns, schema=schema)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, batch.schema) as writer:
+            writer.write_batch(batch)
+        yield pa.record_batch(
+            [
+                pa.array([table], pa.string()),
+                pa.array([batch.num_rows], pa.int64()),
+                pa.array([sink.getvalue().to_pybytes()], pa.binary()),
+            ],
+            schema=PACKED_SCHEMA,
+        )
 
 
-def split(data: Batch, table: str, with_lang: bool = True) -> pa.Table:
-    """The rows of ``table`` in combined data (see :func:`combine`), with that table's columns
-    (and ``lang`` for the document tables when ``with_lang``), as a ``pyarrow.Table``."""
-    if not isinstance(data, pa.Table):
-        data = pa.Table.from_batches([data])
+def unpack(data: Batch, table: str, with_lang: bool = True) -> Iterator[pa.RecordBatch]:
+    """The rows of ``table`` in packed data (see :func:`pack`) as batches of
+    :func:`table_schema` (with ``lang`` for the document tables when ``with_lang``)."""
     schema = table_schema(table, with_lang=with_lang and table in DOCUMENT_TABLES)
-    rows = data.filter(pc.equal(data.column("table"), table))
-    return rows.select(schema.names).cast(schema)
+    names, payloads = data.column("table"), data.column("payload")
+    for i in range(data.num_rows):
+        if names[i].as_py() != table:
+            continue
+        for batch in pa.ipc.open_stream(payloads[i].as_buffer()):
+            yield batch.select(schema.names) if batch.schema != schema else batch

@@ -60,12 +60,16 @@ def test_process_file_reads_containers_like_nahr_run():
     assert all(u is not None for u in out["documents"].column("url").to_pylist())
 
 
-def test_combine_and_split_round_trip():
+def test_pack_and_unpack_round_trip():
     batch = pa.record_batch({"html": pa.array([PAGE], pa.binary()), "source": ["a.html"]})
     out = nahr.process_batch(batch)
-    combined = pa.Table.from_batches(list(tables.combine(out)), schema=tables.combined_schema())
+    packed = pa.Table.from_batches(list(tables.pack(out)), schema=tables.PACKED_SCHEMA)
+    assert packed.column("table").to_pylist() == ["documents", "sentences", "tokens", "entities"]
+    assert packed.column("rows").to_pylist()[2] == out["tokens"].num_rows
     for name in nahr.TABLES:
-        back = tables.split(combined, name, with_lang=False)
-        assert back.to_pylist() == pa.Table.from_batches([out[name]]).to_pylist(), name
-    tokens = tables.split(combined, "tokens")
-    assert set(tokens.column("lang").to_pylist()) == {"ar"}
+        back = list(tables.unpack(packed, name, with_lang=False))
+        rows = [r for b in back for r in b.to_pylist()]
+        assert rows == out[name].to_pylist(), name
+        assert all(b.schema == nahr.table_schema(name) for b in back), name
+    tokens = [b for b in tables.unpack(packed, "tokens")]
+    assert {lang for b in tokens for lang in b.column("lang").to_pylist()} == {"ar"}

@@ -60,8 +60,9 @@ def test_spark_rows_equal_nahr_run_rows(spark_out, cli_out):
     con = duckdb.connect()
     n_docs = con.execute(f"SELECT count(*) FROM ({relation(cli_out, 'documents', False)})").fetchone()[0]
     n_tokens = con.execute(f"SELECT count(*) FROM ({relation(cli_out, 'tokens', False)})").fetchone()[0]
-    expected = 7 + (25 if SHARED.is_dir() else 0)  # samples (WARC and JSONL members) + shared
-    assert n_docs == expected and n_tokens > 100 * n_docs / 2, (n_docs, n_tokens)
+    # The samples give 7 documents (WARC and JSONL members included); ../shared adds 25 pages.
+    at_least = 7 + (25 if SHARED.is_dir() else 0)
+    assert n_docs >= at_least and n_tokens > 50 * n_docs, (n_docs, n_tokens)
 
 
 def test_document_tables_are_partitioned_by_their_documents_lang(spark_out):

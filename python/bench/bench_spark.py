@@ -3,7 +3,7 @@
 --threads 2` on the same folder of pages, both warm: each is run once untimed first (page
 cache, JVM and Python workers, loaded pipeline), then timed. Both write the five tables.
 
-    python python/bench_spark.py --pages ../shared/data/extraction/wcxb-dev/html --nahr target/release/nahr
+    python python/bench/bench_spark.py --pages ../shared/data/extraction/wcxb-dev/html --nahr target/release/nahr
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "examples"))
 
 
