@@ -28,6 +28,8 @@ pub struct Analysis {
     pub link_chars: Vec<u32>,
     /// Sentence punctuation marks under each node.
     pub punct: Vec<u32>,
+    /// Letters under each node.
+    pub letters: Vec<u32>,
     /// Boilerplate elements (removed with their subtree).
     pub removed: Vec<bool>,
     /// Why an element was removed: the boilerplate kinds it was named for
@@ -71,6 +73,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                 a.chars[p] += a.chars[i];
                 a.link_chars[p] += a.link_chars[i];
                 a.punct[p] += a.punct[i];
+                a.letters[p] += a.letters[i];
             }
             continue;
         }
@@ -78,11 +81,14 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
             NodeData::Text(t) => {
                 let mut n = 0u32;
                 let mut p = 0u32;
+                let mut l = 0u32;
                 for c in t.chars() {
                     if !super::text::is_space(c) && !super::text::is_invisible_control(c) {
                         n += 1;
                         if is_sentence_punct(c) {
                             p += 1;
+                        } else if c.is_alphabetic() {
+                            l += 1;
                         }
                     }
                 }
@@ -90,6 +96,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                     let par = node.parent as usize;
                     a.chars[par] += n;
                     a.punct[par] += p;
+                    a.letters[par] += l;
                     if in_link > 0 {
                         a.link_chars[par] += n;
                     }
@@ -253,19 +260,24 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
         if c == 0 {
             return false;
         }
-        if c <= 40 {
+        if c <= 100 {
             let parent = dom.node(id).parent;
             let topmost = parent == NONE || chars[parent as usize] > c;
             if topmost && !matches!(tag, Tag::A | Tag::Body | Tag::Html) {
                 labels.push(id);
             }
-            return false;
+            return c > 40;
         }
         true
     });
     for id in labels {
         let text = render::text_content(dom, id, 16);
-        if vocab::label_kinds(&text) == 0 {
+        if is_credit_line(&text) {
+            a.removed[id as usize] = true;
+            a.reason[id as usize] |= vocab::LABEL | vocab::META;
+            continue;
+        }
+        if a.chars[id as usize] > 40 || vocab::label_kinds(&text) == 0 {
             continue;
         }
         // Climb to the box the label heads: parents that are mostly the label and links.
@@ -292,6 +304,16 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
         a.removed[boxed as usize] = true;
         a.reason[boxed as usize] |= vocab::LABEL;
     }
+}
+
+/// A short copyright or picture-credit line ("© Reuters / Name", "Copyright 2024 ...").
+fn is_credit_line(text: &str) -> bool {
+    let t = text.trim_start();
+    t.starts_with('©')
+        || t.starts_with("(c)")
+        || t.starts_with("(C)")
+        || t.get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("copyright"))
 }
 
 /// Pass 3: block values summed up the tree.
@@ -415,6 +437,7 @@ pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
         chars: vec![0; n],
         link_chars: vec![0; n],
         punct: vec![0; n],
+        letters: vec![0; n],
         removed: vec![false; n],
         reason: vec![0; n],
         score: vec![0.0; n],
@@ -470,6 +493,16 @@ pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out:
         };
         if !tag.is_block() || tag.is_heading() {
             return false;
+        }
+        // A lone number outside a table (a view count, an id).
+        if a.letters[i] == 0
+            && a.chars[i] <= 20
+            && !matches!(
+                tag,
+                Tag::Td | Tag::Th | Tag::Tr | Tag::Li | Tag::Dd | Tag::Dt
+            )
+        {
+            return true;
         }
         let c = a.chars[i] as f32;
         let l = a.link_chars[i] as f32;

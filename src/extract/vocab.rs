@@ -152,24 +152,37 @@ pub fn class_kinds(value: &str) -> (Kinds, bool) {
     let mut kinds = 0;
     let mut positive = false;
     let lower = value.to_ascii_lowercase();
-    for token in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
-        if token.is_empty() {
+    for name in lower.split_ascii_whitespace() {
+        // State and layout modifiers (`no-share`, `has-sidebar`, `with-comments`) describe
+        // the element's surroundings, not the element.
+        if MODIFIERS.iter().any(|m| name.starts_with(m)) {
             continue;
         }
-        if let Some((_, k)) = EXACT.iter().find(|(t, _)| *t == token) {
-            kinds |= k;
+        for token in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if token.is_empty() {
+                continue;
+            }
+            if let Some((_, k)) = EXACT.iter().find(|(t, _)| *t == token) {
+                kinds |= k;
+            }
+            if POSITIVE.contains(&token) {
+                positive = true;
+            }
         }
-        if POSITIVE.contains(&token) {
-            positive = true;
-        }
-    }
-    for (s, k) in SUBSTRINGS {
-        if lower.contains(s) {
-            kinds |= k;
+        for (s, k) in SUBSTRINGS {
+            if name.contains(s) {
+                kinds |= k;
+            }
         }
     }
     (kinds, positive)
 }
+
+/// Prefixes of class names that are modifiers rather than names.
+const MODIFIERS: &[&str] = &[
+    "no-", "no_", "has-", "has_", "with-", "with_", "without-", "is-", "show-", "hide-", "enable-",
+    "disable-",
+];
 
 /// The boilerplate kinds of an ARIA role.
 pub fn role_kinds(role: &str) -> Kinds {
@@ -274,6 +287,7 @@ const LABELS: &[(&str, Kinds)] = &[
     ("بیشتر بخوانید", RELATED),
     ("پربازدید", RELATED),
     ("پربازدیدترین", RELATED),
+    ("کد خبر", META),
     ("برچسب ها", META),
     ("برچسب‌ها", META),
     // Urdu
@@ -333,6 +347,8 @@ mod tests {
         );
         assert_eq!(class_kinds("headline").0, 0);
         assert_eq!(class_kinds("canvas").0, 0);
+        assert_eq!(class_kinds("entry-content no-share"), (0, true));
+        assert_eq!(class_kinds("layout has-sidebar").0, 0);
     }
 
     #[test]
