@@ -275,7 +275,13 @@ impl Tokenizer {
                 }
                 _ => false,
             };
-            if !terminal || !open.is_empty() {
+            // A full stop after a lone Arabic letter ends an abbreviation (د. أحمد, ق. م),
+            // not a sentence; Arabic treebanks keep that dot a token of its own.
+            let arabic_abbreviation = c == '.'
+                && i > 0
+                && pieces[i - 1].end == p.start
+                && is_one_arabic_letter(&text[pieces[i - 1].start..pieces[i - 1].end]);
+            if !terminal || !open.is_empty() || arabic_abbreviation {
                 i += 1;
                 continue;
             }
@@ -345,8 +351,14 @@ fn closes_later(text: &str, pieces: &[Piece], i: usize, close: char) -> bool {
     false
 }
 
+/// Whether `word` is a single Arabic letter (possibly with marks).
+fn is_one_arabic_letter(word: &str) -> bool {
+    let mut letters = word.chars().filter(|&c| !super::chars::is_arabic_mark(c));
+    letters.next().is_some_and(is_arabic_letter) && letters.next().is_none()
+}
+
 /// Whether a sentence may end after an abbreviation token like `etc.` or `Inc.`: not after
-/// titles (`Dr.`), initials (`J.`, `د.`) or dotted abbreviations (`U.S.`, `e.g.`).
+/// titles (`Dr.`), initials (`J.`) or dotted abbreviations (`U.S.`, `e.g.`).
 fn can_end_after_abbreviation(word: &str) -> bool {
     let stem = &word[..word.len() - 1];
     if stem.contains('.') || stem.chars().count() == 1 || is_title_abbreviation(stem) {
@@ -389,6 +401,10 @@ mod tests {
         assert_eq!(
             sentences_of("ذهب الرجل، ثم عاد؛ وقال: نعم. هل أتى؟ لا\n\nفقرة"),
             ["ذهب الرجل، ثم عاد؛ وقال: نعم.", "هل أتى؟", "لا", "فقرة"]
+        );
+        assert_eq!(
+            sentences_of("قال د. أحمد إنه بخير."),
+            ["قال د. أحمد إنه بخير."]
         );
         assert_eq!(
             sentences_of("J. K. Rowling wrote it... and more"),
