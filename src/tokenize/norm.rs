@@ -10,7 +10,8 @@
 //! - only when [`NormOptions::teh_marbuta`] is set: teh marbuta `ة` → heh `ه` (off by default,
 //!   because it merges distinct words);
 //! - digits: Arabic-Indic and Extended Arabic-Indic digits → ASCII digits, the Arabic decimal
-//!   separator `٫` → `.` and thousands separator `٬` → `,`, so that `١٬٢٣٤٫٥` and `1,234.5` match.
+//!   separator `٫` → `.` and thousands separator `٬` → `,`, so that `١٬٢٣٤٫٥` and `1,234.5` match;
+//! - typographic apostrophes `‘` `’` → `'` (`company’s` and `company's` match).
 
 use super::chars::{TATWEEL, digit_value, is_arabic_mark};
 use std::borrow::Cow;
@@ -48,6 +49,7 @@ fn fold_char(c: char, options: NormOptions) -> Option<char> {
         '\u{0649}' | '\u{06CC}' => '\u{064A}',
         '\u{06A9}' => '\u{0643}',
         '\u{0629}' if options.teh_marbuta => '\u{0647}',
+        '\u{2018}' | '\u{2019}' => '\'',
         '\u{066B}' => '.',
         '\u{066C}' => ',',
         _ => match digit_value(c) {
@@ -148,6 +150,7 @@ mod tests {
         assert_eq!(norm("ÉCOLE"), "école");
         assert_eq!(norm("ﬁne"), "fine");
         assert_eq!(norm("ＡＢＣ"), "abc");
+        assert_eq!(norm("company’s"), "company's");
         assert!(matches!(norm("lower"), Cow::Borrowed(_)));
         assert!(matches!(norm("كتاب"), Cow::Borrowed(_)));
         assert_eq!(norm_if_changed("كتاب", NormOptions::default()), None);
