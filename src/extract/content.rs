@@ -198,7 +198,7 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 } else if kinds & vocab::COMMENT != 0 {
                     // Comments go, unless the page is a discussion thread or they are the
                     // page (little else on it).
-                    !thread && !(wrapper && total - chars < 1000.0)
+                    !thread && !(wrapper && (share > 0.6 || total - chars < 1000.0))
                 } else if kinds & STRONG != 0 {
                     !wrapper && (share < 0.3 || linky)
                 } else {
@@ -459,7 +459,7 @@ pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
         let Some(tag) = dom.tag(id) else {
             return false;
         };
-        if a.removed[id as usize] {
+        if a.removed[id as usize] || tag.is_invisible() {
             return false;
         }
         let mut s = a.score[id as usize];
