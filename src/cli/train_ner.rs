@@ -61,6 +61,9 @@ pub struct TrainNerArgs {
     /// the model to find unseen names from context and form).
     #[arg(long, default_value_t = 0.0)]
     pub word_dropout: f32,
+    /// Train this many perceptrons, each visiting the sentences in its own order, and sum them.
+    #[arg(long, default_value_t = 1)]
+    pub runs: usize,
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
@@ -158,6 +161,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         },
         tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),
         word_dropout: args.word_dropout,
+        runs: args.runs,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -166,7 +170,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         args.lang,
         train_data.len()
     );
-    let bar = ProgressBar::new((train_data.len() * args.epochs) as u64);
+    let bar = ProgressBar::new((train_data.len() * args.epochs * args.runs.max(1)) as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{bar:40} {pos}/{len} sentences, {elapsed} elapsed, eta {eta}",

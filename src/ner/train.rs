@@ -27,6 +27,9 @@ pub struct TrainOptions {
     pub tune_o_bias: bool,
     /// Probability of dropping a token's word identity in a training pass (word dropout).
     pub word_dropout: f32,
+    /// Independent perceptrons (different sentence orders) whose weights are summed into the
+    /// model: less dependence on one order of the data.
+    pub runs: usize,
 }
 
 impl Default for TrainOptions {
@@ -38,6 +41,7 @@ impl Default for TrainOptions {
             config: FeatureConfig::default(),
             tune_o_bias: true,
             word_dropout: 0.0,
+            runs: 1,
         }
     }
 }
@@ -323,41 +327,61 @@ pub fn train(
         .step_by(block)
         .map(|s| s..(s + block).min(train.len()))
         .collect();
-    let mut p = Perceptron::new(1 << config.bucket_bits);
-    let mut rng = Rng(options.seed | 1);
+    // One perceptron per run, each with its own sentence order; the model averages them.
+    let runs = options.runs.max(1);
+    let mut perceptrons: Vec<Perceptron> = (0..runs)
+        .map(|_| Perceptron::new(1 << config.bucket_bits))
+        .collect();
+    let mut rngs: Vec<Rng> = (0..runs as u64)
+        .map(|r| Rng((options.seed ^ r.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1))
+        .collect();
     let mut order: Vec<usize> = (0..blocks.len()).collect();
     let (mut em, mut pred, mut drop) = (Vec::new(), Vec::new(), Vec::new());
     let mut model = None;
     for epoch in 1..=options.epochs {
-        rng.shuffle(&mut order);
         let mut mistakes = 0;
-        for &b in &order {
-            extractor.history.clear();
-            for k in blocks[b].clone() {
-                let fresh;
-                let ex = if with_history {
-                    fresh = extract(&mut extractor, k);
-                    &fresh
-                } else {
-                    &cached[k]
-                };
-                drop.clear();
-                if options.word_dropout > 0.0 {
-                    let threshold = (options.word_dropout.min(1.0) * u32::MAX as f32) as u64;
-                    drop.extend((0..ex.gold.len()).map(|_| (rng.next() >> 32) < threshold));
+        for (p, rng) in perceptrons.iter_mut().zip(&mut rngs) {
+            rng.shuffle(&mut order);
+            for &b in &order {
+                extractor.history.clear();
+                for k in blocks[b].clone() {
+                    let fresh;
+                    let ex = if with_history {
+                        fresh = extract(&mut extractor, k);
+                        &fresh
+                    } else {
+                        &cached[k]
+                    };
+                    drop.clear();
+                    if options.word_dropout > 0.0 {
+                        let threshold = (options.word_dropout.min(1.0) * u32::MAX as f32) as u64;
+                        drop.extend((0..ex.gold.len()).map(|_| (rng.next() >> 32) < threshold));
+                    }
+                    p.emissions(ex, &drop, &mut em);
+                    decode(&em, &p.tr, &mut pred);
+                    extractor.record(config, &pred);
+                    if pred != ex.gold {
+                        mistakes += 1;
+                        p.update(ex, &drop, &pred);
+                    }
+                    p.c += 1.0;
+                    on_sentence();
                 }
-                p.emissions(ex, &drop, &mut em);
-                decode(&em, &p.tr, &mut pred);
-                extractor.record(config, &pred);
-                if pred != ex.gold {
-                    mistakes += 1;
-                    p.update(ex, &drop, &pred);
-                }
-                p.c += 1.0;
-                on_sentence();
             }
         }
-        let (w, tr) = p.averaged();
+        let (mut w, mut tr) = perceptrons[0].averaged();
+        for p in &perceptrons[1..] {
+            let (w2, tr2) = p.averaged();
+            for (a, b) in w.iter_mut().zip(w2) {
+                *a += b;
+            }
+            for t in 0..N_TAGS {
+                tr.start[t] += tr2.start[t];
+                for q in 0..N_TAGS {
+                    tr.trans[q][t] += tr2.trans[q][t];
+                }
+            }
+        }
         let mut m =
             NerModel::from_float_weights(&options.lang, options.config, &w, tr, lexicon.clone())?;
         let dev_counts = dev.map(|d| {
