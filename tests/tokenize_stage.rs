@@ -183,5 +183,9 @@ fn real_texts_keep_the_invariants() {
     assert_eq!(seg("لقوات"), ["ل", "قوات"]);
     assert_eq!(seg("بالعمل"), ["ب", "العمل"]);
     assert!(seg("سوريا").is_empty());
+    assert!(
+        seg("كوباني").is_empty(),
+        "a name ending in the letters of a pronoun"
+    );
     assert!(seg("الدولي").is_empty());
 }

@@ -253,6 +253,23 @@ impl ArabicSegmenter {
         self.words.get(key).copied()
     }
 
+    /// Whether `stem` is known with one of the common third-person pronouns other than `used`.
+    fn takes_another_pronoun(&self, stem: &str, used: &str) -> bool {
+        let mut buf = [0u8; MAX_LETTERS * 2 + 6];
+        if stem.len() + 6 > buf.len() {
+            return false;
+        }
+        buf[..stem.len()].copy_from_slice(stem.as_bytes());
+        ["ه", "ها", "هم"].iter().any(|&pronoun| {
+            if pronoun == used {
+                return false;
+            }
+            buf[stem.len()..stem.len() + pronoun.len()].copy_from_slice(pronoun.as_bytes());
+            std::str::from_utf8(&buf[..stem.len() + pronoun.len()])
+                .is_ok_and(|form| self.words.contains_key(form))
+        })
+    }
+
     /// Log frequency of `ال` + `key`, if that word is known.
     fn article_form_score(&self, key: &str) -> Option<f32> {
         let mut buf = [0u8; MAX_LETTERS * 2 + 4];
@@ -410,7 +427,14 @@ impl ArabicSegmenter {
                 };
                 let bonus = if article && p > 0 { ARTICLE_BONUS } else { 0.0 };
                 let score = p_score + e_score + s_score + bonus;
-                if score > best_score {
+                // First and second person pronouns are rare in news text, and their letters
+                // end many names: such a split needs the stem to be seen with a third-person
+                // pronoun too (كوباني is not كوبا + ني, as no كوباه is known).
+                if score > best_score
+                    && (e == 0
+                        || third_person(slice(n - e, n))
+                        || self.takes_another_pronoun(slice(p, n - e), slice(n - e, n)))
+                {
                     best_score = score;
                     best = Some((p, e));
                 }
@@ -437,6 +461,11 @@ impl ArabicSegmenter {
     pub fn stem<'w>(&self, word: &'w str) -> &'w str {
         self.segment(word).stem(word)
     }
+}
+
+/// Whether an enclitic is a third-person pronoun.
+fn third_person(enclitic: &str) -> bool {
+    matches!(enclitic, "ه" | "ها" | "هم" | "هما" | "هن")
 }
 
 /// Position in [`PROCLITICS`] of a proclitic sequence given by its letters.
