@@ -372,14 +372,14 @@ fn block_value(tag: Tag, chars: f32, links: f32, punct: f32) -> f32 {
         return 0.0;
     }
     if tag.is_heading() {
-        return -links;
+        return 0.0;
     }
     let plain = chars - links;
     let sentence_like = chars >= 80.0 || (punct >= 1.0 && chars >= 25.0);
     if sentence_like {
         plain - 1.5 * links
     } else {
-        -0.25 * plain - links
+        -0.1 * plain - links
     }
 }
 
@@ -453,7 +453,7 @@ pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
 
 /// Picks the main-content element: the highest score, semantic containers favoured.
 pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
-    let mut best = a.body;
+    let mut scored: Vec<(NodeId, f32)> = Vec::new();
     let mut best_score = f32::MIN;
     dom.walk(a.body, max_depth, &mut |id, _| {
         let Some(tag) = dom.tag(id) else {
@@ -466,14 +466,23 @@ pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
         if s > 0.0 && is_semantic_content(dom, id, tag) {
             s *= 1.15;
         }
-        if s > best_score {
-            best_score = s;
-            best = id;
+        if s > 0.0 {
+            scored.push((id, s));
         }
+        best_score = best_score.max(s);
         true
     });
-    best
+    // Of the elements within a few percent of the best score, the smallest: what an ancestor
+    // adds to it is then mostly marginal text (a bio, a caption).
+    scored
+        .iter()
+        .filter(|(_, s)| *s >= NEAR_BEST * best_score)
+        .min_by_key(|(id, _)| a.chars[*id as usize])
+        .map_or(a.body, |(id, _)| *id)
 }
+
+/// Share of the best score an element needs to be considered instead of the best.
+const NEAR_BEST: f32 = 0.8;
 
 /// Renders the main content under `root`, skipping boilerplate and link-list blocks.
 pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out: &mut TextBuilder) {
