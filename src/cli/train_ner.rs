@@ -64,6 +64,10 @@ pub struct TrainNerArgs {
     /// Train this many perceptrons, each visiting the sentences in its own order, and sum them.
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
+    /// Train with cost-augmented decoding: each wrong tag gets this head start, so the weights
+    /// learn a margin (0: plain perceptron).
+    #[arg(long, default_value_t = 0.0)]
+    pub margin: f32,
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
@@ -162,6 +166,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),
         word_dropout: args.word_dropout,
         runs: args.runs,
+        margin: args.margin,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();

@@ -30,6 +30,8 @@ pub struct TrainOptions {
     /// Independent perceptrons (different sentence orders) whose weights are summed into the
     /// model: less dependence on one order of the data.
     pub runs: usize,
+    /// Margin of cost-augmented decoding in training (0: plain perceptron).
+    pub margin: f32,
 }
 
 impl Default for TrainOptions {
@@ -42,6 +44,7 @@ impl Default for TrainOptions {
             tune_o_bias: true,
             word_dropout: 0.0,
             runs: 1,
+            margin: 0.0,
         }
     }
 }
@@ -358,6 +361,17 @@ pub fn train(
                         drop.extend((0..ex.gold.len()).map(|_| (rng.next() >> 32) < threshold));
                     }
                     p.emissions(ex, &drop, &mut em);
+                    if options.margin > 0.0 {
+                        // Cost-augmented decoding: every wrong tag gets a head start, so the
+                        // weights must beat it by a margin.
+                        for (e, &g) in em.iter_mut().zip(&ex.gold) {
+                            for (t, x) in e.iter_mut().enumerate() {
+                                if t != g {
+                                    *x += options.margin;
+                                }
+                            }
+                        }
+                    }
                     decode(&em, &p.tr, &mut pred);
                     extractor.record(config, &pred);
                     if pred != ex.gold {
