@@ -87,9 +87,7 @@ pub fn jalali_to_gregorian(year: i64, month: u32, day: u32) -> Option<(i64, u32,
     }
     let month_len = if month <= 6 {
         31
-    } else if month <= 11 {
-        30
-    } else if jalali_leap(year) {
+    } else if month <= 11 || jalali_leap(year) {
         30
     } else {
         29

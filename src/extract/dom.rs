@@ -505,9 +505,7 @@ pub fn nesting_cut(html: &str, max_open: usize) -> Option<usize> {
             continue;
         }
         let name = &b[name_start..name_start + name_len];
-        let Some(gt) = b[name_start..].iter().position(|&c| c == b'>') else {
-            return None;
-        };
+        let gt = b[name_start..].iter().position(|&c| c == b'>')?;
         let tag_end = name_start + gt;
         i = tag_end + 1;
         if closing {

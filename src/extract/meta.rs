@@ -115,10 +115,8 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
                 }
                 return false;
             }
-            Tag::H1 => {
-                if f.h1s.len() < 4 {
-                    f.h1s.push(clean_inline(&text_content(dom, id, 16)));
-                }
+            Tag::H1 if f.h1s.len() < 4 => {
+                f.h1s.push(clean_inline(&text_content(dom, id, 16)));
             }
             _ => {}
         }
@@ -265,14 +263,13 @@ fn visit_ld(v: &Value, ld: &mut LinkedData, depth: usize) {
                 {
                     ld.headline = Some(h);
                 }
-                if ld.published.is_none() || strong {
-                    if let Some(d) = o
+                if (ld.published.is_none() || strong)
+                    && let Some(d) = o
                         .get("datePublished")
                         .or_else(|| o.get("dateCreated"))
                         .and_then(|d| d.as_str())
-                    {
-                        ld.published = Some(d.to_string());
-                    }
+                {
+                    ld.published = Some(d.to_string());
                 }
                 if let Some(a) = o.get("author")
                     && (ld.authors.is_empty() || strong)

@@ -339,7 +339,7 @@ mod tests {
     #[test]
     fn class_tokens() {
         assert_eq!(class_kinds("site-footer dark"), (FOOTER, false));
-        assert_eq!(class_kinds("entry-content").1, true);
+        assert!(class_kinds("entry-content").1);
         assert_eq!(class_kinds("jp-relatedposts").0 & RELATED, RELATED);
         assert_eq!(
             class_kinds("sharedaddy sd-sharing-enabled").0 & SOCIAL,

@@ -129,20 +129,19 @@ fn main() {
         }
     };
     let mb = pages.iter().map(|p| p.len()).sum::<usize>() as f64 / 1e6;
-    println!("{} pages, {:.1} MB, best of {rounds} rounds, one thread", pages.len(), mb);
+    println!(
+        "{} pages, {:.1} MB, best of {rounds} rounds, one thread",
+        pages.len(),
+        mb
+    );
     let opts = nahr::extract::ExtractOptions::default();
     let limits = opts.limits;
     let rows: Vec<(&str, (Duration, usize))> = vec![
         (
             "html5ever parse only (no-op sink)",
             time(&pages, rounds, |p| {
-                parse_document(
-                    CountSink {
-                        next: Cell::new(0),
-                    },
-                    Default::default(),
-                )
-                .one(StrTendril::from(p))
+                parse_document(CountSink { next: Cell::new(0) }, Default::default())
+                    .one(StrTendril::from(p))
             }),
         ),
         (
