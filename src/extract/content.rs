@@ -481,6 +481,30 @@ pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
         .map_or(a.body, |(id, _)| *id)
 }
 
+/// Widens a small chosen element to the page's `<main>` (or `role=main`) landmark around it:
+/// landing and service pages spread their content over many sections of similar weight, and
+/// their `<main>` holds just those.
+pub fn widen_to_main(dom: &Dom, a: &Analysis, root: NodeId) -> NodeId {
+    let mut p = dom.node(root).parent;
+    while p != NONE && p != a.body {
+        let is_main = dom.tag(p) == Some(Tag::Main)
+            || dom.attr(p, "role").is_some_and(|r| r.eq_ignore_ascii_case("main"));
+        if is_main {
+            let (rc, mc) = (a.chars[root as usize], a.chars[p as usize]);
+            let ml = a.link_chars[p as usize];
+            if (rc as f32) < WIDEN_BELOW * mc as f32 && (ml as f32) < 0.5 * mc as f32 {
+                return p;
+            }
+            break;
+        }
+        p = dom.node(p).parent;
+    }
+    root
+}
+
+/// A chosen element with less than this share of its `<main>`'s text is widened to it.
+const WIDEN_BELOW: f32 = 0.5;
+
 /// Share of the best score an element needs to be considered instead of the best.
 const NEAR_BEST: f32 = 0.8;
 

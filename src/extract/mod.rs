@@ -96,7 +96,7 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
             a = all;
         }
     }
-    let root = content::choose(dom, &a, max_depth);
+    let root = content::widen_to_main(dom, &a, content::choose(dom, &a, max_depth));
     let mut b = text::TextBuilder::new();
     content::render_main(dom, &a, root, max_depth, &mut b);
     let main = b.finish();
