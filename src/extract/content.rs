@@ -474,9 +474,15 @@ pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
     });
     // Of the elements within a few percent of the best score, the smallest: what an ancestor
     // adds to it is then mostly marginal text (a bio, a caption).
+    let best_chars = scored
+        .iter()
+        .find(|(_, s)| *s >= best_score)
+        .map_or(0, |(id, _)| a.chars[*id as usize]);
     scored
         .iter()
-        .filter(|(_, s)| *s >= NEAR_BEST * best_score)
+        .filter(|(id, s)| {
+            *s >= NEAR_BEST * best_score && a.chars[*id as usize] * 2 >= best_chars
+        })
         .min_by_key(|(id, _)| a.chars[*id as usize])
         .map_or(a.body, |(id, _)| *id)
 }
