@@ -263,7 +263,7 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
         if c <= 100 {
             let parent = dom.node(id).parent;
             let topmost = parent == NONE || chars[parent as usize] > c;
-            if topmost && !matches!(tag, Tag::A | Tag::Body | Tag::Html) {
+            if topmost && !matches!(tag, Tag::Body | Tag::Html) {
                 labels.push(id);
             }
             return c > 40;
@@ -277,7 +277,16 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
             a.reason[id as usize] |= vocab::LABEL | vocab::META;
             continue;
         }
-        if a.chars[id as usize] > 40 || vocab::label_kinds(&text) == 0 {
+        if a.chars[id as usize] > 40 {
+            continue;
+        }
+        let kinds = vocab::label_kinds(&text);
+        if kinds == 0 {
+            continue;
+        }
+        if kinds == vocab::CTA {
+            a.removed[id as usize] = true;
+            a.reason[id as usize] |= vocab::LABEL | vocab::CTA;
             continue;
         }
         // Climb to the box the label heads: parents that are mostly the label and links.

@@ -28,6 +28,8 @@ pub const POPUP: Kinds = 1 << 7;
 pub const META: Kinds = 1 << 8;
 /// Site headers, mastheads and banners.
 pub const HEADER: Kinds = 1 << 9;
+/// Calls to action ("Learn more", "Sign in"): only the label itself is boilerplate.
+pub const CTA: Kinds = 1 << 10;
 /// Marked by a visible label rather than by markup.
 pub const LABEL: Kinds = 1 << 15;
 
@@ -236,8 +238,35 @@ const LABELS: &[(&str, Kinds)] = &[
     ("sign up for our newsletter", POPUP),
     ("newsletter", POPUP),
     ("tags", META),
+    ("skip to content", CTA),
+    ("skip to main content", CTA),
+    ("get started", CTA),
+    ("learn more", CTA),
+    ("shop now", CTA),
+    ("buy now", CTA),
+    ("add to cart", CTA),
+    ("sign in", CTA),
+    ("sign up", CTA),
+    ("log in", CTA),
+    ("login", CTA),
+    ("register now", CTA),
+    ("book a demo", CTA),
+    ("request a demo", CTA),
+    ("contact us", CTA),
+    ("open in app", CTA),
+    ("create an account", CTA),
+    ("rss feed", CTA),
+    ("you might like", RELATED),
+    ("you may like", RELATED),
+    ("subscribe now", CTA),
+    ("back to top", CTA),
+    ("print", CTA),
     // Arabic
     ("اترك رد", COMMENT),
+    ("اقرأ المزيد", CTA),
+    ("المزيد", CTA),
+    ("تسجيل الدخول", CTA),
+    ("اشترك الآن", CTA),
     ("اترك تعليقا", COMMENT),
     ("اترك تعليقاً", COMMENT),
     ("أضف تعليق", COMMENT),
