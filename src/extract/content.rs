@@ -489,9 +489,7 @@ pub fn choose(dom: &Dom, a: &Analysis, max_depth: usize) -> NodeId {
         .map_or(0, |(id, _)| a.chars[*id as usize]);
     scored
         .iter()
-        .filter(|(id, s)| {
-            *s >= NEAR_BEST * best_score && a.chars[*id as usize] * 2 >= best_chars
-        })
+        .filter(|(id, s)| *s >= NEAR_BEST * best_score && a.chars[*id as usize] * 2 >= best_chars)
         .min_by_key(|(id, _)| a.chars[*id as usize])
         .map_or(a.body, |(id, _)| *id)
 }
@@ -503,7 +501,9 @@ pub fn widen_to_main(dom: &Dom, a: &Analysis, root: NodeId) -> NodeId {
     let mut p = dom.node(root).parent;
     while p != NONE && p != a.body {
         let is_main = dom.tag(p) == Some(Tag::Main)
-            || dom.attr(p, "role").is_some_and(|r| r.eq_ignore_ascii_case("main"));
+            || dom
+                .attr(p, "role")
+                .is_some_and(|r| r.eq_ignore_ascii_case("main"));
         if is_main {
             let (rc, mc) = (a.chars[root as usize], a.chars[p as usize]);
             let ml = a.link_chars[p as usize];
