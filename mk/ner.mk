@@ -55,17 +55,23 @@ $(NER_OUT)/ner-en-train.bin: $(NAHR) $(NER_OUT)/unlabelled-en.txt
 	  --lexicon $(EN_LEX) --unlabelled $(EN_UNL) --out $@
 
 eval-ner: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
-	@echo "== ANERcorp dev, Arabic model trained on ANERcorp train only"
+	@echo "== ANERcorp dev, Arabic model trained on ANERcorp train only (the file is one document)"
 	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-train.bin --conll $(AR_DEV) > $(NER_OUT)/anercorp-dev.pred
 	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/anercorp-dev.pred --map PERS=PER
-	@echo "== AQMAR dev (Wikipedia, out of domain), shipped Arabic model"
+	@echo "== the same in documents of 40 sentences (ANERcorp does not mark its articles)"
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-train.bin --conll $(AR_DEV) --doc-sentences 40 > $(NER_OUT)/anercorp-dev-40.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/anercorp-dev-40.pred --map PERS=PER
+	@echo "== the same without propagation (each sentence on its own)"
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-train.bin --conll $(AR_DEV) --no-propagate > $(NER_OUT)/anercorp-dev-np.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/anercorp-dev-np.pred --map PERS=PER
+	@echo "== AQMAR dev (Wikipedia, out of domain), shipped Arabic model (documents: its 8 articles)"
 	$(NAHR) ner --lang ar --conll $(NER_DATA)/aqmar/dev.bio > $(NER_OUT)/aqmar-dev.pred
 	$(NER_SCORE) $(NER_DATA)/aqmar/dev.bio $(NER_OUT)/aqmar-dev.pred
-	@echo "== WNUT-17 dev, English model trained without it (labels mapped to PER/LOC/ORG/MISC)"
-	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/wnut17-dev.conll > $(NER_OUT)/wnut17-dev.pred
+	@echo "== WNUT-17 dev, English model trained without it (labels mapped to PER/LOC/ORG/MISC; each post a document)"
+	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/wnut17-dev.conll --doc-sentences 1 > $(NER_OUT)/wnut17-dev.pred
 	$(NER_SCORE) $(NER_DATA)/english/wnut17-dev.conll $(NER_OUT)/wnut17-dev.pred --map $(WNUT_MAP)
-	@echo "== BTC h, English model trained without it"
-	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/btc/h.conll > $(NER_OUT)/btc-h.pred
+	@echo "== BTC h, English model trained without it (each tweet a document)"
+	$(NAHR) ner --lang en --model $(NER_OUT)/ner-en-train.bin --conll $(NER_DATA)/english/btc/h.conll --doc-sentences 1 > $(NER_OUT)/btc-h.pred
 	$(NER_SCORE) $(NER_DATA)/english/btc/h.conll $(NER_OUT)/btc-h.pred
 
 ner-ablation: $(NAHR) $(NER_OUT)/unlabelled-ar.txt

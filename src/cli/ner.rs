@@ -37,6 +37,13 @@ pub struct NerArgs {
     /// Do not use the model (lists only).
     #[arg(long)]
     pub no_model: bool,
+    /// Do not propagate model mentions to other occurrences of the same word in the document.
+    #[arg(long)]
+    pub no_propagate: bool,
+    /// Start a new document every N sentences (documents also start at `-DOCSTART-` lines;
+    /// 0: only there, so a file without them is one document).
+    #[arg(long, default_value_t = 0)]
+    pub doc_sentences: usize,
 }
 
 /// Lays pre-tokenised sentences out as a document: tokens separated by spaces, sentences by
@@ -105,25 +112,44 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
             None
         },
         model_en: if args.lang == "en" { model } else { None },
+        propagate: !args.no_propagate,
     };
     let stage = EntitiesStage::new(&options)?;
-    let mut doc = document_from_sentences(&sentences, &args.lang);
-    stage
-        .process(&mut doc)
-        .map_err(|e| format!("tagging failed: {e}"))?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let write_err = |e: std::io::Error| format!("cannot write to standard output: {e}");
-    let mut tokens = doc.tokens.iter();
-    for s in &sentences {
-        for tok in &s.tokens {
-            let tag = tokens.next().map_or("O", |t| t.ner.as_str());
-            writeln!(out, "{tok}\t{tag}").map_err(write_err)?;
+    for group in documents(&sentences, args.doc_sentences) {
+        let mut doc = document_from_sentences(group, &args.lang);
+        stage
+            .process(&mut doc)
+            .map_err(|e| format!("tagging failed: {e}"))?;
+        let mut tokens = doc.tokens.iter();
+        for s in group {
+            for tok in &s.tokens {
+                let tag = tokens.next().map_or("O", |t| t.ner.as_str());
+                writeln!(out, "{tok}\t{tag}").map_err(write_err)?;
+            }
+            writeln!(out).map_err(write_err)?;
         }
-        writeln!(out).map_err(write_err)?;
     }
     out.flush().map_err(write_err)?;
     Ok(0)
+}
+
+/// Splits sentences into documents: at `-DOCSTART-` lines, and every `every` sentences when
+/// `every` is not 0.
+pub fn documents(sentences: &[ConllSentence], every: usize) -> Vec<&[ConllSentence]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=sentences.len() {
+        let boundary =
+            i == sentences.len() || sentences[i].doc_start || (every > 0 && i - start >= every);
+        if boundary {
+            out.push(&sentences[start..i]);
+            start = i;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -147,5 +173,10 @@ mod tests {
         }
         assert_eq!(doc.tokens[2].sent_idx, 1);
         assert_eq!(doc.tokens[3].kind, TokenKind::Punct);
+        let docs = parse_conll("a\n\n-DOCSTART-\n\nb\n\nc\n\nd\n", false, "t").unwrap();
+        let sizes: Vec<usize> = documents(&docs, 0).iter().map(|d| d.len()).collect();
+        assert_eq!(sizes, [1, 3]);
+        let sizes: Vec<usize> = documents(&docs, 2).iter().map(|d| d.len()).collect();
+        assert_eq!(sizes, [1, 2, 1]);
     }
 }

@@ -15,6 +15,8 @@ pub struct ConllSentence {
     pub tokens: Vec<String>,
     /// The gold tags (last column) in IOB2, or all `O` when the file has a single column.
     pub tags: Vec<BioTag>,
+    /// The sentence follows a `-DOCSTART-` line (it starts a document).
+    pub doc_start: bool,
 }
 
 /// Maps a corpus label to one of the four: ANERcorp `PERS`, WNUT-17 `person`, `location`,
@@ -58,6 +60,11 @@ pub fn parse_conll(
         };
         let Some(&token) = cols.first() else { continue };
         if token == "-DOCSTART-" {
+            if !cur.tokens.is_empty() {
+                repair_bio(&mut cur.tags);
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.doc_start = true;
             continue;
         }
         let tag = if with_tags {
@@ -97,6 +104,7 @@ mod tests {
         let s = parse_conll(text, true, "t").unwrap();
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].tokens, ["في", "دمشق"]);
+        assert!(s[0].doc_start && !s[1].doc_start);
         assert_eq!(s[0].tags[1], BioTag::B(EntityLabel::Loc));
         assert_eq!(s[1].tags[0], BioTag::B(EntityLabel::Org));
         assert_eq!(s[1].tags[2], BioTag::B(EntityLabel::Org));

