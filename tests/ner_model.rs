@@ -164,3 +164,38 @@ fn ner_command_writes_one_tag_per_token() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/file.conll"));
 }
+
+#[test]
+fn english_documents_go_to_the_english_model() {
+    let mut doc = Document {
+        text: "Barack Obama met Angela Merkel in Berlin on Monday.".into(),
+        lang: Some("en".into()),
+        ..Document::default()
+    };
+    for stage in ["tokenize", "entities"] {
+        let stage = build_stage(stage, toml::Table::new()).unwrap();
+        stage.process(&mut doc).unwrap();
+    }
+    let found: Vec<(&str, EntityLabel, EntityOrigin)> = doc
+        .entities
+        .iter()
+        .map(|e| (&doc.text[e.byte_start..e.byte_end], e.label, e.origin))
+        .collect();
+    assert!(
+        found.contains(&("Barack Obama", EntityLabel::Per, EntityOrigin::Model)),
+        "{found:?}"
+    );
+    assert!(found.contains(&("Berlin", EntityLabel::Loc, EntityOrigin::Model)));
+    // Without models, only the list knows Berlin.
+    let mut options = toml::Table::new();
+    options.insert("models".into(), toml::Value::Boolean(false));
+    let lists_only = build_stage("entities", options).unwrap();
+    lists_only.process(&mut doc).unwrap();
+    let found: Vec<&str> = doc
+        .entities
+        .iter()
+        .map(|e| &doc.text[e.byte_start..e.byte_end])
+        .collect();
+    assert_eq!(found, ["Berlin"]);
+    assert!(doc.entities.iter().all(|e| e.origin == EntityOrigin::List));
+}
