@@ -394,43 +394,49 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
             let progress = &progress;
             let files = &inputs.files;
             let reader = &reader;
-            scope.spawn(move || {
-                let mut count = 0u64;
-                reader.read_all(files, &mut |item| {
-                    if limit.is_some_and(|l| count >= l) {
-                        return false;
-                    }
-                    count += 1;
-                    progress.records.fetch_add(1, Ordering::Relaxed);
-                    record_tx.send(item).is_ok()
-                });
-            })
+            std::thread::Builder::new()
+                .name("nahr-reader".into())
+                .spawn_scoped(scope, move || {
+                    let mut count = 0u64;
+                    reader.read_all(files, &mut |item| {
+                        if limit.is_some_and(|l| count >= l) {
+                            return false;
+                        }
+                        count += 1;
+                        progress.records.fetch_add(1, Ordering::Relaxed);
+                        record_tx.send(item).is_ok()
+                    });
+                })
+                .map_err(|e| FatalError(format!("cannot start the reader thread: {e}")))?
         };
         let writer_thread = {
             let progress = &progress;
             let entities = &entities;
-            scope.spawn(move || -> Result<Vec<TableSummary>, FatalError> {
-                let mut writer = writer;
-                for processed in output_rx {
-                    for e in &processed.errors {
-                        writer
-                            .push_error(e)
-                            .map_err(|e| FatalError(e.to_string()))?;
-                        progress.errors.fetch_add(1, Ordering::Relaxed);
+            std::thread::Builder::new()
+                .name("nahr-writer".into())
+                .spawn_scoped(scope, move || -> Result<Vec<TableSummary>, FatalError> {
+                    let mut writer = writer;
+                    for processed in output_rx {
+                        for e in &processed.errors {
+                            writer
+                                .push_error(e)
+                                .map_err(|e| FatalError(e.to_string()))?;
+                            progress.errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                        if let Some(doc) = &processed.document {
+                            writer
+                                .push_document(doc)
+                                .map_err(|e| FatalError(e.to_string()))?;
+                            progress.documents.fetch_add(1, Ordering::Relaxed);
+                            progress
+                                .tokens
+                                .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
+                            entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
+                        }
                     }
-                    if let Some(doc) = &processed.document {
-                        writer
-                            .push_document(doc)
-                            .map_err(|e| FatalError(e.to_string()))?;
-                        progress.documents.fetch_add(1, Ordering::Relaxed);
-                        progress
-                            .tokens
-                            .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
-                        entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
-                    }
-                }
-                writer.finish().map_err(|e| FatalError(e.to_string()))
-            })
+                    writer.finish().map_err(|e| FatalError(e.to_string()))
+                })
+                .map_err(|e| FatalError(format!("cannot start the writer thread: {e}")))?
         };
         pool.scope(|pool_scope| {
             for _ in 0..threads {
