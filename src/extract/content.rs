@@ -558,3 +558,97 @@ pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out:
     };
     render::render_into(dom, root, max_depth, &skip, out);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::dom::Limits;
+    use super::*;
+
+    fn main_text(html: &str) -> String {
+        let dom = Dom::parse(html, &Limits::default());
+        let a = analyse(&dom, 256, true);
+        let root = widen_to_main(&dom, &a, choose(&dom, &a, 256));
+        let mut b = TextBuilder::new();
+        render_main(&dom, &a, root, 256, &mut b);
+        b.finish()
+    }
+
+    const PARA: &str = "This is a real paragraph of the article, with a sentence, and another one.";
+
+    #[test]
+    fn drops_navigation_sidebar_footer_and_comments() {
+        let html = format!(
+            "<body><nav><a href=/>Home</a> <a href=/a>About</a></nav>\
+             <div class=content><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>\
+             <aside><h3>Popular</h3><ul><li><a href=/x>Other story</a></li></ul></aside>\
+             <div id=comments><p>Great post, thanks for writing it all down for us.</p></div>\
+             <footer>Copyright Example Inc</footer></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 3, "{t}");
+        for junk in ["Home", "Popular", "Other story", "Great post", "Copyright"] {
+            assert!(!t.contains(junk), "{junk} leaked: {t}");
+        }
+    }
+
+    #[test]
+    fn label_boxes_are_dropped_with_their_links() {
+        let html = format!(
+            "<body><article><p>{PARA}</p><p>{PARA}</p>\
+             <div><h4>اقرأ أيضا</h4><ul><li><a href=/1>خبر آخر عن شيء</a></li>\
+             <li><a href=/2>خبر ثالث عن شيء</a></li></ul></div>\
+             <div class=x><span>شارك هذا:</span><a href=#>فيسبوك</a><a href=#>تويتر</a></div>\
+             </article></body>"
+        );
+        let t = main_text(&html);
+        for junk in ["اقرأ أيضا", "خبر آخر", "شارك", "فيسبوك"] {
+            assert!(!t.contains(junk), "{junk} leaked: {t}");
+        }
+        assert_eq!(t.matches("This is a real paragraph").count(), 2);
+    }
+
+    #[test]
+    fn a_wrapper_named_like_boilerplate_is_kept_when_it_holds_the_page() {
+        let html = format!(
+            "<body><div class='layout-with-sidebar sidebar-page'><p>{PARA}</p><p>{PARA}</p></div>\
+             <div class=sidebar><a href=/>Link</a></div></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 2, "{t}");
+        assert!(!t.contains("Link"));
+    }
+
+    #[test]
+    fn discussion_threads_keep_their_replies() {
+        let reply = "I had the same problem with my router and a firmware update fixed it for me.";
+        let html = format!(
+            "<body itemscope itemtype='https://schema.org/DiscussionForumPosting'>\
+             <div class=question><p>{PARA}</p></div>\
+             <div class=comments><div class=comment><p>{reply}</p></div>\
+             <div class=comment><p>{reply}</p></div></div></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("I had the same problem").count(), 2, "{t}");
+    }
+
+    #[test]
+    fn link_lists_inside_the_content_are_dropped() {
+        let html = format!(
+            "<body><article><p>{PARA}</p><ul><li><a href=/1>First related link</a></li>\
+             <li><a href=/2>Second related link</a></li></ul><p>{PARA}</p></article></body>"
+        );
+        let t = main_text(&html);
+        assert!(!t.contains("related link"), "{t}");
+        assert_eq!(t.matches("This is a real paragraph").count(), 2);
+    }
+
+    #[test]
+    fn credit_lines_and_lone_numbers_are_dropped() {
+        let html = format!(
+            "<body><article><p>{PARA}</p><div><span>© REUTERS / Some Photographer</span></div>\
+             <div>17302</div><p>{PARA}</p></article></body>"
+        );
+        let t = main_text(&html);
+        assert!(!t.contains("REUTERS") && !t.contains("17302"), "{t}");
+    }
+}

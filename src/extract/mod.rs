@@ -156,3 +156,45 @@ fn with_headline(text: String, title: Option<&str>) -> String {
     }
     format!("{title}\n\n{text}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_goes_first_once() {
+        assert_eq!(
+            with_headline("Body text.".into(), Some("Title")),
+            "Title\n\nBody text."
+        );
+        assert_eq!(
+            with_headline("Title\n\nBody text.".into(), Some("Title")),
+            "Title\n\nBody text."
+        );
+        assert_eq!(with_headline(String::new(), Some("Title")), "");
+        assert_eq!(with_headline("Body".into(), None), "Body");
+    }
+
+    #[test]
+    fn json_ld_body_replaces_a_much_shorter_extraction() {
+        let body = "word ".repeat(100);
+        let (t, e) = cross_check("short".into(), "main", Some(&body));
+        assert_eq!(e, "fallback");
+        assert_eq!(t.split_whitespace().count(), 100);
+        let long = "other ".repeat(80);
+        let (t, e) = cross_check(long.clone(), "main", Some(&body));
+        assert_eq!((t.as_str(), e), (long.as_str(), "main"));
+    }
+
+    #[test]
+    fn visible_mode_keeps_everything_visible() {
+        let html = "<body><nav><a href=/>Home</a></nav><p>Text here.</p></body>";
+        let opts = ExtractOptions {
+            mode: Mode::Visible,
+            ..ExtractOptions::default()
+        };
+        let ex = extract(html, None, &opts);
+        assert_eq!(ex.extractor, "visible");
+        assert_eq!(ex.text, "Home\n\nText here.");
+    }
+}
