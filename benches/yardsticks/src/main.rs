@@ -2,6 +2,10 @@
 //! nahr's arena DOM) and the rs-trafilatura crate on the same pages, and prints pages/s, MB/s and the ratios the issue asks for.
 //!
 //! Usage: nahr-yardsticks DATASET_DIR... [--rounds N]
+//!        nahr-yardsticks --write-trafilatura OUT DATASET_DIR
+//!
+//! The second form writes rs-trafilatura's text of each page as `OUT/ID.txt`, so that
+//! `score_extraction.py DATASET OUT` scores the yardstick with the same scorer as nahr.
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -92,6 +96,28 @@ fn load(dirs: &[String]) -> Result<Vec<String>, String> {
     Ok(pages)
 }
 
+fn write_trafilatura(out: &str, dataset: &str) -> Result<(), String> {
+    std::fs::create_dir_all(out).map_err(|e| format!("{out}: {e}"))?;
+    let html_dir = Path::new(dataset).join("html");
+    let mut names: Vec<_> = std::fs::read_dir(&html_dir)
+        .map_err(|e| format!("{}: {e}", html_dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    let pages = load(&[dataset.to_string()])?;
+    for (path, html) in names.iter().zip(pages.iter()) {
+        let id = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split('.').next())
+            .ok_or_else(|| format!("bad file name {}", path.display()))?;
+        let text = rs_trafilatura::extract(html).map_or(String::new(), |r| r.content_text);
+        let target = Path::new(out).join(format!("{id}.txt"));
+        std::fs::write(&target, text).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(())
+}
+
 fn time<F: FnMut(&str) -> usize>(pages: &[String], rounds: usize, mut f: F) -> (Duration, usize) {
     let mut best = Duration::MAX;
     let mut sink = 0;
@@ -107,6 +133,17 @@ fn time<F: FnMut(&str) -> usize>(pages: &[String], rounds: usize, mut f: F) -> (
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--write-trafilatura") {
+        if args.len() != 3 {
+            eprintln!("usage: nahr-yardsticks --write-trafilatura OUT DATASET_DIR");
+            std::process::exit(2);
+        }
+        if let Err(e) = write_trafilatura(&args[1], &args[2]) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let mut rounds = 3;
     let mut dirs = Vec::new();
     let mut it = args.iter();
