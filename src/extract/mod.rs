@@ -100,20 +100,31 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
     let mut b = text::TextBuilder::new();
     content::render_main(dom, &a, root, max_depth, &mut b);
     let main = b.finish();
-    let main_chars = main.chars().filter(|c| !c.is_whitespace()).count();
+    let main_chars = non_space(&main);
     let body_chars = a.chars[a.body as usize] as usize;
-    if main_chars >= MIN_MAIN_CHARS || main_chars * 4 >= body_chars {
+    // Cheap exit: the body (boilerplate included) bounds the fallback text from above.
+    if main_chars * FALLBACK_RATIO >= body_chars {
         return (main, "main");
     }
     let all = render::render(dom, a.body, max_depth, &|id| {
         a.removed[id as usize] || (a.respect_hidden && render::is_hidden(dom, id))
     });
-    if all.chars().filter(|c| !c.is_whitespace()).count() > main_chars {
+    let all_chars = non_space(&all);
+    if main_chars < MIN_MAIN_CHARS.min(all_chars) || main_chars * FALLBACK_RATIO < all_chars {
         (all, "fallback")
     } else {
         (main, "main")
     }
 }
+
+fn non_space(s: &str) -> usize {
+    s.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// When the body less its boilerplate has more than this many times the text of the chosen
+/// content, the choice is implausible (a landing page or listing whose content is spread over
+/// many small sections) and the body less its boilerplate is returned instead.
+const FALLBACK_RATIO: usize = 5;
 
 /// Main content shorter than this (non-space characters) is checked against the page.
 const MIN_MAIN_CHARS: usize = 200;
