@@ -164,6 +164,7 @@ const STRONG: Kinds = vocab::NAV | vocab::SOCIAL | vocab::COMMENT | vocab::AD | 
 /// Pass 2: marks boilerplate elements top-down.
 fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
+    let landmarks = landmark_ancestors(dom, body, max_depth);
     // (node, depth, kinds disabled below this point)
     let mut stack: Vec<(NodeId, usize, Kinds)> = vec![(body, 0, 0)];
     while let Some((id, depth, disabled)) = stack.pop() {
@@ -187,6 +188,11 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 if chars < 0.25 * total && has_text_input(dom, id, max_depth) {
                     kinds |= vocab::COMMENT;
                 }
+            }
+            if landmarks[id as usize] && !structural {
+                // Holds the page's main landmark: a layout wrapper, whatever its class says.
+                disabled |= kinds & !vocab::COMMENT;
+                kinds &= vocab::COMMENT;
             }
             if kinds != 0 {
                 let links = a.link_chars[id as usize] as f32;
@@ -228,6 +234,36 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
         }
     }
     mark_labels(dom, body, max_depth, a, total);
+}
+
+/// Elements that contain the page's main landmark (`<main>`, `role=main`,
+/// `itemprop=articleBody`), the landmark itself included.
+fn landmark_ancestors(dom: &Dom, body: NodeId, max_depth: usize) -> Vec<bool> {
+    let mut marks = vec![false; dom.nodes.len()];
+    let mut found = Vec::new();
+    dom.walk(body, max_depth, &mut |id, _| {
+        let Some(tag) = dom.tag(id) else {
+            return false;
+        };
+        if tag == Tag::Main
+            || dom
+                .attr(id, "role")
+                .is_some_and(|r| r.eq_ignore_ascii_case("main"))
+            || dom
+                .attr(id, "itemprop")
+                .is_some_and(|v| v.contains("articleBody"))
+        {
+            found.push(id);
+        }
+        !tag.is_invisible()
+    });
+    for mut id in found {
+        while id != NONE && !marks[id as usize] {
+            marks[id as usize] = true;
+            id = dom.node(id).parent;
+        }
+    }
+    marks
 }
 
 fn has_text_input(dom: &Dom, id: NodeId, max_depth: usize) -> bool {

@@ -90,7 +90,7 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
 /// page, the whole text of the body less its boilerplate is returned instead (`fallback`).
 fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
     let mut a = content::analyse(dom, max_depth, true);
-    if (a.chars[a.body as usize] as usize) < MIN_MAIN_CHARS {
+    if (a.chars[a.body as usize] as usize) < RETRY_HIDDEN_BELOW {
         let all = content::analyse(dom, max_depth, false);
         if all.chars[all.body as usize] > 2 * a.chars[a.body as usize] {
             a = all;
@@ -125,6 +125,10 @@ fn non_space(s: &str) -> usize {
 /// content, the choice is implausible (a landing page or listing whose content is spread over
 /// many small sections) and the body less its boilerplate is returned instead.
 const FALLBACK_RATIO: usize = 5;
+
+/// Pages with less visible text than this (non-space characters) are analysed again with
+/// hidden elements included, and the richer reading wins.
+const RETRY_HIDDEN_BELOW: usize = 1000;
 
 /// Main content shorter than this (non-space characters) is checked against the page.
 const MIN_MAIN_CHARS: usize = 200;
