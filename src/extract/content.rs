@@ -210,7 +210,10 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 } else {
                     // Sidebar, related, meta, header and footer names also wrap real content
                     // (`elementor-widget`, `entry-header`): only short or link-heavy ones go.
-                    !wrapper && (chars < 150.0 || linky)
+                    // Widget names alone are too common on page builders to mean a sidebar
+                    // unless the block is mostly links.
+                    let short = chars < 150.0 && kinds != vocab::SIDEBAR;
+                    !wrapper && (short || linky)
                 };
                 if remove {
                     a.removed[id as usize] = true;
