@@ -25,6 +25,10 @@ help:
 	@echo "make bench     criterion benchmarks (speed is measured here, never asserted in tests)"
 	@echo "make bench-run nahr run throughput and peak RSS on wcxb-dev (1, 2 threads, corpus x5)"
 	@echo "make lint      cargo fmt --check and clippy -D warnings"
+	@echo
+	@echo "Evaluation, models and benchmarks (they read ../shared/data):"
+	@grep -h "^#   make" mk/*.mk | sed 's/^#   /  /'
+
 
 # Always ask cargo: it knows whether the binary is up to date.
 $(NAHR): FORCE
