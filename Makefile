@@ -20,7 +20,7 @@ PIPELINE ?=
 
 help:
 	@echo "make demo      build nahr and run it on the bundled sample corpus (samples/), then query the output with DuckDB"
-	@echo "make test      formatting, clippy, cargo tests, and the Python/DuckDB consumer check"
+	@echo "make test      formatting, clippy, cargo tests, the Python/DuckDB consumer check, and the Spark tests"
 	@echo "make corpus INPUT=path OUTPUT=dir [PIPELINE=pipelines/x.toml]   run nahr on your own pages"
 	@echo "make bench     criterion benchmarks (speed is measured here, never asserted in tests)"
 	@echo "make bench-run nahr run throughput and peak RSS on wcxb-dev (1, 2 threads, corpus x5)"
@@ -71,7 +71,7 @@ test-python: venv $(NAHR_DEBUG)
 	$(NAHR_DEBUG) run --quiet --input samples $(if $(wildcard $(SHARED)/data/seed),--input $(SHARED)/data/seed/article-utf8.html --input $(SHARED)/data/seed/article-windows1256.html) --output target/consumer-check
 	$(VENV_PY) scripts/check_output.py target/consumer-check
 
-test: lint test-rust test-python
+test: lint test-rust test-python test-spark
 
 schema-doc: $(NAHR_DEBUG)
 	$(NAHR_DEBUG) schema > docs/SCHEMA.md

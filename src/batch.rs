@@ -184,8 +184,13 @@ pub fn process_batch(
     } else {
         records.into_iter().map(run).collect()
     };
+    tables_of(&processed)
+}
+
+/// The five tables of a list of processed records, in their order (errors first within each).
+pub fn tables_of(processed: &[Processed]) -> Result<BatchOutput, String> {
     let mut builders = TableBuilders::new();
-    for p in &processed {
+    for p in processed {
         for e in &p.errors {
             builders.append_error(e);
         }

@@ -223,6 +223,32 @@ pub fn process_record(
     }
 }
 
+/// Processes what the reader yielded: a record goes through [`process_record`], a read failure
+/// becomes its error row (stage `read`).
+pub fn process_item(
+    item: ReadItem,
+    pipeline: &Pipeline,
+    timings: Option<&StageTimings>,
+) -> Processed {
+    match item {
+        ReadItem::Record(record) => process_record(record, pipeline, timings),
+        ReadItem::Failure {
+            source,
+            kind,
+            message,
+        } => Processed {
+            document: None,
+            errors: vec![ErrorRow {
+                source,
+                doc_id: None,
+                stage: "read".into(),
+                kind,
+                message,
+            }],
+        },
+    }
+}
+
 /// A run whose inputs, pipeline and output folder have been checked.
 pub struct PreparedRun {
     /// The options as given.
@@ -447,28 +473,12 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 let progress = &progress;
                 pool_scope.spawn(move |_| {
                     for item in rx {
-                        let processed = match item {
-                            ReadItem::Record(record) => {
-                                progress
-                                    .raw_bytes
-                                    .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
-                                process_record(record, pipeline, Some(timings))
-                            }
-                            ReadItem::Failure {
-                                source,
-                                kind,
-                                message,
-                            } => Processed {
-                                document: None,
-                                errors: vec![ErrorRow {
-                                    source,
-                                    doc_id: None,
-                                    stage: "read".into(),
-                                    kind,
-                                    message,
-                                }],
-                            },
-                        };
+                        if let ReadItem::Record(record) = &item {
+                            progress
+                                .raw_bytes
+                                .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+                        }
+                        let processed = process_item(item, pipeline, Some(timings));
                         if tx.send(processed).is_err() {
                             return;
                         }

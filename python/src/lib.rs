@@ -8,11 +8,11 @@
 
 use arrow::array::RecordBatch;
 use arrow::pyarrow::PyArrowType;
-use nahr::batch::{BatchOptions, BatchOutput, process_batch as run_batch};
+use nahr::batch::{BatchOptions, BatchOutput, process_batch as run_batch, tables_of};
 use nahr::input::{FormatChoice, InputFile, ReadItem, RecordReader, classify};
-use nahr::output::{ErrorRow, TableBuilders, TableId};
+use nahr::output::TableId;
 use nahr::pipeline::Pipeline;
-use nahr::runner::{DEFAULT_MAX_BYTES, Processed, process_record};
+use nahr::runner::{DEFAULT_MAX_BYTES, Processed, process_item};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
@@ -257,50 +257,14 @@ fn process_items(
         items.push(item);
         true
     });
-    let run = |item: ReadItem| match item {
-        ReadItem::Record(record) => process_record(record, pipeline, None),
-        ReadItem::Failure {
-            source,
-            kind,
-            message,
-        } => Processed {
-            document: None,
-            errors: vec![ErrorRow {
-                source,
-                doc_id: None,
-                stage: "read".into(),
-                kind,
-                message,
-            }],
-        },
-    };
+    let run = |item: ReadItem| process_item(item, pipeline, None);
     let processed: Vec<Processed> = if parallel {
         use rayon::prelude::*;
         items.into_par_iter().map(run).collect()
     } else {
         items.into_iter().map(run).collect()
     };
-    let mut builders = TableBuilders::new();
-    for p in &processed {
-        for e in &p.errors {
-            builders.append_error(e);
-        }
-        if let Some(d) = &p.document {
-            builders.append_document(d);
-        }
-    }
-    let mut take = |t: TableId| {
-        builders
-            .take_batch(t)
-            .map_err(|e| format!("cannot build the {} batch: {e}", t.name()))
-    };
-    Ok(BatchOutput {
-        documents: take(TableId::Documents)?,
-        sentences: take(TableId::Sentences)?,
-        tokens: take(TableId::Tokens)?,
-        entities: take(TableId::Entities)?,
-        errors: take(TableId::Errors)?,
-    })
+    tables_of(&processed)
 }
 
 /// The Arrow schema (`pyarrow.Schema`) of one output table, as `nahr run` writes it.
