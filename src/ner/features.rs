@@ -15,10 +15,10 @@
 //! | [`group::CLUSTER`] | the word's cluster (prefixes of 4, 8, 12 bits and the whole path), and at ±1 |
 //! | [`group::HISTORY`] | the labels the model gave the same core word in the previous sentences of the document ([`History`]) |
 
-use crate::ner::hash::{combine, hash_str, mix};
+use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::lists::EntityList;
-use crate::ner::tags::tag_index;
+use crate::ner::tags::{N_TAGS, tag_index};
 use crate::ner::text::{is_capitalised, match_key_into, script_of, shape_hash};
 
 /// Bit flags of the feature groups (see the module documentation).
@@ -162,6 +162,8 @@ pub struct Extractor {
     key_ends: Vec<usize>,
     infos: Vec<TokenInfo>,
     split_buf: String,
+    /// Whether each token of the sentence came from the cache ([`Extractor::emissions`]).
+    cached: Vec<bool>,
     /// Replace the identity of every word (its key, stem and core in the word, bigram and stem
     /// features) by one "unknown word" value. Training mixes such rows in (word dropout) so
     /// that the model learns to find names it has never seen from their context and form.
@@ -223,6 +225,34 @@ impl Extractor {
         rows: &mut Vec<u32>,
         offsets: &mut Vec<u32>,
     ) {
+        self.compute_keys(surfaces);
+        let g = config.groups;
+        self.infos.clear();
+        let mut from = 0;
+        for (i, surface) in surfaces.iter().enumerate() {
+            let to = self.key_ends[i];
+            let key = &self.keys[from..to];
+            from = to;
+            let info = Self::token_info(key, surface, lexicon, g, &mut self.split_buf);
+            self.infos.push(info);
+        }
+        if g & group::LIST != 0 {
+            self.set_list_tags(surfaces, list);
+        }
+        rows.clear();
+        offsets.clear();
+        offsets.push(0);
+        let shift = 64 - config.bucket_bits;
+        for i in 0..self.infos.len() {
+            self.for_each_feature(i, g, |_, template, value| {
+                rows.push(feature_row(template, value, shift));
+            });
+            offsets.push(rows.len() as u32);
+        }
+    }
+
+    /// Matching keys of `surfaces` into `self.keys` / `self.key_ends`.
+    fn compute_keys(&mut self, surfaces: &[&str]) {
         self.keys.clear();
         self.key_ends.clear();
         let mut key = String::new();
@@ -231,172 +261,303 @@ impl Extractor {
             self.keys.push_str(&key);
             self.key_ends.push(self.keys.len());
         }
+    }
+
+    /// The per-token values of one token (all but `list_tag`); a pure function of the surface,
+    /// the lexicon and the groups.
+    fn token_info(
+        key: &str,
+        surface: &str,
+        lexicon: &Lexicon,
+        g: u32,
+        split_buf: &mut String,
+    ) -> TokenInfo {
+        let key_hash = hash_str(key);
+        let mut info = TokenInfo {
+            key: key_hash,
+            ..TokenInfo::default()
+        };
+        if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY) != 0 {
+            let split = lexicon.best_split(key, split_buf);
+            let stem = split.rest;
+            let core = match stem.strip_prefix("ال") {
+                Some(c) if c.chars().nth(1).is_some() => c,
+                _ => stem,
+            };
+            info.stem = hash_str(stem);
+            info.core = hash_str(core);
+            let article = core.len() != stem.len();
+            info.clitics = (split.stripped as u64) << 1 | u64::from(article);
+            if split.stripped > 0 {
+                let clitic_end = key.char_indices().nth(split.stripped).map_or(0, |(b, _)| b);
+                info.clitics = combine(info.clitics, hash_str(&key[..clitic_end]));
+            }
+            if g & group::AFFIX != 0 {
+                for n in 1..=3 {
+                    info.prefix[n - 1] = prefix_hash(key, n);
+                    info.suffix[n - 1] = suffix_hash(key, n);
+                }
+                for n in 1..=2 {
+                    info.core_prefix[n - 1] = prefix_hash(core, n);
+                    info.core_suffix[n - 1] = suffix_hash(core, n);
+                }
+            }
+            info.freq = lexicon.freq(key_hash);
+            info.stem_freq = lexicon.freq(info.stem);
+            info.cluster = lexicon
+                .cluster(key_hash)
+                .or_else(|| lexicon.cluster(info.stem))
+                .unwrap_or(0);
+        }
+        if g & group::SHAPE != 0 {
+            info.shape = shape_hash(surface);
+            info.script = script_of(surface).id();
+            info.len = surface.chars().count().min(12) as u8;
+            info.cap = is_capitalised(surface);
+        }
+        info
+    }
+
+    /// Sets `list_tag` of `self.infos` from the built-in list matches of the sentence.
+    fn set_list_tags(&mut self, surfaces: &[&str], list: &EntityList) {
+        let keys = self.keys();
+        let matches = list.find(&keys, surfaces);
+        for m in matches {
+            let b = tag_index(crate::document::BioTag::B(m.label)) as u8;
+            self.infos[m.tok_start].list_tag = b;
+            for info in &mut self.infos[m.tok_start + 1..m.tok_end] {
+                info.list_tag = b + 1;
+            }
+        }
+    }
+
+    /// Calls `push(own, template, value)` for every feature of token `i` of the extracted
+    /// sentence, in a fixed order. `own` is true for the features that depend on the token's
+    /// surface alone (not on its neighbours, its position or the history), which
+    /// [`Extractor::emissions`] caches per surface.
+    fn for_each_feature(&self, i: usize, g: u32, mut push: impl FnMut(bool, u64, u64)) {
+        const OWN: bool = true;
+        const CTX: bool = false;
+        let n = self.infos.len();
+        let t = &self.infos[i];
+        let (own_key, own_stem, own_core) = if self.drop_identity {
+            (UNKNOWN, UNKNOWN ^ 1, UNKNOWN ^ 2)
+        } else {
+            (t.key, t.stem, t.core)
+        };
+        let at = |d: isize| -> Option<&TokenInfo> {
+            let j = i as isize + d;
+            if j < 0 || j >= n as isize {
+                None
+            } else {
+                Some(&self.infos[j as usize])
+            }
+        };
+        let key_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.key);
+        push(OWN, 0, 0);
+        if g & group::WORD != 0 {
+            push(OWN, 1, own_key);
+        }
+        if g & group::CONTEXT != 0 {
+            push(CTX, 2, key_at(-1));
+            push(CTX, 3, key_at(1));
+            push(CTX, 4, key_at(-2));
+            push(CTX, 5, key_at(2));
+            push(CTX, 6, combine(key_at(-1), own_key));
+            push(CTX, 7, combine(own_key, key_at(1)));
+        }
+        if g & group::STEM != 0 {
+            push(OWN, 10, own_stem);
+            push(OWN, 11, own_core);
+            push(OWN, 12, t.clitics);
+            push(CTX, 13, at(-1).map_or(BOS, |x| x.core));
+            push(CTX, 14, at(1).map_or(EOS, |x| x.core));
+        }
+        if g & group::AFFIX != 0 {
+            for k in 0..3 {
+                push(OWN, 20 + k as u64, t.prefix[k]);
+                push(OWN, 23 + k as u64, t.suffix[k]);
+            }
+            for k in 0..2 {
+                push(OWN, 26 + k as u64, t.core_prefix[k]);
+                push(OWN, 28 + k as u64, t.core_suffix[k]);
+            }
+        }
+        if g & group::SHAPE != 0 {
+            let first = i == 0;
+            push(OWN, 30, t.shape);
+            push(OWN, 31, u64::from(t.script));
+            push(OWN, 32, u64::from(t.len));
+            push(CTX, 33, u64::from(t.cap) | u64::from(first) << 1);
+            push(CTX, 34, combine(t.shape, u64::from(first)));
+            push(CTX, 35, at(-1).map_or(BOS, |x| x.shape));
+            push(CTX, 36, at(1).map_or(EOS, |x| x.shape));
+            push(CTX, 37, u64::from(i == n - 1));
+        }
+        if g & group::LIST != 0 {
+            push(CTX, 40, u64::from(t.list_tag));
+            push(CTX, 41, at(-1).map_or(99, |x| u64::from(x.list_tag)));
+            push(CTX, 42, at(1).map_or(99, |x| u64::from(x.list_tag)));
+        }
+        if g & group::FREQ != 0 {
+            push(OWN, 50, u64::from(t.freq / 5));
+            push(OWN, 51, u64::from(t.stem_freq / 5));
+            push(CTX, 52, at(-1).map_or(99, |x| u64::from(x.freq / 5)));
+            push(CTX, 53, at(1).map_or(99, |x| u64::from(x.freq / 5)));
+            push(OWN, 54, combine(u64::from(t.stem_freq / 5), t.shape));
+        }
+        if g & group::CLUSTER != 0 && t.cluster != 0 {
+            let bits = 31 - t.cluster.leading_zeros();
+            for (k, p) in [4u32, 8, 12].into_iter().enumerate() {
+                if bits >= p {
+                    push(OWN, 60 + k as u64, u64::from(t.cluster >> (bits - p)));
+                }
+            }
+            push(OWN, 63, u64::from(t.cluster));
+        }
+        if g & group::CLUSTER != 0 {
+            push(CTX, 64, at(-1).map_or(1, |x| u64::from(x.cluster)));
+            push(CTX, 65, at(1).map_or(1, |x| u64::from(x.cluster)));
+        }
+        if g & group::HISTORY != 0 {
+            match self.history.best(t.core) {
+                Some((label, n)) => {
+                    push(CTX, 70, u64::from(label) + 1);
+                    push(CTX, 71, u64::from(label) << 4 | u64::from(n.min(3)));
+                    push(CTX, 72, combine(u64::from(label), t.shape));
+                }
+                None => push(CTX, 70, 0),
+            }
+        }
+    }
+
+    /// Computes, for every token of a sentence, the sum of the quantised weight rows of its
+    /// features (`weights` is the `2^bucket_bits × N_TAGS` table), into `sums`. The result is
+    /// exactly the sum over the rows [`Extractor::extract`] gives; the part that depends on a
+    /// token's surface alone comes from `cache` when the surface was seen before.
+    #[allow(clippy::too_many_arguments)]
+    pub fn emissions(
+        &mut self,
+        surfaces: &[&str],
+        lexicon: &Lexicon,
+        list: &EntityList,
+        config: FeatureConfig,
+        weights: &[i16],
+        cache: &mut FeatureCache,
+        sums: &mut Vec<[i32; N_TAGS]>,
+    ) {
+        self.compute_keys(surfaces);
         let g = config.groups;
+        let shift = 64 - config.bucket_bits;
+        let add_row = |acc: &mut [i32; N_TAGS], row: u32| {
+            let base = row as usize * N_TAGS;
+            if let Some(w) = weights.get(base..base + N_TAGS) {
+                for t in 0..N_TAGS {
+                    acc[t] += i32::from(w[t]);
+                }
+            }
+        };
         self.infos.clear();
+        sums.clear();
+        self.cached.clear();
         let mut from = 0;
         for (i, surface) in surfaces.iter().enumerate() {
             let to = self.key_ends[i];
-            let key = &self.keys[from..to];
-            from = to;
-            let key_hash = hash_str(key);
-            let mut info = TokenInfo {
-                key: key_hash,
-                ..TokenInfo::default()
+            let cached = if self.drop_identity {
+                None
+            } else {
+                cache.map.get(*surface)
             };
-            if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY) != 0
-            {
-                let split = lexicon.best_split(key, &mut self.split_buf);
-                let stem = split.rest;
-                let core = match stem.strip_prefix("ال") {
-                    Some(c) if c.chars().nth(1).is_some() => c,
-                    _ => stem,
-                };
-                info.stem = hash_str(stem);
-                info.core = hash_str(core);
-                let article = core.len() != stem.len();
-                info.clitics = (split.stripped as u64) << 1 | u64::from(article);
-                if split.stripped > 0 {
-                    let clitic_end = key.char_indices().nth(split.stripped).map_or(0, |(b, _)| b);
-                    info.clitics = combine(info.clitics, hash_str(&key[..clitic_end]));
+            match cached {
+                Some(c) => {
+                    self.infos.push(c.info);
+                    sums.push(c.own);
+                    self.cached.push(true);
                 }
-                if g & group::AFFIX != 0 {
-                    for n in 1..=3 {
-                        info.prefix[n - 1] = prefix_hash(key, n);
-                        info.suffix[n - 1] = suffix_hash(key, n);
-                    }
-                    for n in 1..=2 {
-                        info.core_prefix[n - 1] = prefix_hash(core, n);
-                        info.core_suffix[n - 1] = suffix_hash(core, n);
-                    }
+                None => {
+                    let key = &self.keys[from..to];
+                    let info = Self::token_info(key, surface, lexicon, g, &mut self.split_buf);
+                    self.infos.push(info);
+                    sums.push([0; N_TAGS]);
+                    self.cached.push(false);
                 }
-                info.freq = lexicon.freq(key_hash);
-                info.stem_freq = lexicon.freq(info.stem);
-                info.cluster = lexicon
-                    .cluster(key_hash)
-                    .or_else(|| lexicon.cluster(info.stem))
-                    .unwrap_or(0);
             }
-            if g & group::SHAPE != 0 {
-                info.shape = shape_hash(surface);
-                info.script = script_of(surface).id();
-                info.len = surface.chars().count().min(12) as u8;
-                info.cap = is_capitalised(surface);
-            }
-            self.infos.push(info);
+            from = to;
         }
         if g & group::LIST != 0 {
-            let keys = self.keys();
-            let matches = list.find(&keys, surfaces);
-            for m in matches {
-                let b = tag_index(crate::document::BioTag::B(m.label)) as u8;
-                self.infos[m.tok_start].list_tag = b;
-                for info in &mut self.infos[m.tok_start + 1..m.tok_end] {
-                    info.list_tag = b + 1;
-                }
-            }
+            self.set_list_tags(surfaces, list);
         }
-        rows.clear();
-        offsets.clear();
-        offsets.push(0);
-        let shift = 64 - config.bucket_bits;
-        let n = self.infos.len();
-        for i in 0..n {
-            let t = &self.infos[i];
-            let (own_key, own_stem, own_core) = if self.drop_identity {
-                (UNKNOWN, UNKNOWN ^ 1, UNKNOWN ^ 2)
+        for (i, surface) in surfaces.iter().enumerate() {
+            let mut acc = sums[i];
+            if self.cached[i] {
+                self.for_each_feature(i, g, |own, template, value| {
+                    if !own {
+                        add_row(&mut acc, feature_row(template, value, shift));
+                    }
+                });
             } else {
-                (t.key, t.stem, t.core)
-            };
-            let at = |d: isize| -> Option<&TokenInfo> {
-                let j = i as isize + d;
-                if j < 0 || j >= n as isize {
-                    None
-                } else {
-                    Some(&self.infos[j as usize])
-                }
-            };
-            let key_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.key);
-            let mut push = |template: u64, value: u64| {
-                let h = mix(combine(template.wrapping_mul(0x9e37_79b9_7f4a_7c15), value));
-                rows.push((h >> shift) as u32);
-            };
-            push(0, 0);
-            if g & group::WORD != 0 {
-                push(1, own_key);
-            }
-            if g & group::CONTEXT != 0 {
-                push(2, key_at(-1));
-                push(3, key_at(1));
-                push(4, key_at(-2));
-                push(5, key_at(2));
-                push(6, combine(key_at(-1), own_key));
-                push(7, combine(own_key, key_at(1)));
-            }
-            if g & group::STEM != 0 {
-                push(10, own_stem);
-                push(11, own_core);
-                push(12, t.clitics);
-                push(13, at(-1).map_or(BOS, |x| x.core));
-                push(14, at(1).map_or(EOS, |x| x.core));
-            }
-            if g & group::AFFIX != 0 {
-                for k in 0..3 {
-                    push(20 + k as u64, t.prefix[k]);
-                    push(23 + k as u64, t.suffix[k]);
-                }
-                for k in 0..2 {
-                    push(26 + k as u64, t.core_prefix[k]);
-                    push(28 + k as u64, t.core_suffix[k]);
-                }
-            }
-            if g & group::SHAPE != 0 {
-                let first = i == 0;
-                push(30, t.shape);
-                push(31, u64::from(t.script));
-                push(32, u64::from(t.len));
-                push(33, u64::from(t.cap) | u64::from(first) << 1);
-                push(34, combine(t.shape, u64::from(first)));
-                push(35, at(-1).map_or(BOS, |x| x.shape));
-                push(36, at(1).map_or(EOS, |x| x.shape));
-                push(37, u64::from(i == n - 1));
-            }
-            if g & group::LIST != 0 {
-                push(40, u64::from(t.list_tag));
-                push(41, at(-1).map_or(99, |x| u64::from(x.list_tag)));
-                push(42, at(1).map_or(99, |x| u64::from(x.list_tag)));
-            }
-            if g & group::FREQ != 0 {
-                push(50, u64::from(t.freq / 5));
-                push(51, u64::from(t.stem_freq / 5));
-                push(52, at(-1).map_or(99, |x| u64::from(x.freq / 5)));
-                push(53, at(1).map_or(99, |x| u64::from(x.freq / 5)));
-                push(54, combine(u64::from(t.stem_freq / 5), t.shape));
-            }
-            if g & group::CLUSTER != 0 && t.cluster != 0 {
-                let bits = 31 - t.cluster.leading_zeros();
-                for (k, p) in [4u32, 8, 12].into_iter().enumerate() {
-                    if bits >= p {
-                        push(60 + k as u64, u64::from(t.cluster >> (bits - p)));
+                let mut own_sum = [0i32; N_TAGS];
+                self.for_each_feature(i, g, |own, template, value| {
+                    let row = feature_row(template, value, shift);
+                    add_row(&mut acc, row);
+                    if own {
+                        add_row(&mut own_sum, row);
                     }
-                }
-                push(63, u64::from(t.cluster));
-            }
-            if g & group::CLUSTER != 0 {
-                push(64, at(-1).map_or(1, |x| u64::from(x.cluster)));
-                push(65, at(1).map_or(1, |x| u64::from(x.cluster)));
-            }
-            if g & group::HISTORY != 0 {
-                match self.history.best(t.core) {
-                    Some((label, n)) => {
-                        push(70, u64::from(label) + 1);
-                        push(71, u64::from(label) << 4 | u64::from(n.min(3)));
-                        push(72, combine(u64::from(label), t.shape));
+                });
+                if !self.drop_identity {
+                    if cache.map.len() >= FeatureCache::CAPACITY {
+                        cache.map.clear();
                     }
-                    None => push(70, 0),
+                    let info = TokenInfo {
+                        list_tag: 0,
+                        ..self.infos[i]
+                    };
+                    cache
+                        .map
+                        .insert(Box::from(*surface), CachedToken { info, own: own_sum });
                 }
             }
-            offsets.push(rows.len() as u32);
+            sums[i] = acc;
         }
+    }
+}
+
+/// The weight-table row of one feature (template × value).
+#[inline]
+fn feature_row(template: u64, value: u64, shift: u32) -> u32 {
+    let h = mix(combine(template.wrapping_mul(0x9e37_79b9_7f4a_7c15), value));
+    (h >> shift) as u32
+}
+
+/// What [`FeatureCache`] remembers of a surface.
+#[derive(Debug, Clone, Copy)]
+struct CachedToken {
+    /// The token's values (`list_tag` left at 0: it depends on the sentence).
+    info: TokenInfo,
+    /// Sum of the weight rows of the token's own features.
+    own: [i32; N_TAGS],
+}
+
+/// Per-surface results of one model's feature extraction, reused across sentences and
+/// documents (see [`Extractor::emissions`]). Belongs to one model: keep one per model and
+/// thread. Bounded: emptied when it reaches [`FeatureCache::CAPACITY`] surfaces.
+#[derive(Debug, Default)]
+pub struct FeatureCache {
+    map: FxHashMap<Box<str>, CachedToken>,
+}
+
+impl FeatureCache {
+    /// Most surfaces remembered before the cache is emptied (about 25 MB).
+    pub const CAPACITY: usize = 1 << 17;
+
+    /// Number of surfaces remembered.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
 }
 

@@ -7,7 +7,9 @@
 //! the `O` bias (f32), weight scale (f32), start weights (9 × f32), transition weights (9 × 9 × f32), the
 //! [`Lexicon`], then the weight table as `2^bits × 9` i16.
 
-use crate::ner::features::{Extractor, FeatureConfig};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::ner::features::{Extractor, FeatureCache, FeatureConfig};
 use crate::ner::lexicon::{Lexicon, read_bytes};
 use crate::ner::lists::EntityList;
 use crate::ner::tags::{N_TAGS, O, allowed};
@@ -47,10 +49,38 @@ pub struct Scratch {
     pub offsets: Vec<u32>,
     /// Emission scores of each token.
     pub emissions: Vec<[f32; N_TAGS]>,
+    /// Summed quantised weights of each token.
+    sums: Vec<[i32; N_TAGS]>,
+    /// Feature caches of the models this scratch served most recently, by model id.
+    caches: Vec<(u64, FeatureCache)>,
     alpha: Vec<[f32; N_TAGS]>,
     beta: Vec<[f32; N_TAGS]>,
     back: Vec<[u8; N_TAGS]>,
 }
+
+impl Scratch {
+    /// The feature cache of the model with this id (the least recently added one is dropped
+    /// when more than [`Scratch::MAX_CACHES`] models share the scratch).
+    fn cache_for(&mut self, model_id: u64) -> &mut FeatureCache {
+        let pos = match self.caches.iter().position(|(id, _)| *id == model_id) {
+            Some(pos) => pos,
+            None => {
+                if self.caches.len() >= Self::MAX_CACHES {
+                    self.caches.remove(0);
+                }
+                self.caches.push((model_id, FeatureCache::default()));
+                self.caches.len() - 1
+            }
+        };
+        &mut self.caches[pos].1
+    }
+
+    /// Most models whose feature caches a scratch keeps.
+    const MAX_CACHES: usize = 4;
+}
+
+/// Source of [`NerModel`] ids.
+static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Finds the best tag sequence under `emissions` and `tr`, never taking a forbidden transition.
 /// Fills `alpha` (best score of a path ending in each tag) and `back`, and writes the tags.
@@ -189,6 +219,10 @@ pub struct NerModel {
     scale: f32,
     /// The built-in list of the language (list features).
     list: EntityList,
+    /// Identifies the model's per-thread feature caches ([`Scratch`]); the cached values depend
+    /// on the lexicon, the configuration and the weights, so those must not change after the
+    /// model is built (only `o_bias` and `calibration`, applied after the cache, may).
+    id: u64,
 }
 
 impl NerModel {
@@ -223,6 +257,7 @@ impl NerModel {
             weights,
             scale,
             list: EntityList::builtin(lang),
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -231,21 +266,24 @@ impl NerModel {
         &self.list
     }
 
-    /// Fills `scratch.emissions` for the sentence already extracted into `scratch`.
-    fn emissions(&self, scratch: &mut Scratch) {
+    /// Fills `scratch.emissions` for a sentence.
+    fn emissions(&self, surfaces: &[&str], scratch: &mut Scratch) {
+        let mut sums = std::mem::take(&mut scratch.sums);
+        let cache = scratch.cache_for(self.id);
+        // The cache lives in the same scratch as the extractor: take it out for the call.
+        let mut cache = std::mem::take(cache);
+        scratch.extractor.emissions(
+            surfaces,
+            &self.lexicon,
+            &self.list,
+            self.config,
+            &self.weights,
+            &mut cache,
+            &mut sums,
+        );
+        *scratch.cache_for(self.id) = cache;
         scratch.emissions.clear();
-        let n = scratch.offsets.len().saturating_sub(1);
-        for i in 0..n {
-            let mut acc = [0i32; N_TAGS];
-            let rows = &scratch.rows[scratch.offsets[i] as usize..scratch.offsets[i + 1] as usize];
-            for &r in rows {
-                let base = r as usize * N_TAGS;
-                if let Some(w) = self.weights.get(base..base + N_TAGS) {
-                    for t in 0..N_TAGS {
-                        acc[t] += i32::from(w[t]);
-                    }
-                }
-            }
+        for acc in &sums {
             let mut em = [0.0f32; N_TAGS];
             for t in 0..N_TAGS {
                 em[t] = acc[t] as f32 * self.scale;
@@ -253,6 +291,7 @@ impl NerModel {
             em[O] -= self.o_bias;
             scratch.emissions.push(em);
         }
+        scratch.sums = sums;
     }
 
     /// Tags a sentence given as token surfaces. Writes the tag indices to `tags` and each
@@ -266,15 +305,7 @@ impl NerModel {
         tags: &mut Vec<usize>,
         token_margins: &mut Vec<f32>,
     ) {
-        scratch.extractor.extract(
-            surfaces,
-            &self.lexicon,
-            &self.list,
-            self.config,
-            &mut scratch.rows,
-            &mut scratch.offsets,
-        );
-        self.emissions(scratch);
+        self.emissions(surfaces, scratch);
         viterbi(
             &scratch.emissions,
             &self.transitions,
@@ -392,6 +423,7 @@ impl NerModel {
             lexicon,
             weights,
             scale,
+            id: NEXT_MODEL_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
 
@@ -413,6 +445,60 @@ impl NerModel {
 mod tests {
     use super::*;
     use crate::ner::tags::is_inside;
+
+    /// Emissions computed the direct way: every feature row of [`Extractor::extract`], summed.
+    fn emissions_from_rows(
+        model: &NerModel,
+        surfaces: &[&str],
+        ex: &mut Extractor,
+    ) -> Vec<[f32; N_TAGS]> {
+        let (mut rows, mut offsets) = (Vec::new(), Vec::new());
+        ex.extract(
+            surfaces,
+            &model.lexicon,
+            &model.list,
+            model.config,
+            &mut rows,
+            &mut offsets,
+        );
+        (0..surfaces.len())
+            .map(|i| {
+                let mut acc = [0i32; N_TAGS];
+                for &r in &rows[offsets[i] as usize..offsets[i + 1] as usize] {
+                    let base = r as usize * N_TAGS;
+                    for (a, w) in acc.iter_mut().zip(&model.weights[base..base + N_TAGS]) {
+                        *a += i32::from(*w);
+                    }
+                }
+                let mut em = acc.map(|a| a as f32 * model.scale);
+                em[O] -= model.o_bias;
+                em
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cached_emissions_equal_the_sum_of_all_feature_rows() {
+        let path = std::path::Path::new("../shared/data/ner/anercorp/dev.txt");
+        if !path.exists() {
+            eprintln!("SKIP: {} is absent", path.display());
+            return;
+        }
+        let sentences = crate::ner::conll::read_conll(path, false).unwrap();
+        let model = crate::stages::entities::builtin_model("ar").unwrap();
+        let mut scratch = Scratch::default();
+        let mut ex = Extractor::new();
+        // Twice over: the second pass takes most words from the cache.
+        for pass in 0..2 {
+            for s in sentences.iter().take(400) {
+                let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+                let want = emissions_from_rows(&model, &surfaces, &mut ex);
+                model.emissions(&surfaces, &mut scratch);
+                assert_eq!(scratch.emissions, want, "pass {pass}: {surfaces:?}");
+            }
+        }
+        assert!(!scratch.cache_for(model.id).is_empty());
+    }
 
     #[test]
     fn viterbi_never_takes_forbidden_transitions() {
