@@ -116,6 +116,14 @@ impl TextBuilder {
                 self.zwnj = false;
                 continue;
             }
+            if pre && (c == ' ' || c == '\t') && !self.out.is_empty() {
+                // Code keeps its indentation.
+                self.flush_break();
+                self.out.push(c);
+                self.last_letter = false;
+                self.zwnj = false;
+                continue;
+            }
             if is_space(c) {
                 self.brk(Break::Space);
                 self.zwnj = false;
@@ -211,7 +219,7 @@ mod tests {
     fn pre_keeps_line_breaks() {
         let mut b = TextBuilder::new();
         b.push("fn main() {\n    x();\n}", true);
-        assert_eq!(b.finish(), "fn main() {\nx();\n}");
+        assert_eq!(b.finish(), "fn main() {\n    x();\n}");
     }
 
     #[test]
