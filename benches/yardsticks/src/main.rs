@@ -131,8 +131,48 @@ fn time<F: FnMut(&str) -> usize>(pages: &[String], rounds: usize, mut f: F) -> (
     (best, sink)
 }
 
+/// `--parse-only PATH`: html5ever parsing alone (no-op sink) over every page of an input nahr
+/// reads (a folder of HTML files, a WARC, JSON Lines), streamed one page at a time. Pages are
+/// read and decoded outside the timed part. Prints one JSON line (pages, raw bytes, seconds) for
+/// scripts/bench_e2e.py.
+fn parse_only(path: &str) -> Result<(), String> {
+    let inputs = nahr::input::resolve(&[path.to_string()], nahr::input::FormatChoice::Auto)?;
+    let reader = nahr::input::RecordReader::new(nahr::runner::DEFAULT_MAX_BYTES, "html", "url");
+    let (mut pages, mut bytes, mut spent) = (0usize, 0usize, Duration::ZERO);
+    reader.read_all(&inputs.files, &mut |item| {
+        if let nahr::input::ReadItem::Record(r) = item
+            && let Ok(d) = nahr::decode::decode(&r.bytes, r.transport_charset.as_deref(), None)
+        {
+            let t = Instant::now();
+            let n = parse_document(CountSink { next: Cell::new(0) }, Default::default())
+                .one(StrTendril::from(d.text));
+            spent += t.elapsed();
+            std::hint::black_box(n);
+            pages += 1;
+            bytes += r.bytes.len();
+        }
+        true
+    });
+    println!(
+        "{}",
+        serde_json::json!({"tool": "html5ever-parse", "pages": pages, "bytes": bytes, "seconds": spent.as_secs_f64()})
+    );
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--parse-only") {
+        let Some(path) = args.get(1) else {
+            eprintln!("usage: nahr-yardsticks --parse-only PATH");
+            std::process::exit(2);
+        };
+        if let Err(e) = parse_only(path) {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
     if args.first().map(String::as_str) == Some("--write-trafilatura") {
         if args.len() != 3 {
             eprintln!("usage: nahr-yardsticks --write-trafilatura OUT DATASET_DIR");
