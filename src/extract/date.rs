@@ -145,15 +145,15 @@ pub fn parse_iso(s: &str) -> Option<i64> {
     if !(sep == b'-' || sep == b'/' || sep == b'.') || b[7] != sep {
         return None;
     }
-    let year = num(&s[0..4])? as i64;
-    let month = num(&s[5..7])?;
-    let day = num(&s[8..10])?;
-    let rest = &s[10..];
+    let year = num(s.get(0..4)?)? as i64;
+    let month = num(s.get(5..7)?)?;
+    let day = num(s.get(8..10)?)?;
+    let rest = s.get(10..)?;
     let (mut hour, mut minute, mut second, mut offset) = (0, 0, 0, 0i64);
     let rest = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
     if rest.len() >= 5 && rest.as_bytes()[2] == b':' {
-        hour = num(&rest[0..2])?;
-        minute = num(&rest[3..5])?;
+        hour = num(rest.get(0..2)?)?;
+        minute = num(rest.get(3..5)?)?;
         let mut tail = &rest[5..];
         if tail.len() >= 3 && tail.as_bytes()[0] == b':' {
             second = num(tail.get(1..3)?)?;
@@ -474,6 +474,20 @@ mod tests {
         assert_eq!(parse_iso("2020-13-01"), None);
         assert_eq!(parse_iso("2021-02-29"), None);
         assert_eq!(parse_iso("yesterday"), None);
+    }
+
+    #[test]
+    fn never_panics_on_multibyte_text() {
+        let base = "2020-06-03T03:01:00+04:00";
+        for i in 0..base.len() {
+            for c in ['é', 'ع', '٣', '€', '😀'] {
+                let mut s = base.to_string();
+                s.insert(i, c);
+                let _ = parse_iso(&s);
+                let _ = parse_text_date(&s);
+                let _ = parse_url_date(&s);
+            }
+        }
     }
 
     #[test]
