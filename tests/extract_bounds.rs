@@ -153,3 +153,20 @@ fn invalid_markup_soup_does_not_panic() {
     }
     let _ = run(&html);
 }
+
+#[test]
+fn pages_cut_anywhere_do_not_panic() {
+    let Ok(html) = std::fs::read_to_string("../shared/data/seed/article-utf8.html") else {
+        eprintln!("skipping: ../shared/data/seed/article-utf8.html not readable");
+        return;
+    };
+    let step = (html.len() / 300).max(1);
+    let mut cut = 0;
+    while cut < html.len() {
+        if html.is_char_boundary(cut) {
+            let _ = run(&html[..cut]);
+            let _ = run(&html[cut..]);
+        }
+        cut += step;
+    }
+}
