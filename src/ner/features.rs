@@ -162,8 +162,13 @@ pub struct Extractor {
     key_ends: Vec<usize>,
     infos: Vec<TokenInfo>,
     split_buf: String,
-    /// Whether each token of the sentence came from the cache ([`Extractor::emissions`]).
-    cached: Vec<bool>,
+    /// Per token of the sentence ([`Extractor::emissions`]): the weight sum of its own
+    /// features, its neighbour sums, and whether they came from the cache.
+    parts: Vec<([i32; N_TAGS], RoleSums, bool)>,
+    /// Weight rows of the features not taken from the cache ([`Extractor::emissions`]).
+    rows: Vec<u32>,
+    /// End of each token's rows in `rows`.
+    row_ends: Vec<usize>,
     /// Replace the identity of every word (its key, stem and core in the word, bigram and stem
     /// features) by one "unknown word" value. Training mixes such rows in (word dropout) so
     /// that the model learns to find names it has never seen from their context and form.
@@ -331,13 +336,12 @@ impl Extractor {
         }
     }
 
-    /// Calls `push(own, template, value)` for every feature of token `i` of the extracted
-    /// sentence, in a fixed order. `own` is true for the features that depend on the token's
-    /// surface alone (not on its neighbours, its position or the history), which
-    /// [`Extractor::emissions`] caches per surface.
-    fn for_each_feature(&self, i: usize, g: u32, mut push: impl FnMut(bool, u64, u64)) {
-        const OWN: bool = true;
-        const CTX: bool = false;
+    /// Calls `push(role, template, value)` for every feature of token `i` of the extracted
+    /// sentence, in a fixed order. The role says what the value depends on (see [`Role`]):
+    /// [`Extractor::emissions`] caches the weight sums of all roles but [`Role::Context`] per
+    /// surface.
+    fn for_each_feature(&self, i: usize, g: u32, mut push: impl FnMut(Role, u64, u64)) {
+        use Role::{Context as CTX, Left1, Left2, Own as OWN, Right1, Right2};
         let n = self.infos.len();
         let t = &self.infos[i];
         let (own_key, own_stem, own_core) = if self.drop_identity {
@@ -354,15 +358,24 @@ impl Extractor {
             }
         };
         let key_at = |d: isize| at(d).map_or(if d < 0 { BOS } else { EOS }, |x| x.key);
+        let nb = |role: Role, template: u64| -> u64 {
+            let d = match role {
+                Left1 => -1,
+                Right1 => 1,
+                Left2 => -2,
+                _ => 2,
+            };
+            neighbour_value(template, at(d))
+        };
         push(OWN, 0, 0);
         if g & group::WORD != 0 {
             push(OWN, 1, own_key);
         }
         if g & group::CONTEXT != 0 {
-            push(CTX, 2, key_at(-1));
-            push(CTX, 3, key_at(1));
-            push(CTX, 4, key_at(-2));
-            push(CTX, 5, key_at(2));
+            push(Left1, 2, nb(Left1, 2));
+            push(Right1, 3, nb(Right1, 3));
+            push(Left2, 4, nb(Left2, 4));
+            push(Right2, 5, nb(Right2, 5));
             push(CTX, 6, combine(key_at(-1), own_key));
             push(CTX, 7, combine(own_key, key_at(1)));
         }
@@ -370,8 +383,8 @@ impl Extractor {
             push(OWN, 10, own_stem);
             push(OWN, 11, own_core);
             push(OWN, 12, t.clitics);
-            push(CTX, 13, at(-1).map_or(BOS, |x| x.core));
-            push(CTX, 14, at(1).map_or(EOS, |x| x.core));
+            push(Left1, 13, nb(Left1, 13));
+            push(Right1, 14, nb(Right1, 14));
         }
         if g & group::AFFIX != 0 {
             for k in 0..3 {
@@ -390,8 +403,8 @@ impl Extractor {
             push(OWN, 32, u64::from(t.len));
             push(CTX, 33, u64::from(t.cap) | u64::from(first) << 1);
             push(CTX, 34, combine(t.shape, u64::from(first)));
-            push(CTX, 35, at(-1).map_or(BOS, |x| x.shape));
-            push(CTX, 36, at(1).map_or(EOS, |x| x.shape));
+            push(Left1, 35, nb(Left1, 35));
+            push(Right1, 36, nb(Right1, 36));
             push(CTX, 37, u64::from(i == n - 1));
         }
         if g & group::LIST != 0 {
@@ -402,8 +415,8 @@ impl Extractor {
         if g & group::FREQ != 0 {
             push(OWN, 50, u64::from(t.freq / 5));
             push(OWN, 51, u64::from(t.stem_freq / 5));
-            push(CTX, 52, at(-1).map_or(99, |x| u64::from(x.freq / 5)));
-            push(CTX, 53, at(1).map_or(99, |x| u64::from(x.freq / 5)));
+            push(Left1, 52, nb(Left1, 52));
+            push(Right1, 53, nb(Right1, 53));
             push(OWN, 54, combine(u64::from(t.stem_freq / 5), t.shape));
         }
         if g & group::CLUSTER != 0 && t.cluster != 0 {
@@ -416,8 +429,8 @@ impl Extractor {
             push(OWN, 63, u64::from(t.cluster));
         }
         if g & group::CLUSTER != 0 {
-            push(CTX, 64, at(-1).map_or(1, |x| u64::from(x.cluster)));
-            push(CTX, 65, at(1).map_or(1, |x| u64::from(x.cluster)));
+            push(Left1, 64, nb(Left1, 64));
+            push(Right1, 65, nb(Right1, 65));
         }
         if g & group::HISTORY != 0 {
             match self.history.best(t.core) {
@@ -433,8 +446,9 @@ impl Extractor {
 
     /// Computes, for every token of a sentence, the sum of the quantised weight rows of its
     /// features (`weights` is the `2^bucket_bits × N_TAGS` table), into `sums`. The result is
-    /// exactly the sum over the rows [`Extractor::extract`] gives; the part that depends on a
-    /// token's surface alone comes from `cache` when the surface was seen before.
+    /// exactly the sum over the rows [`Extractor::extract`] gives. The parts that depend on one
+    /// token's surface alone (its own features, and the features of its neighbours that read
+    /// it) come from `cache` when the surface was seen before.
     #[allow(clippy::too_many_arguments)]
     pub fn emissions(
         &mut self,
@@ -457,9 +471,23 @@ impl Extractor {
                 }
             }
         };
+        let role_sums = |x: Option<&TokenInfo>| -> RoleSums {
+            let mut out = [[0i32; N_TAGS]; 4];
+            for (r, templates) in NEIGHBOUR_TEMPLATES.iter().enumerate() {
+                for &(template, grp) in templates.iter() {
+                    if g & grp != 0 {
+                        add_row(
+                            &mut out[r],
+                            feature_row(template, neighbour_value(template, x), shift),
+                        );
+                    }
+                }
+            }
+            out
+        };
+        let edges = *cache.edges.get_or_insert_with(|| role_sums(None));
         self.infos.clear();
-        sums.clear();
-        self.cached.clear();
+        self.parts.clear();
         let mut from = 0;
         for (i, surface) in surfaces.iter().enumerate() {
             let to = self.key_ends[i];
@@ -470,16 +498,15 @@ impl Extractor {
             };
             match cached {
                 Some(c) => {
-                    self.infos.push(c.info);
-                    sums.push(c.own);
-                    self.cached.push(true);
+                    self.infos.push(c.info());
+                    self.parts.push((c.own, c.roles, true));
                 }
                 None => {
                     let key = &self.keys[from..to];
                     let info = Self::token_info(key, surface, lexicon, g, &mut self.split_buf);
+                    let roles = role_sums(Some(&info));
                     self.infos.push(info);
-                    sums.push([0; N_TAGS]);
-                    self.cached.push(false);
+                    self.parts.push(([0; N_TAGS], roles, false));
                 }
             }
             from = to;
@@ -487,40 +514,138 @@ impl Extractor {
         if g & group::LIST != 0 {
             self.set_list_tags(surfaces, list);
         }
+        // The rows of the context features, for the whole sentence first, then the sums: loads
+        // of rows far apart in the table overlap better in a tight loop.
+        let mut rows = std::mem::take(&mut self.rows);
+        rows.clear();
+        self.row_ends.clear();
         for (i, surface) in surfaces.iter().enumerate() {
-            let mut acc = sums[i];
-            if self.cached[i] {
-                self.for_each_feature(i, g, |own, template, value| {
-                    if !own {
-                        add_row(&mut acc, feature_row(template, value, shift));
+            if self.parts[i].2 {
+                self.for_each_feature(i, g, |role, template, value| {
+                    if role == Role::Context {
+                        rows.push(feature_row(template, value, shift));
                     }
                 });
             } else {
                 let mut own_sum = [0i32; N_TAGS];
-                self.for_each_feature(i, g, |own, template, value| {
+                let mut other = [0i32; N_TAGS];
+                self.for_each_feature(i, g, |role, template, value| {
                     let row = feature_row(template, value, shift);
-                    add_row(&mut acc, row);
-                    if own {
-                        add_row(&mut own_sum, row);
+                    match role {
+                        Role::Own => add_row(&mut own_sum, row),
+                        Role::Context => rows.push(row),
+                        // Identity dropped (training): the neighbour parts are not cached.
+                        _ if self.drop_identity => add_row(&mut other, row),
+                        _ => {}
                     }
                 });
-                if !self.drop_identity {
+                self.parts[i].0 = own_sum;
+                if self.drop_identity {
+                    // Summed here, in full: no neighbour parts below.
+                    self.parts[i].1 = [other, [0; N_TAGS], [0; N_TAGS], [0; N_TAGS]];
+                } else {
                     if cache.map.len() >= FeatureCache::CAPACITY {
                         cache.map.clear();
                     }
-                    let info = TokenInfo {
-                        list_tag: 0,
-                        ..self.infos[i]
-                    };
-                    cache
-                        .map
-                        .insert(Box::from(*surface), CachedToken { info, own: own_sum });
+                    let entry = CachedToken::new(&self.infos[i], own_sum, self.parts[i].1);
+                    cache.map.insert(Box::from(*surface), entry);
                 }
             }
-            sums[i] = acc;
+            self.row_ends.push(rows.len());
         }
+        let n = surfaces.len();
+        sums.clear();
+        let mut from = 0;
+        for (i, &to) in self.row_ends.iter().enumerate() {
+            let mut acc = self.parts[i].0;
+            if self.drop_identity {
+                let other = self.parts[i].1[0];
+                for t in 0..N_TAGS {
+                    acc[t] += other[t];
+                }
+            } else {
+                let part =
+                    |j: Option<usize>, r: usize| j.map_or(&edges[r], |j| &self.parts[j].1[r]);
+                let neighbours = [
+                    part(i.checked_sub(1), 0),
+                    part(Some(i + 1).filter(|&j| j < n), 1),
+                    part(i.checked_sub(2), 2),
+                    part(Some(i + 2).filter(|&j| j < n), 3),
+                ];
+                for p in neighbours {
+                    for t in 0..N_TAGS {
+                        acc[t] += p[t];
+                    }
+                }
+            }
+            for &row in &rows[from..to] {
+                add_row(&mut acc, row);
+            }
+            sums.push(acc);
+            from = to;
+        }
+        self.rows = rows;
     }
 }
+
+/// What the value of a feature depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The token's surface alone.
+    Own,
+    /// The surface of the previous token (or the start of the sentence).
+    Left1,
+    /// The surface of the next token (or the end of the sentence).
+    Right1,
+    /// The surface of the token two before.
+    Left2,
+    /// The surface of the token two after.
+    Right2,
+    /// Anything else: position, list matches, pairs of words, history.
+    Context,
+}
+
+/// The templates whose value is read from a neighbour, by role (`Left1`, `Right1`, `Left2`,
+/// `Right2`), with the group that turns each on.
+const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
+    &[
+        (2, group::CONTEXT),
+        (13, group::STEM),
+        (35, group::SHAPE),
+        (52, group::FREQ),
+        (64, group::CLUSTER),
+    ],
+    &[
+        (3, group::CONTEXT),
+        (14, group::STEM),
+        (36, group::SHAPE),
+        (53, group::FREQ),
+        (65, group::CLUSTER),
+    ],
+    &[(4, group::CONTEXT)],
+    &[(5, group::CONTEXT)],
+];
+
+/// The value of a neighbour template given the neighbour (`None`: beyond the sentence); for
+/// template 0 (the bias) always 0.
+fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
+    match template {
+        2 | 4 => x.map_or(BOS, |x| x.key),
+        3 | 5 => x.map_or(EOS, |x| x.key),
+        13 => x.map_or(BOS, |x| x.core),
+        14 => x.map_or(EOS, |x| x.core),
+        35 => x.map_or(BOS, |x| x.shape),
+        36 => x.map_or(EOS, |x| x.shape),
+        52 | 53 => x.map_or(99, |x| u64::from(x.freq / 5)),
+        64 | 65 => x.map_or(1, |x| u64::from(x.cluster)),
+        _ => 0,
+    }
+}
+
+/// Weight sums of the features of a token's neighbours that read the token, by role
+/// (`Left1`, `Right1`, `Left2`, `Right2`: the token seen from the next token, from the
+/// previous one, from two after, from two before).
+type RoleSums = [[i32; N_TAGS]; 4];
 
 /// The weight-table row of one feature (template × value).
 #[inline]
@@ -529,13 +654,48 @@ fn feature_row(template: u64, value: u64, shift: u32) -> u32 {
     (h >> shift) as u32
 }
 
-/// What [`FeatureCache`] remembers of a surface.
+/// What [`FeatureCache`] remembers of a surface: the values that the features of other
+/// tokens (and the token's own context features) read, and the sum of the weight rows of its
+/// own features (see [`Extractor::for_each_feature`]).
 #[derive(Debug, Clone, Copy)]
 struct CachedToken {
-    /// The token's values (`list_tag` left at 0: it depends on the sentence).
-    info: TokenInfo,
-    /// Sum of the weight rows of the token's own features.
+    key: u64,
+    core: u64,
+    shape: u64,
+    cluster: u32,
+    freq: u8,
+    cap: bool,
     own: [i32; N_TAGS],
+    roles: RoleSums,
+}
+
+impl CachedToken {
+    fn new(info: &TokenInfo, own: [i32; N_TAGS], roles: RoleSums) -> Self {
+        CachedToken {
+            key: info.key,
+            core: info.core,
+            shape: info.shape,
+            cluster: info.cluster,
+            freq: info.freq,
+            cap: info.cap,
+            own,
+            roles,
+        }
+    }
+
+    /// The token values the context features read; the others (only read by the token's own
+    /// features, whose sum is cached) are left at 0.
+    fn info(&self) -> TokenInfo {
+        TokenInfo {
+            key: self.key,
+            core: self.core,
+            shape: self.shape,
+            cluster: self.cluster,
+            freq: self.freq,
+            cap: self.cap,
+            ..TokenInfo::default()
+        }
+    }
 }
 
 /// Per-surface results of one model's feature extraction, reused across sentences and
@@ -544,11 +704,13 @@ struct CachedToken {
 #[derive(Debug, Default)]
 pub struct FeatureCache {
     map: FxHashMap<Box<str>, CachedToken>,
+    /// The neighbour sums for positions beyond the sentence (start and end).
+    edges: Option<RoleSums>,
 }
 
 impl FeatureCache {
-    /// Most surfaces remembered before the cache is emptied (about 25 MB).
-    pub const CAPACITY: usize = 1 << 17;
+    /// Most surfaces remembered before the cache is emptied (about 16 MB).
+    pub const CAPACITY: usize = 1 << 16;
 
     /// Number of surfaces remembered.
     pub fn len(&self) -> usize {
