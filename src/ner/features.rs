@@ -99,6 +99,9 @@ struct TokenInfo {
     list_tag: u8,
 }
 
+/// The groups that need the stem and core of each token (and its frequency band).
+const CORE_GROUPS: u32 = group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY;
+
 /// Value hashes standing for the words before the start and after the end of a sentence.
 const BOS: u64 = 0x5eed_0000_0000_0b05;
 const EOS: u64 = 0x5eed_0000_0000_0e05;
@@ -256,6 +259,19 @@ impl Extractor {
         }
     }
 
+    /// Appends, for each token of the last sentence given to [`Extractor::emissions`] or
+    /// [`Extractor::extract`], the hash of its core word (the key without proclitics, as
+    /// [`Lexicon::best_split`] reads it, and without the article ال when two or more code
+    /// points remain) and the frequency band of its key. Returns false, appending nothing,
+    /// when the model's groups do not compute them.
+    pub fn cores_and_bands(&self, config: FeatureConfig, out: &mut Vec<(u64, u8)>) -> bool {
+        if config.groups & CORE_GROUPS == 0 {
+            return false;
+        }
+        out.extend(self.infos.iter().map(|t| (t.core, t.freq)));
+        true
+    }
+
     /// Matching keys of `surfaces` into `self.keys` / `self.key_ends`.
     fn compute_keys(&mut self, surfaces: &[&str]) {
         self.keys.clear();
@@ -282,7 +298,7 @@ impl Extractor {
             key: key_hash,
             ..TokenInfo::default()
         };
-        if g & (group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY) != 0 {
+        if g & CORE_GROUPS != 0 {
             let split = lexicon.best_split(key, split_buf);
             let stem = split.rest;
             let core = match stem.strip_prefix("ال") {

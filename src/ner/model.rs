@@ -324,6 +324,13 @@ impl NerModel {
         scratch.extractor.record(self.config, tags);
     }
 
+    /// Appends, for each token of the sentence last given to [`NerModel::tag`] with this
+    /// scratch, the hash of its core word and its frequency band (see
+    /// [`Extractor::cores_and_bands`]); false when the model's features do not compute them.
+    pub fn cores_and_bands(&self, scratch: &Scratch, out: &mut Vec<(u64, u8)>) -> bool {
+        scratch.extractor.cores_and_bands(self.config, out)
+    }
+
     /// The calibrated confidence in [0, 1] of a mention whose smallest token margin is `margin`.
     pub fn confidence(&self, margin: f32) -> f32 {
         let (a, b) = self.calibration;

@@ -222,6 +222,9 @@ struct Buffers {
     split: String,
     tags: Vec<usize>,
     margins: Vec<f32>,
+    /// Core hash and frequency band of every token of the document so far, from the model's
+    /// features (see [`NerModel::cores_and_bands`]); `None` once a sentence did not give them.
+    cores: Option<Vec<(u64, u8)>>,
 }
 
 /// What a sentence is matched against, and where it is.
@@ -244,7 +247,10 @@ impl Stage for EntitiesStage {
         }
         let builtin = self.builtin_for(doc.lang.as_deref());
         let model = self.model_for(doc.lang.as_deref());
-        let mut buffers = Buffers::default();
+        let mut buffers = Buffers {
+            cores: Some(Vec::with_capacity(doc.tokens.len())),
+            ..Buffers::default()
+        };
         let mut found: Vec<(usize, Candidate)> = Vec::new();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
@@ -267,7 +273,8 @@ impl Stage for EntitiesStage {
             }
         });
         if let Some(model) = model.filter(|_| self.propagate) {
-            propagate(doc, model, &mut found);
+            let cores = buffers.cores.filter(|c| c.len() == doc.tokens.len());
+            propagate(doc, model, cores.as_deref(), &mut found);
         }
         for (offset, c) in found {
             push_entity(doc, offset, c);
@@ -280,23 +287,42 @@ impl Stage for EntitiesStage {
 /// that happen to be a name somewhere in the document stay untouched elsewhere.
 const PROPAGATE_MAX_BAND: u8 = 40;
 
+/// The hash of a word's core (its matching key without proclitics, as the lexicon reads it,
+/// and without the article when two or more code points remain) and the frequency band of
+/// its key. `key` and `split` are scratch space.
+fn core_and_band(model: &NerModel, word: &str, key: &mut String, split: &mut String) -> (u64, u8) {
+    match_key_into(word, key);
+    let band = model.lexicon.freq(hash_str(key));
+    let s = model.lexicon.best_split(key, split);
+    let core = match s.rest.strip_prefix("ال") {
+        Some(c) if c.chars().nth(1).is_some() => c,
+        _ => s.rest,
+    };
+    (hash_str(core), band)
+}
+
 /// One sense per document: a word the model tagged, on its own, as a mention of one label is
 /// tagged so wherever else it occurs alone in the document (outside other mentions), unless it
 /// is a common word. Matching is on the word without proclitics and article (its core), so
 /// الليكود and والليكود agree. The added mentions take the lowest score of the mentions they
-/// copy, halved.
-fn propagate(doc: &Document, model: &NerModel, found: &mut Vec<(usize, Candidate)>) {
+/// copy, halved. `cores` holds each token's core hash and frequency band when the model's
+/// features computed them (they are computed here otherwise).
+fn propagate(
+    doc: &Document,
+    model: &NerModel,
+    cores: Option<&[(u64, u8)]>,
+    found: &mut Vec<(usize, Candidate)>,
+) {
     let mut key = String::new();
     let mut split = String::new();
-    let mut core_of = |byte_start: usize, byte_end: usize| -> (u64, usize, u8) {
-        match_key_into(doc.slice(byte_start, byte_end), &mut key);
-        let band = model.lexicon.freq(hash_str(&key));
-        let s = model.lexicon.best_split(&key, &mut split);
-        let core = match s.rest.strip_prefix("ال") {
-            Some(c) if c.chars().nth(1).is_some() => c,
-            _ => s.rest,
-        };
-        (hash_str(core), s.stripped, band)
+    let core_of = |i: usize, key: &mut String, split: &mut String| -> (u64, u8) {
+        match cores {
+            Some(cores) => cores[i],
+            None => {
+                let t = &doc.tokens[i];
+                core_and_band(model, doc.slice(t.byte_start, t.byte_end), key, split)
+            }
+        }
     };
     // core → (label, lowest score), or None when the document disagrees about the word.
     let mut seen: FxHashMap<u64, Option<(EntityLabel, f32)>> = FxHashMap::default();
@@ -309,8 +335,7 @@ fn propagate(doc: &Document, model: &NerModel, found: &mut Vec<(usize, Candidate
         }
         // The word itself, or the last word of a longer mention (the surname of a person,
         // the name in حزب الليكود).
-        let t = &doc.tokens[b - 1];
-        let (core, _, _) = core_of(t.byte_start, t.byte_end);
+        let (core, _) = core_of(b - 1, &mut key, &mut split);
         let entry = seen.entry(core).or_insert(Some((c.m.label, c.score)));
         *entry = match *entry {
             Some((label, score)) if label == c.m.label => Some((label, score.min(c.score))),
@@ -325,11 +350,13 @@ fn propagate(doc: &Document, model: &NerModel, found: &mut Vec<(usize, Candidate
         if covered[i] || t.kind != TokenKind::Word {
             continue;
         }
-        let (core, stripped, band) = core_of(t.byte_start, t.byte_end);
+        let (core, band) = core_of(i, &mut key, &mut split);
         if band > PROPAGATE_MAX_BAND {
             continue;
         }
         if let Some(Some((label, score))) = seen.get(&core) {
+            match_key_into(doc.slice(t.byte_start, t.byte_end), &mut key);
+            let stripped = model.lexicon.best_split(&key, &mut split).stripped;
             added.push((
                 i,
                 Candidate {
@@ -386,6 +413,11 @@ impl EntitiesStage {
         let mut model_mentions = Vec::new();
         if let Some(model) = cx.model {
             model.tag(&surfaces, scratch, &mut buf.tags, &mut buf.margins);
+            if let Some(cores) = &mut buf.cores
+                && !model.cores_and_bands(scratch, cores)
+            {
+                buf.cores = None;
+            }
             let mut i = 0;
             while i < buf.tags.len() {
                 let BioTag::B(label) = tag_of(buf.tags[i]) else {
@@ -559,13 +591,49 @@ mod tests {
             model_mention(1, EntityLabel::Per, 0.8),
             model_mention(2, EntityLabel::Loc, 0.8),
         ];
-        propagate(&doc, &model, &mut found);
+        propagate(&doc, &model, None, &mut found);
         let added: Vec<(usize, usize, EntityLabel, f32)> = found[2..]
             .iter()
             .map(|(o, c)| (o + c.m.tok_start, c.m.stripped, c.m.label, c.score))
             .collect();
         // وكوباني (token 4) gets PER without its و; the common word في is left alone.
         assert_eq!(added, [(4, 1, EntityLabel::Per, 0.4)]);
+    }
+
+    #[test]
+    fn cores_from_the_model_features_equal_the_computed_ones() {
+        for lang in ["ar", "en"] {
+            let model = builtin_model(lang).unwrap();
+            let words = [
+                "والليكود",
+                "الليكود",
+                "للإمارات",
+                "وبغداد",
+                "لبنان",
+                "ال",
+                "الى",
+                "كوباني",
+                "في",
+                "London",
+                "the",
+                "Ahmed's",
+                "١٩٤٨",
+                "مُصْطَفى",
+                "،",
+            ];
+            let mut scratch = Scratch::default();
+            let (mut tags, mut margins, mut cores) = (Vec::new(), Vec::new(), Vec::new());
+            // Twice: the second time the words come from the feature cache.
+            for _ in 0..2 {
+                cores.clear();
+                model.tag(&words, &mut scratch, &mut tags, &mut margins);
+                assert!(model.cores_and_bands(&scratch, &mut cores));
+                let (mut key, mut split) = (String::new(), String::new());
+                for (w, c) in words.iter().zip(&cores) {
+                    assert_eq!(*c, core_and_band(&model, w, &mut key, &mut split), "{w}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -576,7 +644,7 @@ mod tests {
             model_mention(0, EntityLabel::Per, 0.8),
             model_mention(1, EntityLabel::Loc, 0.8),
         ];
-        propagate(&doc, &model, &mut found);
+        propagate(&doc, &model, None, &mut found);
         assert_eq!(found.len(), 2);
     }
 }
