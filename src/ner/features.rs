@@ -17,7 +17,7 @@
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
-use crate::ner::lists::EntityList;
+use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::tags::{N_TAGS, tag_index};
 use crate::ner::text::{is_capitalised, match_key_into, script_of, shape_hash};
 
@@ -343,6 +343,11 @@ impl Extractor {
     fn set_list_tags(&mut self, surfaces: &[&str], list: &EntityList) {
         let keys = self.keys();
         let matches = list.find(&keys, surfaces);
+        self.apply_list_matches(&matches);
+    }
+
+    /// Sets `list_tag` of `self.infos` from list matches of the sentence.
+    fn apply_list_matches(&mut self, matches: &[ListMatch]) {
         for m in matches {
             let b = tag_index(crate::document::BioTag::B(m.label)) as u8;
             self.infos[m.tok_start].list_tag = b;
@@ -473,10 +478,21 @@ impl Extractor {
         list: &EntityList,
         config: FeatureConfig,
         weights: &[i16],
+        prepared: Prepared,
         cache: &mut FeatureCache,
         sums: &mut Vec<[i32; N_TAGS]>,
     ) {
-        self.compute_keys(surfaces);
+        match prepared.keys {
+            Some(keys) => {
+                self.keys.clear();
+                self.key_ends.clear();
+                for k in keys {
+                    self.keys.push_str(k);
+                    self.key_ends.push(self.keys.len());
+                }
+            }
+            None => self.compute_keys(surfaces),
+        }
         let g = config.groups;
         let shift = 64 - config.bucket_bits;
         let add_row = |acc: &mut [i32; N_TAGS], row: u32| {
@@ -528,7 +544,10 @@ impl Extractor {
             from = to;
         }
         if g & group::LIST != 0 {
-            self.set_list_tags(surfaces, list);
+            match prepared.list_matches {
+                Some(matches) => self.apply_list_matches(matches),
+                None => self.set_list_tags(surfaces, list),
+            }
         }
         // The rows of the context features, for the whole sentence first, then the sums: loads
         // of rows far apart in the table overlap better in a tight loop.
@@ -602,6 +621,15 @@ impl Extractor {
         }
         self.rows = rows;
     }
+}
+
+/// What the caller of [`Extractor::emissions`] already computed for the sentence.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Prepared<'a> {
+    /// The [`match_key`](crate::ner::text::match_key) of each token.
+    pub keys: Option<&'a [&'a str]>,
+    /// The matches of the model's built-in list ([`EntityList::find`] with the keys above).
+    pub list_matches: Option<&'a [ListMatch]>,
 }
 
 /// What the value of a feature depends on.

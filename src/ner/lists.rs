@@ -15,7 +15,7 @@ pub const BUILTIN_AR: &str = include_str!("../../data/lists/places-ar.tsv");
 pub const BUILTIN_EN: &str = include_str!("../../data/lists/places-en.tsv");
 
 /// One phrase of a list, keyed by its first word.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 struct ListEntry {
     /// Keys of the words after the first.
     rest: Vec<String>,
@@ -39,7 +39,7 @@ pub struct ListMatch {
 }
 
 /// A set of labelled phrases, ready for matching.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EntityList {
     by_first: FxHashMap<String, Vec<ListEntry>>,
     entries: usize,

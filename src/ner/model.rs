@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::ner::features::{Extractor, FeatureCache, FeatureConfig};
+use crate::ner::features::{Extractor, FeatureCache, FeatureConfig, Prepared};
 use crate::ner::lexicon::{Lexicon, read_bytes};
 use crate::ner::lists::EntityList;
 use crate::ner::tags::{N_TAGS, O, allowed};
@@ -267,7 +267,7 @@ impl NerModel {
     }
 
     /// Fills `scratch.emissions` for a sentence.
-    fn emissions(&self, surfaces: &[&str], scratch: &mut Scratch) {
+    fn emissions(&self, surfaces: &[&str], prepared: Prepared, scratch: &mut Scratch) {
         let mut sums = std::mem::take(&mut scratch.sums);
         let cache = scratch.cache_for(self.id);
         // The cache lives in the same scratch as the extractor: take it out for the call.
@@ -278,6 +278,7 @@ impl NerModel {
             &self.list,
             self.config,
             &self.weights,
+            prepared,
             &mut cache,
             &mut sums,
         );
@@ -305,7 +306,20 @@ impl NerModel {
         tags: &mut Vec<usize>,
         token_margins: &mut Vec<f32>,
     ) {
-        self.emissions(surfaces, scratch);
+        self.tag_prepared(surfaces, Prepared::default(), scratch, tags, token_margins);
+    }
+
+    /// [`NerModel::tag`] with the keys and the matches of the model's built-in list
+    /// ([`NerModel::list`]) already computed by the caller.
+    pub fn tag_prepared(
+        &self,
+        surfaces: &[&str],
+        prepared: Prepared,
+        scratch: &mut Scratch,
+        tags: &mut Vec<usize>,
+        token_margins: &mut Vec<f32>,
+    ) {
+        self.emissions(surfaces, prepared, scratch);
         viterbi(
             &scratch.emissions,
             &self.transitions,
@@ -485,6 +499,38 @@ mod tests {
     }
 
     #[test]
+    fn prepared_keys_and_list_matches_give_the_same_tags() {
+        let path = std::path::Path::new("../shared/data/ner/anercorp/dev.txt");
+        if !path.exists() {
+            eprintln!("SKIP: {} is absent", path.display());
+            return;
+        }
+        let sentences = crate::ner::conll::read_conll(path, false).unwrap();
+        let model = crate::stages::entities::builtin_model("ar").unwrap();
+        let (mut a, mut b) = (Scratch::default(), Scratch::default());
+        let (mut tags_a, mut tags_b, mut m_a, mut m_b) = (vec![], vec![], vec![], vec![]);
+        let mut listed = 0;
+        for s in sentences.iter().take(600) {
+            let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            let keys: Vec<String> = surfaces
+                .iter()
+                .map(|w| crate::ner::text::match_key(w))
+                .collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let matches = model.list().find(&keys, &surfaces);
+            listed += matches.len();
+            let prepared = Prepared {
+                keys: Some(&keys),
+                list_matches: Some(&matches),
+            };
+            model.tag(&surfaces, &mut a, &mut tags_a, &mut m_a);
+            model.tag_prepared(&surfaces, prepared, &mut b, &mut tags_b, &mut m_b);
+            assert_eq!((&tags_a, &m_a), (&tags_b, &m_b));
+        }
+        assert!(listed > 0);
+    }
+
+    #[test]
     fn cached_emissions_equal_the_sum_of_all_feature_rows() {
         let path = std::path::Path::new("../shared/data/ner/anercorp/dev.txt");
         if !path.exists() {
@@ -503,7 +549,7 @@ mod tests {
             for s in sentences.iter().take(400) {
                 let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
                 let want = emissions_from_rows(&model, &surfaces, &mut ex);
-                model.emissions(&surfaces, &mut scratch);
+                model.emissions(&surfaces, Prepared::default(), &mut scratch);
                 assert_eq!(scratch.emissions, want, "pass {pass}: {surfaces:?}");
             }
         }

@@ -36,6 +36,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
+use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
@@ -89,6 +90,11 @@ pub struct EntitiesStage {
     model_ar: Option<Arc<NerModel>>,
     model_en: Option<Arc<NerModel>>,
     propagate: bool,
+    /// The built-in list of the language equals the Arabic model's own list (its matches
+    /// serve the model's list features too).
+    shared_list_ar: bool,
+    /// The same for English.
+    shared_list_en: bool,
 }
 
 /// The Arabic model shipped in `models/` (trained by `make models`).
@@ -169,7 +175,14 @@ impl EntitiesStage {
         } else {
             (None, None)
         };
+        let shares = |model: &Option<Arc<NerModel>>, list: &EntityList| {
+            model.as_ref().is_some_and(|m| m.list() == list)
+        };
+        let shared_list_ar = shares(&model_ar, &builtin_ar);
+        let shared_list_en = shares(&model_en, &builtin_en);
         Ok(EntitiesStage {
+            shared_list_ar,
+            shared_list_en,
             user_list,
             builtin_ar,
             builtin_en,
@@ -185,6 +198,15 @@ impl EntitiesStage {
             Some("ar") => self.model_ar.as_deref(),
             Some("en") => self.model_en.as_deref(),
             _ => None,
+        }
+    }
+
+    /// Whether the built-in list of the language is the model's own list.
+    fn shares_list(&self, lang: Option<&str>) -> bool {
+        match lang {
+            Some("ar") => self.shared_list_ar,
+            Some("en") => self.shared_list_en,
+            _ => false,
         }
     }
 
@@ -230,6 +252,8 @@ struct Buffers {
 /// What a sentence is matched against, and where it is.
 struct SentenceContext<'a> {
     builtin: &'a EntityList,
+    /// `builtin` is the model's own list.
+    shares_list: bool,
     model: Option<&'a NerModel>,
     start: usize,
     end: usize,
@@ -247,6 +271,7 @@ impl Stage for EntitiesStage {
         }
         let builtin = self.builtin_for(doc.lang.as_deref());
         let model = self.model_for(doc.lang.as_deref());
+        let shares_list = self.shares_list(doc.lang.as_deref());
         let mut buffers = Buffers {
             cores: Some(Vec::with_capacity(doc.tokens.len())),
             ..Buffers::default()
@@ -264,6 +289,7 @@ impl Stage for EntitiesStage {
                 }
                 let context = SentenceContext {
                     builtin,
+                    shares_list,
                     model,
                     start,
                     end,
@@ -410,9 +436,20 @@ impl EntitiesStage {
             .collect();
 
         let user = self.user_list.find(&keys, &surfaces);
+        let list_mentions = cx.builtin.find(&keys, &surfaces);
         let mut model_mentions = Vec::new();
         if let Some(model) = cx.model {
-            model.tag(&surfaces, scratch, &mut buf.tags, &mut buf.margins);
+            let prepared = Prepared {
+                keys: Some(&keys),
+                list_matches: cx.shares_list.then_some(list_mentions.as_slice()),
+            };
+            model.tag_prepared(
+                &surfaces,
+                prepared,
+                scratch,
+                &mut buf.tags,
+                &mut buf.margins,
+            );
             if let Some(cores) = &mut buf.cores
                 && !model.cores_and_bands(scratch, cores)
             {
@@ -445,7 +482,6 @@ impl EntitiesStage {
                 i = end;
             }
         }
-        let list_mentions = cx.builtin.find(&keys, &surfaces);
 
         // In order of priority; a later mention is kept only where it overlaps nothing.
         let as_list = |m: ListMatch| Candidate {
@@ -598,6 +634,18 @@ mod tests {
             .collect();
         // وكوباني (token 4) gets PER without its و; the common word في is left alone.
         assert_eq!(added, [(4, 1, EntityLabel::Per, 0.4)]);
+    }
+
+    #[test]
+    fn built_in_lists_serve_the_models_list_features() {
+        let stage = EntitiesStage::new(&EntitiesOptions::default()).unwrap();
+        assert!(stage.shared_list_ar && stage.shared_list_en);
+        let lists_off = EntitiesOptions {
+            builtin_lists: false,
+            ..EntitiesOptions::default()
+        };
+        let stage = EntitiesStage::new(&lists_off).unwrap();
+        assert!(!stage.shared_list_ar && !stage.shared_list_en);
     }
 
     #[test]
