@@ -23,6 +23,7 @@ DUCK_TYPES = {
     "int64": "BIGINT",
     "float32": "FLOAT",
     "timestamp[us, UTC]": "TIMESTAMP WITH TIME ZONE",
+    "date": "DATE",
     "list<string>": "VARCHAR[]",
 }
 
@@ -35,6 +36,8 @@ def pandas_ok(contract_type: str, dtype) -> bool:
         return name == "int64"
     if contract_type == "float32":
         return name == "float32"
+    if contract_type == "date":
+        return name in ("object", "date32[day][pyarrow]")
     if contract_type == "timestamp[us, UTC]":
         return name.startswith("datetime64[") and name.endswith(", UTC]")
     return False

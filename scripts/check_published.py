@@ -3,10 +3,10 @@
 Usage: check_published.py DATASET OUTPUT
 
 DATASET holds truth.jsonl (or .gz) with `publish_date` (YYYY-MM-DD, the page's local day);
-OUTPUT is a `nahr run` output folder (documents/*.parquet with `source` and `published`).
-`published` is a UTC instant, while the truth gives the day where the page was published, so two
-figures are printed: the instant falls on the truth's day in some time zone from UTC-12 to
-UTC+14 (the page's own zone is not kept), and the stricter same day in UTC.
+OUTPUT is a `nahr run` output folder (documents/*.parquet with `source`, `published_date` and
+`published`). The headline figure compares `published_date`, the day as the page states it in
+its own time zone, with the truth's day. For reference it also prints how often the UTC instant
+`published` falls on that day in UTC (pages published near midnight east of UTC differ).
 """
 
 import datetime
@@ -37,28 +37,27 @@ def main() -> int:
                 truth[d["id"]] = datetime.date.fromisoformat(d["publish_date"][:10])
     got = {}
     for file in glob.glob(os.path.join(output, "documents", "**", "*.parquet"), recursive=True):
-        table = pq.read_table(file, columns=["source", "published"]).to_pylist()
+        table = pq.read_table(file, columns=["source", "published_date", "published"]).to_pylist()
         for row in table:
             page = os.path.basename(row["source"]).split(".")[0]
-            got[page] = row["published"]
-    zone_ok = utc_ok = 0
+            got[page] = (row["published_date"], row["published"])
+    day_ok = utc_ok = 0
     for page, day in sorted(truth.items()):
-        p = got.get(page)
-        if p is None:
+        local, instant = got.get(page, (None, None))
+        if local is None:
             print(f"  {page}: no date (truth {day})")
             continue
-        if p.tzinfo is None:
-            p = p.replace(tzinfo=datetime.timezone.utc)
-        start = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc)
-        in_zone = start - datetime.timedelta(hours=14) <= p < start + datetime.timedelta(hours=36)
-        same_utc = p.astimezone(datetime.timezone.utc).date() == day
-        zone_ok += in_zone
+        if instant is not None and instant.tzinfo is None:
+            instant = instant.replace(tzinfo=datetime.timezone.utc)
+        same_day = local == day
+        same_utc = instant is not None and instant.astimezone(datetime.timezone.utc).date() == day
+        day_ok += same_day
         utc_ok += same_utc
-        if not same_utc:
-            print(f"  {page}: {p.isoformat()} vs truth {day}" + ("" if in_zone else "  WRONG"))
+        if not same_day or not same_utc:
+            print(f"  {page}: published_date {local}, published {instant} vs truth {day}" + ("" if same_day else "  WRONG DAY"))
     n = len(truth)
-    print(f"published on the truth's day: {zone_ok}/{n} ({zone_ok / max(n, 1):.1%}) in the page's "
-          f"possible time zones; {utc_ok}/{n} ({utc_ok / max(n, 1):.1%}) in UTC")
+    print(f"published_date on the truth's day: {day_ok}/{n} ({day_ok / max(n, 1):.1%}); "
+          f"for reference, the UTC instant on that day in UTC: {utc_ok}/{n} ({utc_ok / max(n, 1):.1%})")
     return 0
 
 

@@ -65,6 +65,9 @@ pub struct Metadata {
     pub author: Option<String>,
     /// Publication date-time, microseconds since the Unix epoch (UTC).
     pub published: Option<i64>,
+    /// The publication day as the page states it, in the page's own time zone (days since
+    /// 1970-01-01). It can differ from the UTC day of `published` near midnight.
+    pub published_day: Option<i32>,
     /// The page's description (meta description or `og:description`).
     pub description: Option<String>,
     /// The canonical URL (`<link rel="canonical">` or `og:url`).

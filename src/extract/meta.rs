@@ -493,11 +493,13 @@ pub fn metadata(f: &PageFacts, url: Option<&str>) -> Metadata {
     {
         tags = split_tags(&k);
     }
+    let published_at = published(f, url);
     Metadata {
         title,
         site_name,
         author,
-        published: published(f, url),
+        published: published_at.map(|(t, _)| t),
+        published_day: published_at.map(|(_, d)| d),
         description,
         canonical_url,
         tags,
@@ -509,10 +511,25 @@ fn parse_any(s: &str) -> Option<i64> {
     date::parse_iso(s).or_else(|| date::parse_text_date(s))
 }
 
+/// A publication instant and the calendar day (days since 1970-01-01) the page states, in the
+/// page's own time zone: the literal `YYYY-MM-DD` that starts an ISO value, else the instant's
+/// UTC day (values without an offset are taken as UTC, so the two agree).
+fn dated(source: &str, t: i64) -> (i64, i32) {
+    let literal = source
+        .trim()
+        .get(..10)
+        .filter(|d| d.as_bytes().get(4) == Some(&b'-'))
+        .and_then(date::parse_iso);
+    let day = literal.unwrap_or(t).div_euclid(86_400_000_000);
+    (t, i32::try_from(day).unwrap_or(0))
+}
+
 /// The publication date, from the most to the least reliable source.
-fn published(f: &PageFacts, url: Option<&str>) -> Option<i64> {
-    if let Some(t) = f.ld.published.as_deref().and_then(parse_any) {
-        return Some(t);
+fn published(f: &PageFacts, url: Option<&str>) -> Option<(i64, i32)> {
+    if let Some(v) = f.ld.published.as_deref()
+        && let Some(t) = parse_any(v)
+    {
+        return Some(dated(v, t));
     }
     const KEYS: &[&str] = &[
         "article:published_time",
@@ -535,7 +552,7 @@ fn published(f: &PageFacts, url: Option<&str>) -> Option<i64> {
     for k in KEYS {
         for v in f.metas_all(k) {
             if let Some(t) = parse_any(v) {
-                return Some(t);
+                return Some(dated(v, t));
             }
         }
     }
@@ -544,22 +561,22 @@ fn published(f: &PageFacts, url: Option<&str>) -> Option<i64> {
             if *p == published
                 && let Some(t) = parse_any(dt)
             {
-                return Some(t);
+                return Some(dated(dt, t));
             }
         }
     }
     if let Some(t) = url.and_then(date::parse_url_date) {
-        return Some(t);
+        return Some(dated("", t));
     }
     if let Some(t) = f.canonical.as_deref().and_then(date::parse_url_date) {
-        return Some(t);
+        return Some(dated("", t));
     }
     for prio in 0..=2 {
         for (p, text) in &f.date_texts {
             if *p == prio
                 && let Some(t) = date::parse_text_date(text).or_else(|| date::parse_iso(text))
             {
-                return Some(t);
+                return Some(dated(text, t));
             }
         }
     }
@@ -591,6 +608,21 @@ fn resolve(link: &str, base: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::dated;
+
+    #[test]
+    fn published_day_is_the_pages_own_day() {
+        let t = super::date::parse_iso("2020-12-01T02:00:00+03:00").unwrap();
+        let (instant, day) = dated("2020-12-01T02:00:00+03:00", t);
+        assert_eq!(instant, t);
+        assert_eq!(day as i64, super::date::days_from_civil(2020, 12, 1));
+        assert_eq!(t.div_euclid(86_400_000_000), super::date::days_from_civil(2020, 11, 30));
+        // No offset in the source: the UTC day.
+        let u = super::date::to_micros(2021, 5, 4, 0, 0, 0, 0).unwrap();
+        assert_eq!(dated("", u).1 as i64, super::date::days_from_civil(2021, 5, 4));
+        assert_eq!(dated("٤ مايو ٢٠٢١", u).1 as i64, super::date::days_from_civil(2021, 5, 4));
+    }
+
     use super::super::dom::Limits;
     use super::*;
 

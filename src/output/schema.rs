@@ -19,6 +19,8 @@ pub enum ColumnType {
     Float32,
     /// Timestamp in microseconds, UTC.
     TimestampUtc,
+    /// Calendar date (days since 1970-01-01).
+    Date,
     /// List of UTF-8 strings.
     Utf8List,
 }
@@ -33,6 +35,7 @@ impl ColumnType {
             ColumnType::TimestampUtc => {
                 DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
             }
+            ColumnType::Date => DataType::Date32,
             ColumnType::Utf8List => {
                 DataType::List(Arc::new(Field::new("item", DataType::Utf8, false)))
             }
@@ -46,6 +49,7 @@ impl ColumnType {
             ColumnType::Int64 => "int64",
             ColumnType::Float32 => "float32",
             ColumnType::TimestampUtc => "timestamp[us, UTC]",
+            ColumnType::Date => "date",
             ColumnType::Utf8List => "list<string>",
         }
     }
@@ -142,6 +146,12 @@ pub const DOCUMENTS: Table = Table {
             TimestampUtc,
             true,
             "Publication date-time in UTC, when the page gives one (JSON-LD, meta tags, `<time>`, URL, visible date line). Date-only values are midnight UTC.",
+        ),
+        col(
+            "published_date",
+            Date,
+            true,
+            "The publication day as the page states it, in the page's own time zone (near midnight it can differ from the UTC day of `published`).",
         ),
         col(
             "fetched_at",

@@ -4,7 +4,8 @@
 use super::schema::{self, Table};
 use crate::document::Document;
 use arrow::array::{
-    ArrayRef, Float32Builder, Int64Builder, ListBuilder, StringBuilder, TimestampMicrosecondBuilder,
+    ArrayRef, Date32Builder, Float32Builder, Int64Builder, ListBuilder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field};
 use arrow::error::ArrowError;
@@ -52,6 +53,7 @@ struct DocumentsBuilder {
     site_name: StringBuilder,
     author: StringBuilder,
     published: TimestampMicrosecondBuilder,
+    published_date: Date32Builder,
     fetched_at: TimestampMicrosecondBuilder,
     description: StringBuilder,
     tags: ListBuilder<StringBuilder>,
@@ -82,6 +84,7 @@ impl DocumentsBuilder {
             site_name: StringBuilder::new(),
             author: StringBuilder::new(),
             published: ts_builder(),
+            published_date: Date32Builder::new(),
             fetched_at: ts_builder(),
             description: StringBuilder::new(),
             tags: list_builder(),
@@ -112,6 +115,7 @@ impl DocumentsBuilder {
         self.site_name.append_option(m.site_name.as_deref());
         self.author.append_option(m.author.as_deref());
         self.published.append_option(m.published);
+        self.published_date.append_option(m.published_day);
         self.fetched_at.append_option(d.fetched_at);
         self.description.append_option(m.description.as_deref());
         for tag in &m.tags {
@@ -147,6 +151,7 @@ impl DocumentsBuilder {
             Arc::new(self.site_name.finish()),
             Arc::new(self.author.finish()),
             Arc::new(self.published.finish()),
+            Arc::new(self.published_date.finish()),
             Arc::new(self.fetched_at.finish()),
             Arc::new(self.description.finish()),
             Arc::new(self.tags.finish()),
