@@ -616,11 +616,20 @@ mod tests {
         let (instant, day) = dated("2020-12-01T02:00:00+03:00", t);
         assert_eq!(instant, t);
         assert_eq!(day as i64, super::date::days_from_civil(2020, 12, 1));
-        assert_eq!(t.div_euclid(86_400_000_000), super::date::days_from_civil(2020, 11, 30));
+        assert_eq!(
+            t.div_euclid(86_400_000_000),
+            super::date::days_from_civil(2020, 11, 30)
+        );
         // No offset in the source: the UTC day.
         let u = super::date::to_micros(2021, 5, 4, 0, 0, 0, 0).unwrap();
-        assert_eq!(dated("", u).1 as i64, super::date::days_from_civil(2021, 5, 4));
-        assert_eq!(dated("٤ مايو ٢٠٢١", u).1 as i64, super::date::days_from_civil(2021, 5, 4));
+        assert_eq!(
+            dated("", u).1 as i64,
+            super::date::days_from_civil(2021, 5, 4)
+        );
+        assert_eq!(
+            dated("٤ مايو ٢٠٢١", u).1 as i64,
+            super::date::days_from_civil(2021, 5, 4)
+        );
     }
 
     use super::super::dom::Limits;
