@@ -132,6 +132,7 @@ def main():
         f"- versions: {nahr_version}, {rustc}, Python {platform.python_version()}, {versions}",
         "- pages/s and MB/s: pages over the time spent processing them (nahr: whole-run wall time including reading, decoding and Parquet writing; Python tools: time inside the tool's calls only, reading excluded).",
         "- CPU s / 1k pages: user + system time of the whole process (Python rows include interpreter start and imports; trafilatura and spaCy run in one process, whose CPU time is split between them in proportion to their timed shares, and whose peak RSS both rows show).",
+        "- Where nahr's time goes (profile by thread and by function) and what was changed: [PROFILE.md](PROFILE.md).",
         "- The Python yardsticks do not depend on nahr, so their results are cached under target/bench/yardsticks and reused; delete that folder to measure them again.",
         "",
     ]
