@@ -82,6 +82,32 @@ impl Scratch {
 /// Source of [`NerModel`] ids.
 static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 
+/// For each tag, the tags that may precede it ([`allowed`]), in ascending order.
+const PREDECESSORS: [&[usize]; N_TAGS] = [
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+    &[1, 2],
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+    &[3, 4],
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+    &[5, 6],
+    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
+    &[7, 8],
+];
+
+/// For each tag, the tags that may follow it ([`allowed`]), in ascending order.
+const SUCCESSORS: [&[usize]; N_TAGS] = [
+    &[0, 1, 3, 5, 7],
+    &[0, 1, 2, 3, 5, 7],
+    &[0, 1, 2, 3, 5, 7],
+    &[0, 1, 3, 4, 5, 7],
+    &[0, 1, 3, 4, 5, 7],
+    &[0, 1, 3, 5, 6, 7],
+    &[0, 1, 3, 5, 6, 7],
+    &[0, 1, 3, 5, 7, 8],
+    &[0, 1, 3, 5, 7, 8],
+];
+
 /// Finds the best tag sequence under `emissions` and `tr`, never taking a forbidden transition.
 /// Fills `alpha` (best score of a path ending in each tag) and `back`, and writes the tags.
 fn viterbi(
@@ -113,8 +139,9 @@ fn viterbi(
         for t in 0..N_TAGS {
             let mut best = FORBIDDEN;
             let mut arg = 0;
-            for (p, &score) in prev.iter().enumerate() {
-                if !allowed(Some(p), t) || score <= FORBIDDEN {
+            for &p in PREDECESSORS[t] {
+                let score = prev[p];
+                if score <= FORBIDDEN {
                     continue;
                 }
                 let s = score + tr.trans[p][t];
@@ -160,8 +187,8 @@ fn margins(
         let mut cur = [FORBIDDEN; N_TAGS];
         for (p, slot) in cur.iter_mut().enumerate() {
             let mut best = FORBIDDEN;
-            for t in 0..N_TAGS {
-                if !allowed(Some(p), t) || beta[i + 1][t] <= FORBIDDEN {
+            for &t in SUCCESSORS[p] {
+                if beta[i + 1][t] <= FORBIDDEN {
                     continue;
                 }
                 let s = tr.trans[p][t] + emissions[i + 1][t] + beta[i + 1][t];
@@ -554,6 +581,17 @@ mod tests {
             }
         }
         assert!(!scratch.cache_for(model.id).is_empty());
+    }
+
+    #[test]
+    fn transition_tables_follow_allowed() {
+        for p in 0..N_TAGS {
+            for t in 0..N_TAGS {
+                assert_eq!(PREDECESSORS[t].contains(&p), allowed(Some(p), t), "{p} -> {t}");
+                assert_eq!(SUCCESSORS[p].contains(&t), allowed(Some(p), t), "{p} -> {t}");
+            }
+            assert!(PREDECESSORS[p].is_sorted() && SUCCESSORS[p].is_sorted());
+        }
     }
 
     #[test]
