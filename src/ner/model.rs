@@ -585,12 +585,13 @@ mod tests {
 
     #[test]
     fn transition_tables_follow_allowed() {
-        for p in 0..N_TAGS {
-            for t in 0..N_TAGS {
-                assert_eq!(PREDECESSORS[t].contains(&p), allowed(Some(p), t), "{p} -> {t}");
-                assert_eq!(SUCCESSORS[p].contains(&t), allowed(Some(p), t), "{p} -> {t}");
+        for (p, successors) in SUCCESSORS.iter().enumerate() {
+            for (t, predecessors) in PREDECESSORS.iter().enumerate() {
+                let ok = allowed(Some(p), t);
+                assert_eq!(predecessors.contains(&p), ok, "{p} -> {t}");
+                assert_eq!(successors.contains(&t), ok, "{p} -> {t}");
             }
-            assert!(PREDECESSORS[p].is_sorted() && SUCCESSORS[p].is_sorted());
+            assert!(PREDECESSORS[p].is_sorted() && successors.is_sorted());
         }
     }
 
