@@ -753,8 +753,9 @@ pub struct FeatureCache {
 }
 
 impl FeatureCache {
-    /// Most surfaces remembered before the cache is emptied (about 16 MB).
-    pub const CAPACITY: usize = 1 << 16;
+    /// Most surfaces remembered before the cache is emptied: 7/8 of 2^16, the most a hash
+    /// table of 2^16 slots holds (about 15 MB of entries plus the surfaces) without growing.
+    pub const CAPACITY: usize = (1 << 16) / 8 * 7;
 
     /// Number of surfaces remembered.
     pub fn len(&self) -> usize {
