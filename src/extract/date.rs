@@ -5,20 +5,8 @@
 //! Results are microseconds since the Unix epoch, UTC. A date without a time is taken as
 //! midnight UTC; a time with an offset is converted to UTC.
 
-/// Days from 1970-01-01 to the given proleptic Gregorian date.
-pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    // Count from March so that the leap day is the last day of the counted year.
-    let (y, m) = if month <= 2 {
-        (year - 1, month as i64 + 9)
-    } else {
-        (year, month as i64 - 3)
-    };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * m + 2) / 5 + day as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub use crate::timefmt::days_from_civil;
+use crate::timefmt::days_in_month;
 
 /// The Gregorian (year, month, day) of a day count from 1970-01-01.
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -32,20 +20,6 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
-}
-
-fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ => {
-            if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 {
-                29
-            } else {
-                28
-            }
-        }
-    }
 }
 
 /// Microseconds since the epoch of a valid date and time, or `None`.
