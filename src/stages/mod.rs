@@ -13,7 +13,6 @@ pub const KNOWN_STAGES: &[&str] = &["clean", "tokenize", "entities"];
 /// Builds the stage called `name` from its options table (the `[name]` table of a pipeline
 /// file; empty when the file has none). Unknown names and bad options are errors.
 pub fn build_stage(name: &str, options: toml::Table) -> Result<Box<dyn Stage>, String> {
-    let _ = &options;
     match name {
         "clean" => Ok(Box::new(clean::CleanStage::from_options(options)?)),
         "tokenize" => Ok(Box::new(tokenize::TokenizeStage::from_options(options)?)),
