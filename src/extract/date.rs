@@ -6,7 +6,6 @@
 //! midnight UTC; a time with an offset is converted to UTC.
 
 pub use crate::timefmt::days_from_civil;
-use crate::timefmt::days_in_month;
 
 /// The Gregorian (year, month, day) of a day count from 1970-01-01.
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -32,21 +31,12 @@ pub fn to_micros(
     second: u32,
     offset_minutes: i64,
 ) -> Option<i64> {
-    if !(1000..=2200).contains(&year)
-        || !(1..=12).contains(&month)
-        || day == 0
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
+    // A leap second (60) counts as 59; the calendar checks are `timefmt`'s.
+    if !(1000..=2200).contains(&year) || second > 60 {
         return None;
     }
-    let days = days_from_civil(year, month, day);
-    let secs =
-        days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second.min(59))
-            - offset_minutes * 60;
-    Some(secs * 1_000_000)
+    let utc = crate::timefmt::utc_micros(year, month, day, hour, minute, second.min(59))?;
+    Some(utc - offset_minutes * 60 * 1_000_000)
 }
 
 /// Solar Hijri leap years by the 33-year cycle (exact for the modern era).

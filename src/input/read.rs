@@ -73,6 +73,19 @@ impl RecordReader {
         })
     }
 
+    /// Opens a container file for streaming, or the `io` failure row that stands for it.
+    fn open_buffered(&self, file: &InputFile) -> Result<BufReader<Box<dyn Read>>, ReadItem> {
+        self.open(file)
+            .map(|r| BufReader::with_capacity(1 << 16, r))
+            .map_err(|e| {
+                Self::failure(
+                    &file.relative,
+                    "io",
+                    format!("cannot open `{}`: {e}", file.path.display()),
+                )
+            })
+    }
+
     fn failure(source: &str, kind: &str, message: String) -> ReadItem {
         ReadItem::Failure {
             source: source.to_string(),
@@ -122,17 +135,11 @@ impl RecordReader {
     }
 
     fn read_warc(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
-        let stream = match self.open(file) {
+        let stream = match self.open_buffered(file) {
             Ok(r) => r,
-            Err(e) => {
-                return emit(Self::failure(
-                    &file.relative,
-                    "io",
-                    format!("cannot open `{}`: {e}", file.path.display()),
-                ));
-            }
+            Err(failure) => return emit(failure),
         };
-        let mut reader = WarcReader::new(BufReader::with_capacity(1 << 16, stream), self.max_bytes);
+        let mut reader = WarcReader::new(stream, self.max_bytes);
         let mut index = 0usize;
         loop {
             index += 1;
@@ -179,17 +186,11 @@ impl RecordReader {
     }
 
     fn read_jsonl(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
-        let stream = match self.open(file) {
+        let stream = match self.open_buffered(file) {
             Ok(r) => r,
-            Err(e) => {
-                return emit(Self::failure(
-                    &file.relative,
-                    "io",
-                    format!("cannot open `{}`: {e}", file.path.display()),
-                ));
-            }
+            Err(failure) => return emit(failure),
         };
-        let mut reader = BufReader::with_capacity(1 << 16, stream);
+        let mut reader = stream;
         let mut line = Vec::new();
         let mut number = 0usize;
         loop {
