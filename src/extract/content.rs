@@ -200,7 +200,13 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 let linky = links >= 0.3 * chars;
                 let wrapper = share > 0.6 || (share > 0.45 && !linky);
                 let remove = if structural {
-                    !wrapper
+                    // A menu holds the page only when the page's landmark is inside it or
+                    // there is little else; a menu of plain text (no links) is still a menu.
+                    if matches!(tag, Tag::Nav | Tag::Menu) {
+                        !landmarks[id as usize] && share <= 0.8
+                    } else {
+                        !wrapper
+                    }
                 } else if kinds & vocab::COMMENT != 0 {
                     // Comments go, unless the page is a discussion thread or they are the
                     // page (little else on it).
