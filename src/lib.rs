@@ -7,6 +7,7 @@
 
 pub mod batch;
 pub mod cli;
+pub mod cputime;
 pub mod decode;
 pub mod document;
 pub mod extract;

@@ -32,6 +32,25 @@ fn unix_seconds(t: SystemTime) -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// The share of the process's CPU time not spent inside the pipeline's stages (decoding, reading,
+/// decompression, Arrow building, Parquet writing, start-up), or null when no CPU clock exists.
+fn outside_stages_share(s: &RunSummary) -> Value {
+    if s.process_cpu_seconds <= 0.0 {
+        return Value::Null;
+    }
+    let in_stages: f64 = s
+        .step_seconds
+        .iter()
+        .filter(|(name, _)| name != "decode")
+        .map(|(_, v)| v)
+        .sum();
+    json!(round3((1.0 - in_stages / s.process_cpu_seconds).clamp(0.0, 1.0)))
+}
+
 /// The manifest as pretty-printed JSON.
 pub fn build(m: &ManifestInput<'_>) -> String {
     let s = m.summary;
@@ -49,7 +68,7 @@ pub fn build(m: &ManifestInput<'_>) -> String {
     let steps: serde_json::Map<String, Value> = s
         .step_seconds
         .iter()
-        .map(|(n, v)| (n.clone(), json!((v * 1000.0).round() / 1000.0)))
+        .map(|(n, v)| (n.clone(), json!(round3(*v))))
         .collect();
     let value = json!({
         "schema_version": SCHEMA_VERSION,
@@ -90,6 +109,10 @@ pub fn build(m: &ManifestInput<'_>) -> String {
             "documents_per_second": (s.documents as f64 / secs * 10.0).round() / 10.0,
             "mb_per_second": (s.raw_bytes as f64 / 1e6 / secs * 100.0).round() / 100.0,
             "step_cpu_seconds": steps,
+            "reader_cpu_seconds": round3(s.reader_cpu_seconds),
+            "writer_cpu_seconds": round3(s.writer_cpu_seconds),
+            "process_cpu_seconds": round3(s.process_cpu_seconds),
+            "outside_stages_share": outside_stages_share(s),
         },
     });
     serde_json::to_string_pretty(&value).unwrap_or_else(|_| "{}".to_string())

@@ -4,6 +4,7 @@
 //! [`process_record`] is the per-document work (decode, then every stage under `catch_unwind`);
 //! the CLI's workers and the batch API both call it, so both give the same rows.
 
+use crate::cputime::{StepClock, process_cpu, thread_cpu};
 use crate::decode::decode;
 use crate::document::{Document, RawRecord};
 use crate::input::{FormatChoice, ReadItem, RecordReader, ResolvedInputs};
@@ -167,7 +168,7 @@ pub fn process_record(
     timings: Option<&StageTimings>,
 ) -> Processed {
     let doc_id = document_id(&record.source, &record.bytes);
-    let started = Instant::now();
+    let started = StepClock::start();
     let decoded = catch_unwind(AssertUnwindSafe(|| {
         decode(
             &record.bytes,
@@ -205,7 +206,7 @@ pub fn process_record(
         ..Document::default()
     };
     for (i, stage) in pipeline.stages.iter().enumerate() {
-        let started = Instant::now();
+        let started = StepClock::start();
         let result = catch_unwind(AssertUnwindSafe(|| stage.process(&mut doc)));
         if let Some(t) = timings {
             t.add(i + 1, started.elapsed());
@@ -280,8 +281,18 @@ pub struct RunSummary {
     pub elapsed: Duration,
     /// Per-table summaries.
     pub tables: Vec<TableSummary>,
-    /// Seconds per step.
+    /// CPU seconds per step (`decode`, then each stage), summed over the worker threads.
     pub step_seconds: Vec<(String, f64)>,
+    /// CPU seconds of the reader thread (file I/O, decompression, container parsing).
+    pub reader_cpu_seconds: f64,
+    /// CPU seconds of the writer thread (Arrow batches, Parquet encoding, compression).
+    pub writer_cpu_seconds: f64,
+    /// CPU seconds of the whole process up to the end of the run, start-up included.
+    pub process_cpu_seconds: f64,
+}
+
+fn seconds(d: Option<Duration>) -> f64 {
+    d.map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Checks everything that can make a run fail before any work is done: the inputs exist, the
@@ -432,6 +443,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                         progress.records.fetch_add(1, Ordering::Relaxed);
                         record_tx.send(item).is_ok()
                     });
+                    thread_cpu()
                 })
                 .map_err(|e| FatalError(format!("cannot start the reader thread: {e}")))?
         };
@@ -440,7 +452,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
             let entities = &entities;
             std::thread::Builder::new()
                 .name("nahr-writer".into())
-                .spawn_scoped(scope, move || -> Result<Vec<TableSummary>, FatalError> {
+                .spawn_scoped(scope, move || -> Result<(Vec<TableSummary>, Option<Duration>), FatalError> {
                     let mut writer = writer;
                     for processed in output_rx {
                         for e in &processed.errors {
@@ -460,7 +472,8 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                             entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
                         }
                     }
-                    writer.finish().map_err(|e| FatalError(e.to_string()))
+                    let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
+                    Ok((tables, thread_cpu()))
                 })
                 .map_err(|e| FatalError(format!("cannot start the writer thread: {e}")))?
         };
@@ -488,16 +501,16 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
         });
         drop(record_rx);
         drop(output_tx);
-        let read_ok = reader_thread.join().is_ok();
+        let read = reader_thread.join();
         let written = writer_thread
             .join()
             .unwrap_or_else(|_| Err(FatalError("the writer thread panicked".into())));
-        if !read_ok {
+        let Ok(reader_cpu) = read else {
             return Err(FatalError("the reader thread panicked".into()));
-        }
-        written
+        };
+        written.map(|(tables, writer_cpu)| (tables, reader_cpu, writer_cpu))
     });
-    let tables = write_result?;
+    let (tables, reader_cpu, writer_cpu) = write_result?;
     let summary = RunSummary {
         records: progress.records.load(Ordering::Relaxed),
         documents: progress.documents.load(Ordering::Relaxed),
@@ -508,6 +521,9 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
         elapsed: started.elapsed(),
         tables,
         step_seconds: timings.seconds(),
+        reader_cpu_seconds: seconds(reader_cpu),
+        writer_cpu_seconds: seconds(writer_cpu),
+        process_cpu_seconds: seconds(process_cpu()),
     };
     let manifest = crate::manifest::build(&crate::manifest::ManifestInput {
         options: &options,
