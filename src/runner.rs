@@ -291,6 +291,9 @@ pub struct RunSummary {
     pub process_cpu_seconds: f64,
 }
 
+/// What the writer thread hands back: the tables written and its own CPU time.
+type WriterOutcome = Result<(Vec<TableSummary>, Option<Duration>), FatalError>;
+
 fn seconds(d: Option<Duration>) -> f64 {
     d.map_or(0.0, |d| d.as_secs_f64())
 }
@@ -452,7 +455,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
             let entities = &entities;
             std::thread::Builder::new()
                 .name("nahr-writer".into())
-                .spawn_scoped(scope, move || -> Result<(Vec<TableSummary>, Option<Duration>), FatalError> {
+                .spawn_scoped(scope, move || -> WriterOutcome {
                     let mut writer = writer;
                     for processed in output_rx {
                         for e in &processed.errors {
