@@ -48,7 +48,9 @@ fn outside_stages_share(s: &RunSummary) -> Value {
         .filter(|(name, _)| name != "decode")
         .map(|(_, v)| v)
         .sum();
-    json!(round3((1.0 - in_stages / s.process_cpu_seconds).clamp(0.0, 1.0)))
+    json!(round3(
+        (1.0 - in_stages / s.process_cpu_seconds).clamp(0.0, 1.0)
+    ))
 }
 
 /// The manifest as pretty-printed JSON.
