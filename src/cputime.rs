@@ -71,7 +71,10 @@ mod tests {
         let clock = StepClock::start();
         std::thread::sleep(Duration::from_millis(50));
         let slept = clock.elapsed();
-        assert!(slept < Duration::from_millis(25), "sleeping counted {slept:?}");
+        assert!(
+            slept < Duration::from_millis(25),
+            "sleeping counted {slept:?}"
+        );
         let clock = StepClock::start();
         let mut x = 0u64;
         let t = Instant::now();
