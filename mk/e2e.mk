@@ -4,6 +4,7 @@
 #                    html5ever parse-only, trafilatura, resiliparse, spaCy's rule tokenizer and
 #                    trafilatura + spaCy on wcxb-dev and on a generated 20,000-page Arabic WARC;
 #                    prints the table and writes docs/PERFORMANCE.md.
+#                    E2E_FLAGS="--remeasure resiliparse" measures a cached Python yardstick again.
 
 BENCH_VENV    := .venv-bench
 BENCH_PY      := $(BENCH_VENV)/bin/python
@@ -30,4 +31,4 @@ bench-e2e: $(NAHR) $(YARDSTICKS) bench-venv $(E2E_ARABIC)
 	$(PYTHON) scripts/bench_e2e.py --nahr $(NAHR) --parse-only $(YARDSTICKS) --python $(BENCH_PY) \
 		--corpus "WCXB dev (English, 7 page types)=$(SHARED)/data/extraction/wcxb-dev/html:en" \
 		--corpus "Arabic news, $(E2E_PAGES) generated pages (WARC)=$(E2E_ARABIC):ar" \
-		--out docs/PERFORMANCE.md
+		--out docs/PERFORMANCE.md $(E2E_FLAGS)

@@ -55,6 +55,7 @@ def nahr_rows(nahr, corpus, work):
         if threads == 1:
             steps = m["timings"]["step_cpu_seconds"]
             one = (pages, nbytes)
+            accounts = m["timings"]
     out = work / "nahr-extract"
     _, cpu, rss = timed([nahr, "run", "--quiet", "--overwrite", "--threads", "1", "--pipeline", "pipelines/extract-only.toml", "--input", corpus, "--output", str(out)])
     m = json.loads((out / "manifest.json").read_text())
@@ -62,10 +63,25 @@ def nahr_rows(nahr, corpus, work):
     for stage in ("tokenize", "entities"):
         s = steps.get(stage, 0.0)
         rows.append(row(f"nahr {stage} stage alone (its CPU time in the 1-thread run)", one[0], one[1], s, s, float("nan")))
-    return rows
+    return rows, accounts
 
 
-def tool_rows(py, corpus, lang, cache_dir):
+def cpu_table(t):
+    """Where the 1-thread run's CPU time went, from its manifest (thread CPU clocks)."""
+    total = t["process_cpu_seconds"]
+    steps = t["step_cpu_seconds"]
+    parts = [(f"stage `{k}`", v) for k, v in steps.items() if k != "decode"]
+    parts += [("decoding (bytes to text)", steps.get("decode", 0.0)),
+              ("reader thread (file I/O, decompression, WARC/JSONL parsing)", t["reader_cpu_seconds"]),
+              ("writer thread (Arrow batches, Parquet encoding, zstd)", t["writer_cpu_seconds"])]
+    parts.append(("everything else (start-up: models and lists; channels)", max(0.0, total - sum(v for _, v in parts))))
+    lines = ["| where (1-thread run) | CPU s | share |", "|---|---|---|"]
+    lines += [f"| {name} | {v:.2f} | {v / total:.1%} |" for name, v in parts]
+    lines.append(f"| **outside the stages** | {total - sum(v for k, v in steps.items() if k != 'decode'):.2f} | **{t['outside_stages_share']:.1%}** |")
+    return "\n".join(lines)
+
+
+def tool_rows(py, corpus, lang, cache_dir, remeasure):
     """Rows of the Python yardsticks. Their results do not depend on nahr, so they are cached
     in cache_dir (keyed by corpus path and size) and reused by later runs."""
     size = sum(p.stat().st_size for p in pathlib.Path(corpus).rglob("*")) if pathlib.Path(corpus).is_dir() else pathlib.Path(corpus).stat().st_size
@@ -73,12 +89,12 @@ def tool_rows(py, corpus, lang, cache_dir):
     results = {}
     for tool in ("resiliparse", "trafilatura+spacy"):
         cached = pathlib.Path(cache_dir) / f"{key}-{tool}.json"
-        if cached.exists():
+        if cached.exists() and tool not in remeasure:
             results[tool] = json.loads(cached.read_text())
             continue
         out, cpu, rss = timed([py, "scripts/e2e_tool.py", tool, corpus, lang])
         r = json.loads(out.strip().splitlines()[-1])
-        r.update(cpu=cpu, rss=rss)
+        r.update(cpu=cpu, rss=rss, measured_at=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         cached.parent.mkdir(parents=True, exist_ok=True)
         cached.write_text(json.dumps(r))
         results[tool] = r
@@ -117,6 +133,8 @@ def main():
     ap.add_argument("--corpus", action="append", required=True, help="NAME=PATH:LANG")
     ap.add_argument("--out", default="docs/PERFORMANCE.md")
     ap.add_argument("--cache", default="target/bench/yardsticks", help="where the Python yardsticks' results are kept")
+    ap.add_argument("--remeasure", action="append", default=[], choices=["resiliparse", "trafilatura+spacy"],
+                    help="measure this Python yardstick again even when a cached result exists")
     args = ap.parse_args()
     cpu_model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown")
     versions = subprocess.run([args.python, "-c", "import importlib.metadata as m;print(', '.join(f'{p} {m.version(p)}' for p in ('trafilatura','resiliparse','spacy')))"], capture_output=True, text=True).stdout.strip()
@@ -133,7 +151,8 @@ def main():
         "- pages/s and MB/s: pages over the time spent processing them (nahr: whole-run wall time including reading, decoding and Parquet writing; Python tools: time inside the tool's calls only, reading excluded).",
         "- CPU s / 1k pages: user + system time of the whole process (Python rows include interpreter start and imports; trafilatura and spaCy run in one process, whose CPU time is split between them in proportion to their timed shares, and whose peak RSS both rows show).",
         "- Where nahr's time goes (profile by thread and by function) and what was changed: [PROFILE.md](PROFILE.md).",
-        "- The Python yardsticks do not depend on nahr, so their results are cached under target/bench/yardsticks and reused; delete that folder to measure them again.",
+        "- The Python yardsticks do not depend on nahr, so their results are cached under target/bench/yardsticks and reused (`--remeasure TOOL` or deleting that folder measures them again); each cached result's file has its date (`measured_at`, absent in results cached before that field existed).",
+        "- Where the CPU went: the 1-thread run's own accounting (manifest.json `timings`: each step and the reader and writer threads timed with the thread CPU clock, against the process CPU clock).",
         "",
     ]
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,9 +161,9 @@ def main():
             name, rest = spec.split("=", 1)
             path, lang = rest.rsplit(":", 1)
             print(f"== {name}: {path}", file=sys.stderr)
-            nr = nahr_rows(args.nahr, path, work)
+            nr, accounts = nahr_rows(args.nahr, path, work)
             pr = parse_rows(args.parse_only, path)
-            tr = tool_rows(args.python, path, lang, args.cache)
+            tr = tool_rows(args.python, path, lang, args.cache, args.remeasure)
             rows = nr + pr + tr
             by = {r["name"]: r for r in rows}
             e2e1 = nr[0]["pps"]
@@ -156,7 +175,8 @@ def main():
                        f"| nahr (all stages, 1 thread) / trafilatura + spaCy | {e2e1 / combo:.1f}× |",
                        f"| nahr (all stages, 1 thread) / resiliparse | {e2e1 / resili:.2f}× |",
                        f"| nahr (all stages, 1 thread) / html5ever parse alone | {e2e1 / floor:.2f}× |",
-                       f"| nahr 2 threads / 1 thread | {nr[1]['pps'] / e2e1:.2f}× |", ""]
+                       f"| nahr 2 threads / 1 thread | {nr[1]['pps'] / e2e1:.2f}× |", "",
+                       cpu_table(accounts), ""]
     text = "\n".join(report) + "\n"
     print(text)
     pathlib.Path(args.out).write_text(text, encoding="utf-8")
