@@ -11,6 +11,7 @@ pub mod cputime;
 pub mod decode;
 pub mod document;
 pub mod extract;
+pub mod html;
 pub mod input;
 pub mod lang;
 pub mod manifest;

@@ -1,0 +1,456 @@
+//! The tokenizer: one forward pass over the bytes of a page that hands tags, text and the
+//! other tokens straight to a [`TokenSink`] (no token objects are queued).
+//!
+//! It scans with `memchr` for `<`, then reads a start tag, end tag, comment, doctype, CDATA
+//! section or bogus comment in place. Text runs are passed as slices of the input unless they
+//! hold a `&`, in which case they are decoded into a reused buffer. After a start tag the sink
+//! may switch the tokenizer to raw text (script, style, ...), RCDATA (title, textarea) or
+//! plain text; the tokenizer then looks for the matching end tag only.
+
+use std::borrow::Cow;
+
+use memchr::memchr;
+
+use super::entities::{decode_into, has_reference};
+
+/// An attribute: lower-cased name (common names are static strings) and decoded value.
+pub type Attr = (Cow<'static, str>, Box<str>);
+
+/// How the text after a start tag is tokenized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMode {
+    /// Markup is recognised (the usual state).
+    Data,
+    /// Everything up to the matching end tag is text, with no references (script, style, xmp,
+    /// iframe, noembed, noframes).
+    RawText,
+    /// Everything up to the matching end tag is text, with references decoded (title, textarea).
+    RcData,
+    /// Everything to the end of the input is text.
+    PlainText,
+}
+
+/// A start tag as the sink sees it.
+pub struct StartTag<'a> {
+    /// Lower-cased tag name.
+    pub name: &'a str,
+    /// Attributes in source order; repeated names keep the first value.
+    pub attrs: Vec<Attr>,
+    /// The tag ended with `/>`.
+    pub self_closing: bool,
+}
+
+/// The receiver of tokens: the tree builder.
+pub trait TokenSink {
+    /// A start tag; returns how the following text is to be tokenized.
+    fn start_tag(&mut self, tag: StartTag<'_>) -> TextMode;
+    /// An end tag (lower-cased name).
+    fn end_tag(&mut self, name: &str);
+    /// The end of a raw-text, RCDATA or plain-text element's content (its end tag).
+    fn raw_end(&mut self);
+    /// A run of text, references decoded.
+    fn text(&mut self, text: &str);
+    /// A doctype; `html` tells whether its name is `html`.
+    fn doctype(&mut self, html: bool);
+    /// True when the current node is in SVG or MathML, where `<![CDATA[` opens a CDATA section.
+    fn in_foreign(&self) -> bool;
+    /// True when the sink wants no more tokens (its node limit is reached).
+    fn stopped(&self) -> bool;
+}
+
+#[inline]
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\n' | b'\t' | b'\x0c' | b'\r')
+}
+
+/// Attribute names interned as static strings (no allocation for the common ones).
+fn attr_name(name: &str) -> Cow<'static, str> {
+    macro_rules! interned {
+        ($($s:literal),* $(,)?) => {
+            match name {
+                $($s => Cow::Borrowed($s),)*
+                _ => Cow::Owned(name.to_string()),
+            }
+        };
+    }
+    interned!(
+        "class",
+        "id",
+        "href",
+        "src",
+        "style",
+        "rel",
+        "type",
+        "name",
+        "content",
+        "property",
+        "itemprop",
+        "lang",
+        "title",
+        "alt",
+        "role",
+        "hidden",
+        "datetime",
+        "width",
+        "height",
+        "target",
+        "charset",
+        "http-equiv",
+        "aria-hidden",
+        "aria-label",
+        "value",
+        "action",
+        "method",
+        "for",
+        "srcset",
+        "sizes",
+        "loading",
+        "dir",
+        "tabindex",
+        "itemscope",
+        "itemtype",
+        "data-src",
+        "onclick",
+        "media",
+        "async",
+        "defer",
+        "crossorigin",
+        "integrity",
+        "xmlns",
+        "viewbox",
+        "fill",
+        "d",
+    )
+}
+
+/// Tokenizes `src` into `sink`.
+pub fn tokenize<S: TokenSink>(src: &str, sink: &mut S) {
+    Tokenizer {
+        src,
+        b: src.as_bytes(),
+        scratch: String::new(),
+        name: String::new(),
+    }
+    .run(sink);
+}
+
+struct Tokenizer<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    /// Reused buffer for decoded text.
+    scratch: String,
+    /// Reused buffer for lower-cased tag names.
+    name: String,
+}
+
+impl<'a> Tokenizer<'a> {
+    fn run<S: TokenSink>(&mut self, sink: &mut S) {
+        let b = self.b;
+        let len = b.len();
+        let mut text_start = 0;
+        let mut pos = 0;
+        while pos < len {
+            if sink.stopped() {
+                return;
+            }
+            let Some(off) = memchr(b'<', &b[pos..]) else {
+                break;
+            };
+            let lt = pos + off;
+            let next = b.get(lt + 1).copied().unwrap_or(0);
+            if next.is_ascii_alphabetic() {
+                self.text(sink, text_start, lt, true);
+                let Some((end, mode)) = self.start_tag(sink, lt + 1) else {
+                    return; // the input ends inside the tag: it is dropped
+                };
+                pos = match mode {
+                    TextMode::Data => end,
+                    TextMode::PlainText => {
+                        self.text(sink, end, len, false);
+                        return;
+                    }
+                    TextMode::RawText | TextMode::RcData => {
+                        let (content_end, after) = self.raw_content_end(end);
+                        self.text(sink, end, content_end, mode == TextMode::RcData);
+                        let Some(after) = after else {
+                            return;
+                        };
+                        sink.raw_end();
+                        after
+                    }
+                };
+                text_start = pos;
+            } else if next == b'/' {
+                let c = b.get(lt + 2).copied();
+                match c {
+                    Some(c) if c.is_ascii_alphabetic() => {
+                        self.text(sink, text_start, lt, true);
+                        let name_end = self.name_end(lt + 2);
+                        self.set_name(lt + 2, name_end);
+                        let Some((end, _)) = self.skip_attributes(name_end) else {
+                            return;
+                        };
+                        sink.end_tag(&self.name);
+                        pos = end;
+                        text_start = pos;
+                    }
+                    Some(b'>') => {
+                        // `</>` is dropped.
+                        self.text(sink, text_start, lt, true);
+                        pos = lt + 3;
+                        text_start = pos;
+                    }
+                    None => break, // `</` at the end of the input is text
+                    Some(_) => {
+                        self.text(sink, text_start, lt, true);
+                        pos = self.bogus_comment_end(lt + 2);
+                        text_start = pos;
+                    }
+                }
+            } else if next == b'!' {
+                self.text(sink, text_start, lt, true);
+                pos = self.markup_declaration(sink, lt + 2);
+                text_start = pos;
+            } else if next == b'?' {
+                self.text(sink, text_start, lt, true);
+                pos = self.bogus_comment_end(lt + 1);
+                text_start = pos;
+            } else {
+                pos = lt + 1; // a literal `<`
+            }
+        }
+        self.text(sink, text_start, len, true);
+    }
+
+    /// Passes `src[from..to]` to the sink as text, decoding references when `decode` is set.
+    fn text<S: TokenSink>(&mut self, sink: &mut S, from: usize, to: usize, decode: bool) {
+        if from >= to {
+            return;
+        }
+        let s = &self.src[from..to];
+        if decode && has_reference(s) {
+            self.scratch.clear();
+            decode_into(&mut self.scratch, s, false);
+            sink.text(&self.scratch);
+        } else {
+            sink.text(s);
+        }
+    }
+
+    /// The end of a tag name starting at `at`.
+    fn name_end(&self, at: usize) -> usize {
+        let b = self.b;
+        let mut i = at;
+        while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+            i += 1;
+        }
+        i
+    }
+
+    /// Copies the lower-cased name `src[from..to]` into `self.name`.
+    fn set_name(&mut self, from: usize, to: usize) {
+        self.name.clear();
+        self.name.push_str(&self.src[from..to]);
+        self.name.make_ascii_lowercase();
+    }
+
+    /// Reads a start tag whose name starts at `at`; returns the position after its `>` and the
+    /// text mode the sink chose, or `None` when the input ends inside the tag.
+    fn start_tag<S: TokenSink>(&mut self, sink: &mut S, at: usize) -> Option<(usize, TextMode)> {
+        let name_end = self.name_end(at);
+        self.set_name(at, name_end);
+        let (end, (attrs, self_closing)) = self.attributes_kept(name_end)?;
+        let mode = sink.start_tag(StartTag {
+            name: &self.name,
+            attrs,
+            self_closing,
+        });
+        Some((end, mode))
+    }
+
+    fn attributes_kept(&self, at: usize) -> Option<(usize, (Vec<Attr>, bool))> {
+        let mut attrs = Vec::new();
+        let (end, self_closing) = self.scan_attributes(at, &mut Some(&mut attrs))?;
+        Some((end, (attrs, self_closing)))
+    }
+
+    /// Skips the attributes of an end tag (they may hold quoted `>`).
+    fn skip_attributes(&self, at: usize) -> Option<(usize, bool)> {
+        self.scan_attributes(at, &mut None)
+    }
+
+    /// Reads attributes from `at` up to and including the tag's `>`: returns the position after
+    /// it and whether the tag was self-closing, or `None` at the end of the input.
+    fn scan_attributes(
+        &self,
+        at: usize,
+        attrs: &mut Option<&mut Vec<Attr>>,
+    ) -> Option<(usize, bool)> {
+        let b = self.b;
+        let len = b.len();
+        let mut i = at;
+        loop {
+            // Before an attribute name: white space and stray slashes.
+            while i < len && (is_space(b[i]) || b[i] == b'/') {
+                if b[i] == b'/' && b.get(i + 1) == Some(&b'>') {
+                    return Some((i + 2, true));
+                }
+                i += 1;
+            }
+            if i >= len {
+                return None;
+            }
+            if b[i] == b'>' {
+                return Some((i + 1, false));
+            }
+            let name_start = i;
+            i += 1; // the first character may be `=`
+            while i < len && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+                i += 1;
+            }
+            let name_end = i;
+            while i < len && is_space(b[i]) {
+                i += 1;
+            }
+            let mut value: &str = "";
+            if i < len && b[i] == b'=' {
+                i += 1;
+                while i < len && is_space(b[i]) {
+                    i += 1;
+                }
+                if i >= len {
+                    return None;
+                }
+                match b[i] {
+                    q @ (b'"' | b'\'') => {
+                        let close = i + 1 + memchr(q, &b[i + 1..])?;
+                        value = &self.src[i + 1..close];
+                        i = close + 1;
+                    }
+                    b'>' => {}
+                    _ => {
+                        let start = i;
+                        while i < len && !is_space(b[i]) && b[i] != b'>' {
+                            i += 1;
+                        }
+                        value = &self.src[start..i];
+                    }
+                }
+            }
+            if let Some(list) = attrs.as_mut() {
+                push_attr(list, &self.src[name_start..name_end], value);
+            }
+        }
+    }
+
+    /// For raw text or RCDATA content starting at `from`: where the content ends and the
+    /// position after the matching end tag (`None` when the input ends first).
+    fn raw_content_end(&self, from: usize) -> (usize, Option<usize>) {
+        let b = self.b;
+        let name = self.name.as_bytes();
+        let mut i = from;
+        while let Some(off) = memchr(b'<', &b[i..]) {
+            let lt = i + off;
+            let n = lt + 2;
+            if b.get(lt + 1) == Some(&b'/')
+                && b.len() >= n + name.len()
+                && b[n..n + name.len()].eq_ignore_ascii_case(name)
+                && b.get(n + name.len())
+                    .is_some_and(|&c| is_space(c) || c == b'/' || c == b'>')
+            {
+                return match self.skip_attributes(n + name.len()) {
+                    Some((end, _)) => (lt, Some(end)),
+                    None => (lt, None),
+                };
+            }
+            i = lt + 1;
+        }
+        (b.len(), None)
+    }
+
+    /// After `<!`: a comment, doctype, CDATA section or bogus comment. Returns where text resumes.
+    fn markup_declaration<S: TokenSink>(&mut self, sink: &mut S, at: usize) -> usize {
+        let b = self.b;
+        let rest = &b[at..];
+        if rest.starts_with(b"--") {
+            return self.comment_end(at + 2);
+        }
+        if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b"doctype") {
+            let end = self.bogus_comment_end(at + 7);
+            let body = &self.src[at + 7..end.saturating_sub(1).max(at + 7)];
+            let name = body
+                .trim_start_matches(|c: char| c.is_ascii_whitespace())
+                .split(|c: char| c.is_ascii_whitespace() || c == '>')
+                .next()
+                .unwrap_or("");
+            sink.doctype(name.eq_ignore_ascii_case("html"));
+            return end;
+        }
+        if rest.starts_with(b"[CDATA[") && sink.in_foreign() {
+            let start = at + 7;
+            return match memchr::memmem::find(&b[start..], b"]]>") {
+                Some(off) => {
+                    sink.text(&self.src[start..start + off]);
+                    start + off + 3
+                }
+                None => {
+                    sink.text(&self.src[start..]);
+                    b.len()
+                }
+            };
+        }
+        self.bogus_comment_end(at)
+    }
+
+    /// The position after a comment whose text starts at `at` (after `<!--`).
+    fn comment_end(&self, at: usize) -> usize {
+        let b = self.b;
+        // `<!-->` and `<!--->` are complete (empty) comments.
+        if b.get(at) == Some(&b'>') {
+            return at + 1;
+        }
+        if b[at..].starts_with(b"->") {
+            return at + 2;
+        }
+        let mut i = at;
+        while let Some(off) = memchr(b'>', &b[i..]) {
+            let gt = i + off;
+            let before = &b[at..gt];
+            if before.ends_with(b"--") || before.ends_with(b"--!") {
+                return gt + 1;
+            }
+            i = gt + 1;
+        }
+        b.len()
+    }
+
+    /// The position after the `>` that ends a bogus comment (or the end of the input).
+    fn bogus_comment_end(&self, at: usize) -> usize {
+        match memchr(b'>', &self.b[at.min(self.b.len())..]) {
+            Some(off) => at + off + 1,
+            None => self.b.len(),
+        }
+    }
+}
+
+/// Adds an attribute unless its (lower-cased) name is already present.
+fn push_attr(list: &mut Vec<Attr>, raw_name: &str, raw_value: &str) {
+    let lowered;
+    let name = if raw_name.bytes().any(|c| c.is_ascii_uppercase()) {
+        lowered = raw_name.to_ascii_lowercase();
+        lowered.as_str()
+    } else {
+        raw_name
+    };
+    if list.iter().any(|(n, _)| n == name) {
+        return;
+    }
+    let value: Box<str> = if has_reference(raw_value) {
+        let mut v = String::with_capacity(raw_value.len());
+        decode_into(&mut v, raw_value, true);
+        v.into_boxed_str()
+    } else {
+        raw_value.into()
+    };
+    list.push((attr_name(name), value));
+}
