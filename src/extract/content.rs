@@ -429,7 +429,7 @@ fn block_value(tag: Tag, chars: f32, links: f32, punct: f32) -> f32 {
         return 0.0;
     }
     let plain = chars - links;
-    let sentence_like = chars >= 80.0 || (punct >= 1.0 && chars >= 25.0);
+    let sentence_like = punct >= 1.0 && chars >= 25.0;
     if sentence_like {
         plain - 1.5 * links
     } else {

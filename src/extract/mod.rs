@@ -74,6 +74,7 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
         Mode::Main => {
             let (text, extractor) = main_text(&dom, max_depth);
             let (text, extractor) = cross_check(text, extractor, facts.ld.body.as_deref());
+            let (text, extractor) = describe_empty(text, extractor, meta.description.as_deref());
             (with_headline(text, meta.title.as_deref()), extractor)
         }
     };
@@ -109,7 +110,16 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
     let all = render::render(dom, a.body, max_depth, &|id| {
         a.removed[id as usize] || (a.respect_hidden && render::is_hidden(dom, id))
     });
-    let all_chars = non_space(&all);
+    let mut all_chars = non_space(&all);
+    let mut all = all;
+    if all_chars == 0 && main_chars == 0 {
+        // Everything visible was marked as boilerplate (a page built of header, banner and
+        // footer only): the visible text is better than nothing.
+        all = render::render(dom, a.body, max_depth, &|id| {
+            a.respect_hidden && render::is_hidden(dom, id)
+        });
+        all_chars = non_space(&all);
+    }
     if main_chars < MIN_MAIN_CHARS.min(all_chars) || main_chars * FALLBACK_RATIO < all_chars {
         (all, "fallback")
     } else {
@@ -157,6 +167,23 @@ fn cross_check(
     }
 }
 
+/// A page whose body has no text at all (a script-rendered shell) is described by its own
+/// description meta tag, when it has one.
+fn describe_empty(
+    text: String,
+    extractor: &'static str,
+    description: Option<&str>,
+) -> (String, &'static str) {
+    match description {
+        Some(d) if text.is_empty() && !d.trim().is_empty() => {
+            let mut b = text::TextBuilder::new();
+            b.push(d, false);
+            (b.finish(), "fallback")
+        }
+        _ => (text, extractor),
+    }
+}
+
 /// Puts the headline on the first line unless the text already opens with it.
 fn with_headline(text: String, title: Option<&str>) -> String {
     let Some(title) = title.filter(|t| !t.is_empty()) else {
@@ -199,6 +226,37 @@ mod tests {
         let long = "other ".repeat(80);
         let (t, e) = cross_check(long.clone(), "main", Some(&body));
         assert_eq!((t.as_str(), e), (long.as_str(), "main"));
+    }
+
+    #[test]
+    fn a_page_of_chrome_only_gives_its_visible_text() {
+        let html = "<body><header><h1>Acme Corporation</h1></header>\
+                    <nav><a href=/a>Pricing</a> <a href=/b>Customers</a></nav>\
+                    <footer><a href=/t>Terms of use</a> <a href=/p>Privacy</a></footer></body>";
+        let ex = extract(html, None, &ExtractOptions::default());
+        assert!(
+            ex.extractor == "fallback"
+                && ex.text.contains("Pricing")
+                && ex.text.contains("Privacy"),
+            "{ex:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_shell_is_described_by_its_description() {
+        let html = "<head><meta name=description content='A thread about routers.'></head>\
+                    <body><div id=app></div><script>render()</script></body>";
+        let ex = extract(html, None, &ExtractOptions::default());
+        assert_eq!(
+            (ex.text.as_str(), ex.extractor),
+            ("A thread about routers.", "fallback")
+        );
+        let bare = extract(
+            "<body><div id=app></div></body>",
+            None,
+            &ExtractOptions::default(),
+        );
+        assert_eq!((bare.text.as_str(), bare.extractor), ("", "empty"));
     }
 
     #[test]
