@@ -6,6 +6,7 @@
 //! record is the file's path relative to its input root (the directory named, the glob's fixed
 //! prefix, or the file's own folder), plus `#id` for members of WARC and JSON Lines files.
 
+mod gzip;
 mod read;
 pub mod warc;
 

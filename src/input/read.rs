@@ -1,6 +1,7 @@
 //! Reading input files into raw records. Problems with one file or one record become
 //! [`ReadItem::Failure`]s (rows of the `errors` table); the reader then goes on.
 
+use super::gzip::GzipReader;
 use super::warc::{WarcItem, WarcReader};
 use super::{Compression, InputFile, InputFormat};
 use crate::document::RawRecord;
@@ -68,7 +69,7 @@ impl RecordReader {
         let f = std::fs::File::open(&file.path)?;
         Ok(match file.compression {
             Compression::None => Box::new(f),
-            Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
+            Compression::Gzip => Box::new(GzipReader::with_size_hint(f, Some(file.size))?),
             Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(f)?),
         })
     }
