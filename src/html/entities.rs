@@ -1,6 +1,8 @@
 //! Character references (`&amp;`, `&#233;`, `&#x1F600;`, legacy `&copy` without `;`), decoded
 //! as the HTML standard's tokenizer does in text and in attribute values.
 
+use std::sync::OnceLock;
+
 use memchr::memchr;
 
 use super::entity_table::ENTITIES;
@@ -148,12 +150,34 @@ fn named(b: &[u8], at: usize, in_attribute: bool) -> Option<(usize, Replacement)
     None
 }
 
+/// For each ASCII letter as first byte, the range of [`ENTITIES`] whose names start with it.
+fn first_byte_ranges() -> &'static [(u16, u16); 128] {
+    static RANGES: OnceLock<[(u16, u16); 128]> = OnceLock::new();
+    RANGES.get_or_init(|| {
+        let mut ranges = [(0u16, 0u16); 128];
+        for (i, (name, _)) in ENTITIES.iter().enumerate() {
+            let first = usize::from(name.as_bytes()[0] & 0x7F);
+            let r = &mut ranges[first];
+            if r.1 == 0 {
+                r.0 = i as u16;
+            }
+            r.1 = i as u16 + 1;
+        }
+        ranges
+    })
+}
+
 /// The replacement text of an exact table name (with its `;` if it has one).
 fn lookup(name: &[u8]) -> Option<&'static str> {
-    ENTITIES
-        .binary_search_by(|(n, _)| n.as_bytes().cmp(name))
+    let first = *name.first()?;
+    if !first.is_ascii() {
+        return None;
+    }
+    let (start, end) = first_byte_ranges()[usize::from(first)];
+    let part = &ENTITIES[usize::from(start)..usize::from(end)];
+    part.binary_search_by(|(n, _)| n.as_bytes().cmp(name))
         .ok()
-        .map(|i| ENTITIES[i].1)
+        .map(|i| part[i].1)
 }
 
 #[cfg(test)]

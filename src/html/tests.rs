@@ -418,11 +418,15 @@ fn real_pages_match_html5ever() {
             continue;
         };
         let mut identical = 0;
+        let mut same_tree = 0;
+        let (mut nodes, mut bytes) = (0, 0);
         let mut close = 0;
         let mut sum = 0.0;
         let mut worst: Vec<(f64, String)> = Vec::new();
         for (path, html) in &pages {
             let a = parse(html, &limits);
+            nodes += a.nodes.len();
+            bytes += html.len();
             assert_consistent(&a);
             let b = oracle::parse(html, &limits);
             let (la, lb) = (block_lines(&a), block_lines(&b));
@@ -430,6 +434,9 @@ fn real_pages_match_html5ever() {
             sum += agreement;
             if la == lb {
                 identical += 1;
+            }
+            if outline(&a) == outline(&b) {
+                same_tree += 1;
             }
             if agreement >= 0.95 {
                 close += 1;
@@ -445,12 +452,17 @@ fn real_pages_match_html5ever() {
         let n = pages.len().max(1) as f64;
         worst.sort_by(|x, y| x.0.total_cmp(&y.0));
         eprintln!(
-            "{set}: {} pages, identical block text on {:.1}%, >= 0.95 line agreement on {:.1}%, mean {:.4}; lowest: {:?}",
+            "{set}: {} pages, identical tree on {:.1}%, identical block text on {:.1}%, >= 0.95 line agreement on {:.1}%, mean {:.4}; lowest: {:?}",
             pages.len(),
+            100.0 * same_tree as f64 / n,
             100.0 * identical as f64 / n,
             100.0 * close as f64 / n,
             sum / n,
             &worst[..worst.len().min(5)]
+        );
+        eprintln!(
+            "{set}: {:.1} bytes of HTML per node",
+            bytes as f64 / nodes.max(1) as f64
         );
         assert!(
             identical as f64 / n >= 0.90,
@@ -458,5 +470,40 @@ fn real_pages_match_html5ever() {
         );
         assert!(close as f64 / n >= 0.98, "{set}: close on {close} of {n}");
         assert!(sum / n >= 0.99, "{set}: mean agreement {}", sum / n);
+    }
+}
+
+/// Diagnostic (run with `--ignored --nocapture`): where the trees of the first pages that differ
+/// from html5ever's diverge.
+#[test]
+#[ignore]
+fn tree_differences() {
+    let limits = Limits::default();
+    let Some(pages) = load_pages("wcxb-dev") else {
+        eprintln!("../shared/data not found: nothing to compare");
+        return;
+    };
+    let mut shown = 0;
+    for (path, html) in &pages {
+        let (a, b) = (
+            outline(&parse(html, &limits)),
+            outline(&oracle::parse(html, &limits)),
+        );
+        if a == b {
+            continue;
+        }
+        let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        let from = crate::html::cut_at(&a, at.saturating_sub(150));
+        let to_a = crate::html::cut_at(&a, at + 150);
+        let to_b = crate::html::cut_at(&b, at + 150);
+        eprintln!(
+            "{path}\n  ours: {:?}\n  ref:  {:?}",
+            &a[from..to_a],
+            &b[from.min(b.len())..to_b]
+        );
+        shown += 1;
+        if shown == 25 {
+            break;
+        }
     }
 }

@@ -58,9 +58,32 @@ pub trait TokenSink {
     fn stopped(&self) -> bool;
 }
 
+/// Byte classes: [`SPACE`], [`SLASH`], [`GT`], [`EQ`].
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[b'\t' as usize] = SPACE;
+    t[0x0c] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b'/' as usize] = SLASH;
+    t[b'>' as usize] = GT;
+    t[b'=' as usize] = EQ;
+    t
+};
+const SPACE: u8 = 1;
+const SLASH: u8 = 2;
+const GT: u8 = 4;
+const EQ: u8 = 8;
+
 #[inline]
 fn is_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\n' | b'\t' | b'\x0c' | b'\r')
+    CLASS[c as usize] == SPACE
+}
+
+#[inline]
+fn class(c: u8) -> u8 {
+    CLASS[c as usize]
 }
 
 /// Attribute names interned as static strings (no allocation for the common ones).
@@ -241,7 +264,7 @@ impl<'a> Tokenizer<'a> {
     fn name_end(&self, at: usize) -> usize {
         let b = self.b;
         let mut i = at;
-        while i < b.len() && !is_space(b[i]) && b[i] != b'/' && b[i] != b'>' {
+        while i < b.len() && class(b[i]) & (SPACE | SLASH | GT) == 0 {
             i += 1;
         }
         i
@@ -305,7 +328,7 @@ impl<'a> Tokenizer<'a> {
             }
             let name_start = i;
             i += 1; // the first character may be `=`
-            while i < len && !is_space(b[i]) && !matches!(b[i], b'/' | b'>' | b'=') {
+            while i < len && class(b[i]) == 0 {
                 i += 1;
             }
             let name_end = i;
@@ -330,7 +353,7 @@ impl<'a> Tokenizer<'a> {
                     b'>' => {}
                     _ => {
                         let start = i;
-                        while i < len && !is_space(b[i]) && b[i] != b'>' {
+                        while i < len && class(b[i]) & (SPACE | GT) == 0 {
                             i += 1;
                         }
                         value = &self.src[start..i];
@@ -343,9 +366,65 @@ impl<'a> Tokenizer<'a> {
         }
     }
 
+    /// True when `b[at..]` starts with `name` (ASCII case-insensitively) and a delimiter.
+    fn tag_name_at(&self, at: usize, name: &[u8]) -> bool {
+        let b = self.b;
+        b.len() > at + name.len()
+            && b[at..at + name.len()].eq_ignore_ascii_case(name)
+            && class(b[at + name.len()]) & (SPACE | SLASH | GT) != 0
+    }
+
+    /// The end of a script's content starting at `from`, following the standard's script-data
+    /// escape states: inside `<!--`, a `<script>` is "double escaped" and its `</script>` does
+    /// not end the outer script; `-->` leaves the escape.
+    fn script_content_end(&self, from: usize) -> (usize, Option<usize>) {
+        let b = self.b;
+        let (mut escaped, mut double) = (false, false);
+        let mut i = from;
+        while let Some(off) = memchr::memchr2(b'<', b'-', &b[i..]) {
+            let p = i + off;
+            if b[p] == b'-' {
+                if escaped && b[p..].starts_with(b"-->") {
+                    escaped = false;
+                    double = false;
+                    i = p + 3;
+                } else {
+                    i = p + 1;
+                }
+                continue;
+            }
+            if !escaped && b[p..].starts_with(b"<!--") {
+                escaped = true;
+                i = p + 2; // the `--` may be the start of `-->` (`<!-->`)
+                continue;
+            }
+            if b.get(p + 1) == Some(&b'/') && self.tag_name_at(p + 2, b"script") {
+                if !double {
+                    return match self.skip_attributes(p + 8) {
+                        Some((end, _)) => (p, Some(end)),
+                        None => (p, None),
+                    };
+                }
+                double = false;
+                i = p + 8;
+                continue;
+            }
+            if escaped && !double && self.tag_name_at(p + 1, b"script") {
+                double = true;
+                i = p + 7;
+                continue;
+            }
+            i = p + 1;
+        }
+        (b.len(), None)
+    }
+
     /// For raw text or RCDATA content starting at `from`: where the content ends and the
     /// position after the matching end tag (`None` when the input ends first).
     fn raw_content_end(&self, from: usize) -> (usize, Option<usize>) {
+        if self.name == "script" {
+            return self.script_content_end(from);
+        }
         let b = self.b;
         let name = self.name.as_bytes();
         let mut i = from;

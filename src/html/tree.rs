@@ -3,6 +3,7 @@
 //! is kept and what is simplified).
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use super::tokenizer::{Attr, StartTag, TextMode, TokenSink};
 use crate::extract::dom::{Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
@@ -43,8 +44,8 @@ const ROW_CTX: u16 = 1 << 11;
 /// Elements that put a marker on the list of active formatting elements.
 const MARKER: u16 = 1 << 12;
 
-/// Properties of an HTML element by name.
-fn html_flags(name: &str) -> u16 {
+/// Properties of an HTML element by name, from the standard's lists.
+fn html_flags_by_match(name: &str) -> u16 {
     match name {
         "html" => SPECIAL | SCOPE | TABLE_SCOPE | TABLE_CTX | BODY_CTX | ROW_CTX,
         "template" => SPECIAL | SCOPE | TABLE_SCOPE | TABLE_CTX | BODY_CTX | ROW_CTX | MARKER,
@@ -89,145 +90,224 @@ fn foreign_flags(ns: Ns, name: &str, attrs: &[Attr]) -> u16 {
 }
 
 /// Element names interned as static strings (no allocation for the common ones).
-fn element_name(name: &str) -> Cow<'static, str> {
-    macro_rules! interned {
-        ($($s:literal),* $(,)?) => {
-            match name {
-                $($s => Cow::Borrowed($s),)*
-                _ => Cow::Owned(name.to_string()),
-            }
-        };
+const KNOWN_NAMES: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "applet",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "basefont",
+    "bdi",
+    "bdo",
+    "bgsound",
+    "big",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "circle",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "defs",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "g",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "keygen",
+    "label",
+    "legend",
+    "li",
+    "line",
+    "link",
+    "listing",
+    "main",
+    "mark",
+    "marquee",
+    "math",
+    "menu",
+    "meta",
+    "nav",
+    "nobr",
+    "noembed",
+    "noframes",
+    "noscript",
+    "object",
+    "ol",
+    "optgroup",
+    "option",
+    "output",
+    "p",
+    "param",
+    "path",
+    "picture",
+    "plaintext",
+    "polygon",
+    "pre",
+    "q",
+    "rb",
+    "rect",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "search",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "symbol",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "use",
+    "var",
+    "video",
+    "wbr",
+    "xmp",
+];
+
+/// A known element name with its tag and properties, looked up by its bytes packed in a `u64`.
+struct Known {
+    key: u64,
+    name: &'static str,
+    tag: Tag,
+    flags: u16,
+}
+
+/// The bytes of a name of at most 8 bytes as one integer.
+fn pack(name: &str) -> Option<u64> {
+    let b = name.as_bytes();
+    if b.len() > 8 {
+        return None;
     }
-    interned!(
-        "a",
-        "abbr",
-        "address",
-        "area",
-        "article",
-        "aside",
-        "audio",
-        "b",
-        "base",
-        "bdi",
-        "bdo",
-        "blockquote",
-        "body",
-        "br",
-        "button",
-        "canvas",
-        "caption",
-        "center",
-        "cite",
-        "code",
-        "col",
-        "colgroup",
-        "data",
-        "dd",
-        "del",
-        "details",
-        "dfn",
-        "dialog",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "embed",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "font",
-        "footer",
-        "form",
-        "frame",
-        "frameset",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "head",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "i",
-        "iframe",
-        "img",
-        "input",
-        "ins",
-        "kbd",
-        "label",
-        "legend",
-        "li",
-        "link",
-        "main",
-        "mark",
-        "menu",
-        "meta",
-        "nav",
-        "noscript",
-        "object",
-        "ol",
-        "optgroup",
-        "option",
-        "output",
-        "p",
-        "param",
-        "picture",
-        "pre",
-        "q",
-        "s",
-        "samp",
-        "script",
-        "section",
-        "select",
-        "small",
-        "source",
-        "span",
-        "strong",
-        "style",
-        "sub",
-        "summary",
-        "sup",
-        "svg",
-        "table",
-        "tbody",
-        "td",
-        "template",
-        "textarea",
-        "tfoot",
-        "th",
-        "thead",
-        "time",
-        "title",
-        "tr",
-        "track",
-        "u",
-        "ul",
-        "var",
-        "video",
-        "wbr",
-        "path",
-        "g",
-        "math",
-        "use",
-        "circle",
-        "rect",
-        "symbol",
-        "defs",
-        "polygon",
-        "line",
-        "nobr",
-        "big",
-        "tt",
-        "strike",
-        "xmp",
-        "listing",
-        "plaintext",
-        "marquee",
-        "applet",
-    )
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(buf))
+}
+
+fn known_table() -> &'static [Known] {
+    static TABLE: OnceLock<Vec<Known>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<Known> = KNOWN_NAMES
+            .iter()
+            .filter_map(|&name| {
+                Some(Known {
+                    key: pack(name)?,
+                    name,
+                    tag: Tag::of(name),
+                    flags: html_flags_by_match(name),
+                })
+            })
+            .collect();
+        t.sort_by_key(|k| k.key);
+        t
+    })
+}
+
+/// The known element named `name` (names of at most 8 bytes).
+fn known(name: &str) -> Option<&'static Known> {
+    let key = pack(name)?;
+    let table = known_table();
+    table
+        .binary_search_by_key(&key, |k| k.key)
+        .ok()
+        .map(|i| &table[i])
+}
+
+/// Properties of an HTML element by name.
+fn html_flags(name: &str) -> u16 {
+    match known(name) {
+        Some(k) => k.flags,
+        None => html_flags_by_match(name),
+    }
+}
+
+/// The tag of an HTML element by name.
+fn html_tag(name: &str) -> Tag {
+    match known(name) {
+        Some(k) => k.tag,
+        None => Tag::of(name),
+    }
+}
+
+/// The element name as stored in the DOM: a static string for known names.
+fn element_name(name: &str) -> Cow<'static, str> {
+    if let Some(k) = known(name) {
+        return Cow::Borrowed(k.name);
+    }
+    if name.len() > 8
+        && let Some(n) = KNOWN_NAMES.iter().find(|n| **n == name)
+    {
+        return Cow::Borrowed(n);
+    }
+    Cow::Owned(name.to_string())
 }
 
 /// Start tags that end foreign content (and `font` with `color`, `face` or `size`).
@@ -308,11 +388,17 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// A builder for one page.
-    pub fn new(limits: &Limits) -> Builder {
+    /// A builder for a page of `len` bytes.
+    pub fn new(limits: &Limits, len: usize) -> Builder {
+        // About one node per 60 to 110 bytes of HTML on real pages: reserve that, within the limit.
+        let capacity = (len / 64 + 16).min(limits.max_nodes.saturating_add(8));
+        let mut nodes = Vec::with_capacity(capacity);
+        nodes.push(Node::new(NodeData::Document));
+        let mut is_open = Vec::with_capacity(capacity);
+        is_open.push(false);
         Builder {
-            nodes: vec![Node::new(NodeData::Document)],
-            is_open: vec![false],
+            nodes,
+            is_open,
             open: Vec::with_capacity(64),
             counts: [0; TAGS],
             formatting: Vec::new(),
@@ -368,7 +454,7 @@ impl Builder {
 
     fn create_element(&mut self, name: &str, ns: Ns, attrs: Vec<Attr>) -> NodeId {
         let tag = match ns {
-            Ns::Html => Tag::of(name),
+            Ns::Html => html_tag(name),
             Ns::Svg if name == "svg" => Tag::Svg,
             Ns::Math if name == "math" => Tag::Math,
             _ => Tag::Other,
@@ -1157,6 +1243,11 @@ impl Builder {
                 return TextMode::Data;
             }
         }
+        if self.current_is(Tag::Other, "colgroup") && t.name != "col" && t.name != "template" {
+            // "In column group": anything but `col` ends the group.
+            self.pop();
+            return self.body_start(t);
+        }
         let table_tag = matches!(
             t.name,
             "caption"
@@ -1209,6 +1300,17 @@ impl Builder {
     }
 
     fn insert_foreign(&mut self, ns: Ns, mut t: StartTag<'_>) {
+        // Namespaced attributes keep their local name, as a conforming parser stores them.
+        for (name, _) in t.attrs.iter_mut() {
+            let local = match &**name {
+                "xlink:actuate" | "xlink:arcrole" | "xlink:href" | "xlink:role" | "xlink:show"
+                | "xlink:title" | "xlink:type" => &name[6..],
+                "xml:lang" | "xml:space" => &name[4..],
+                "xmlns:xlink" => "xlink",
+                _ => continue,
+            };
+            *name = Cow::Owned(local.to_string());
+        }
         let flags = foreign_flags(ns, t.name, &t.attrs);
         let id = self.create_element(t.name, ns, std::mem::take(&mut t.attrs));
         self.insert_node(id);
@@ -1273,7 +1375,10 @@ impl Builder {
                 self.insert_html(t.name, attrs, false);
             }
             "col" => {
-                self.clear_back_to(TABLE_CTX);
+                if !self.current_is(Tag::Other, "colgroup") {
+                    self.clear_back_to(TABLE_CTX);
+                    self.insert_html("colgroup", Vec::new(), false);
+                }
                 self.insert_html("col", attrs, true);
             }
             "tbody" | "thead" | "tfoot" => {
@@ -1595,6 +1700,18 @@ impl Builder {
     }
 
     fn body_end(&mut self, name: &str) {
+        if self.current_is(Tag::Other, "colgroup") {
+            match name {
+                "colgroup" => {
+                    self.pop();
+                    return;
+                }
+                "col" | "template" => return,
+                _ => {
+                    self.pop();
+                }
+            }
+        }
         if self.open.last().is_some_and(|e| e.ns != Ns::Html) {
             // Foreign content: close the nearest foreign element of that name.
             let mut i = self.open.len() - 1;
@@ -1790,7 +1907,19 @@ impl Builder {
         }
     }
 
-    fn body_characters(&mut self, s: &str) {
+    fn body_characters(&mut self, mut s: &str) {
+        if self.current_is(Tag::Other, "colgroup") {
+            let ws = leading_ws(s);
+            if ws > 0 {
+                let cur = self.current();
+                self.append_text(cur, &s[..ws]);
+                s = &s[ws..];
+                if s.is_empty() {
+                    return;
+                }
+            }
+            self.pop();
+        }
         let Some(cur) = self.open.last().copied() else {
             return;
         };
