@@ -30,6 +30,9 @@ pub struct Analysis {
     pub punct: Vec<u32>,
     /// Letters under each node.
     pub letters: Vec<u32>,
+    /// Characters under each node that belong to prose: text runs of at least
+    /// [`PROSE_RUN`] characters holding a sentence end.
+    pub prose: Vec<u32>,
     /// Boilerplate elements (removed with their subtree).
     pub removed: Vec<bool>,
     /// Why an element was removed: the boilerplate kinds it was named for
@@ -57,6 +60,13 @@ fn is_sentence_punct(c: char) -> bool {
     )
 }
 
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '؟' | '۔' | '。')
+}
+
+/// A text run needs this many characters (and a sentence end) to count as prose.
+const PROSE_RUN: u32 = 50;
+
 /// Pass 1: characters, link characters and punctuation per node.
 fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
     let mut stack: Vec<(NodeId, usize, bool)> = vec![(body, 0, false)];
@@ -74,6 +84,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                 a.link_chars[p] += a.link_chars[i];
                 a.punct[p] += a.punct[i];
                 a.letters[p] += a.letters[i];
+                a.prose[p] += a.prose[i];
             }
             continue;
         }
@@ -82,11 +93,13 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                 let mut n = 0u32;
                 let mut p = 0u32;
                 let mut l = 0u32;
+                let mut ends = false;
                 for c in t.chars() {
                     if !super::text::is_space(c) && !super::text::is_invisible_control(c) {
                         n += 1;
                         if is_sentence_punct(c) {
                             p += 1;
+                            ends |= is_sentence_end(c);
                         } else if c.is_alphabetic() {
                             l += 1;
                         }
@@ -97,6 +110,9 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
                     a.chars[par] += n;
                     a.punct[par] += p;
                     a.letters[par] += l;
+                    if ends && n >= PROSE_RUN && in_link == 0 {
+                        a.prose[par] += n;
+                    }
                     if in_link > 0 {
                         a.link_chars[par] += n;
                     }
@@ -161,6 +177,10 @@ fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
 /// These also remove an element whatever its text.
 const STRONG: Kinds = vocab::NAV | vocab::SOCIAL | vocab::COMMENT | vocab::AD | vocab::POPUP;
 
+/// A block named as navigation by its class or role but with at least this many characters,
+/// most of them prose, is content.
+const NAV_PLAIN_TEXT: f32 = 200.0;
+
 /// Pass 2: marks boilerplate elements top-down.
 fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
@@ -211,6 +231,13 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                     // Comments go, unless the page is a discussion thread or they are the
                     // page (little else on it).
                     !thread && !(wrapper && (share > 0.6 || total - chars < 1000.0))
+                } else if kinds & STRONG == vocab::NAV
+                    && chars >= NAV_PLAIN_TEXT
+                    && a.prose[id as usize] as f32 >= 0.5 * chars
+                {
+                    // Named a menu but holding prose (an accordion of questions, a section
+                    // id'd after its table-of-contents entry): content.
+                    false
                 } else if kinds & STRONG != 0 {
                     !wrapper && (share < 0.3 || linky)
                 } else {
@@ -492,6 +519,7 @@ pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
         link_chars: vec![0; n],
         punct: vec![0; n],
         letters: vec![0; n],
+        prose: vec![0; n],
         removed: vec![false; n],
         reason: vec![0; n],
         score: vec![0.0; n],
@@ -685,6 +713,30 @@ mod tests {
         let t = main_text(&html);
         assert!(!t.contains("related link"), "{t}");
         assert_eq!(t.matches("This is a real paragraph").count(), 2);
+    }
+
+    #[test]
+    fn an_accordion_named_like_a_menu_keeps_its_answers() {
+        let html = format!(
+            "<body><nav><a href=/>Home</a> <a href=/a>About</a></nav><main><h1>FAQ</h1>\
+             <div role=tablist class=faq-menu><h3>Is it safe?</h3><p>{PARA}</p>\
+             <h3>Does it cost?</h3><p>{PARA}</p><h3>Where?</h3><p>{PARA}</p></div></main>\
+             <div class=menu><a href=/x>One</a> <a href=/y>Two</a></div></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 3, "{t}");
+        assert!(t.contains("Does it cost?") && !t.contains("Two"), "{t}");
+    }
+
+    #[test]
+    fn a_hero_banner_with_text_is_content() {
+        let html = format!(
+            "<body><div class='hero banner'><h2>Repairs for gyms</h2><p>{PARA}</p></div>\
+             <div class=section><p>{PARA}</p></div><div class=promo><a href=/s>Sale!</a></div></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 2, "{t}");
+        assert!(!t.contains("Sale"), "{t}");
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub const META: Kinds = 1 << 8;
 pub const HEADER: Kinds = 1 << 9;
 /// Calls to action ("Learn more", "Sign in"): only the label itself is boilerplate.
 pub const CTA: Kinds = 1 << 10;
+/// Promotional banners and hero boxes: on landing pages these often are the content, so only
+/// short or link-heavy ones are boilerplate.
+pub const PROMO: Kinds = 1 << 11;
 /// Marked by a visible label rather than by markup.
 pub const LABEL: Kinds = 1 << 15;
 
@@ -84,8 +87,8 @@ const EXACT: &[(&str, Kinds)] = &[
     ("advertisement", AD),
     ("sponsor", AD),
     ("sponsored", AD),
-    ("promo", AD),
-    ("banner", AD),
+    ("promo", PROMO),
+    ("banner", PROMO),
     ("newsletter", POPUP),
     ("subscribe", POPUP),
     ("subscription", POPUP),
@@ -160,8 +163,11 @@ pub fn class_kinds(value: &str) -> (Kinds, bool) {
         if MODIFIERS.iter().any(|m| name.starts_with(m)) {
             continue;
         }
+        // Generated names (`kt-adv-heading356_3fb368`, `column74_975ada-ad`) split into
+        // fragments that only look like words: their short tokens say nothing.
+        let generated = name.bytes().any(|b| b.is_ascii_digit());
         for token in name.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if token.is_empty() {
+            if token.is_empty() || (generated && token.len() <= 3) {
                 continue;
             }
             if let Some((_, k)) = EXACT.iter().find(|(t, _)| *t == token) {
@@ -189,7 +195,7 @@ const MODIFIERS: &[&str] = &[
 /// The boilerplate kinds of an ARIA role.
 pub fn role_kinds(role: &str) -> Kinds {
     match role.trim().to_ascii_lowercase().as_str() {
-        "navigation" | "menu" | "menubar" | "tablist" | "toolbar" => NAV,
+        "navigation" | "menu" | "menubar" | "toolbar" => NAV,
         "contentinfo" => FOOTER,
         "complementary" => SIDEBAR,
         "banner" => HEADER,
@@ -378,6 +384,9 @@ mod tests {
         assert_eq!(class_kinds("canvas").0, 0);
         assert_eq!(class_kinds("entry-content no-share"), (0, true));
         assert_eq!(class_kinds("layout has-sidebar").0, 0);
+        assert_eq!(class_kinds("kt-adv-heading356_3fb368-c9").0, 0);
+        assert_eq!(class_kinds("column74_975ada-ad").0, 0);
+        assert_eq!(class_kinds("ad-slot").0, AD);
     }
 
     #[test]
