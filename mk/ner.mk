@@ -5,6 +5,8 @@
 #   make eval-ner     ANERcorp dev F1 (model trained on train only), AQMAR dev F1 (shipped model),
 #                     English dev F1 (WNUT-17 dev + BTC h, model trained without them)
 #   make ner-ablation dev F1 of the Arabic model without each feature group (models/README.md table)
+#   make ner-variants dev F1 of learner and feature variants that are not shipped (CRF, conjunction
+#                     features, the document-level second stage), model only and through `nahr ner`
 #   make ner-lists    rebuild data/lists/places-*.tsv (CLDR via babel; needs PyPI once)
 #   make ner-wordfreq rebuild models/lexicon/wordfreq-*.tsv (wordfreq; needs PyPI once)
 
@@ -27,7 +29,7 @@ EN_LEX    := models/lexicon/wordfreq-en.tsv
 EN_UNL    := $(EN_TRAIN) $(NER_OUT)/unlabelled-en.txt $(SHARED)/data/tok/en-ewt-dev.txt
 WNUT_MAP  := person=PER location=LOC corporation=ORG group=ORG product=MISC creative-work=MISC
 
-.PHONY: models eval-ner ner-ablation ner-lists ner-wordfreq
+.PHONY: models eval-ner ner-ablation ner-variants ner-lists ner-wordfreq
 
 models: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
 	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) $(AR_DEV) --epochs $(NER_EPOCHS) \
@@ -81,6 +83,23 @@ ner-ablation: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
 	    --lexicon $(AR_LEX) --unlabelled $(AR_UNL) $$w --out $(NER_OUT)/ablation.bin 2>/dev/null | cut -f4); \
 	  echo "without $$g: ANERcorp dev $$f1"; \
 	done
+
+AR_DEV_ARGS = --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) --epochs $(NER_EPOCHS) \
+  --lexicon $(AR_LEX) --unlabelled $(AR_UNL)
+
+ner-variants: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
+	@for v in "" "--crf-rate 0.1" "--with conj" "--stack 5"; do \
+	  f1=$$($(NAHR) train-ner $(AR_DEV_ARGS) $$v --out $(NER_OUT)/variant.bin 2>/dev/null | cut -f4); \
+	  echo "train-ner $$v: ANERcorp dev (model only) $$f1"; \
+	done
+	@echo "== the document-level second stage (--stack 5) through nahr ner: one document, 40-sentence documents, no propagation"
+	$(NAHR) train-ner $(AR_DEV_ARGS) --stack 5 --out $(NER_OUT)/ner-ar-stacked.bin 2>/dev/null
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-stacked.bin --conll $(AR_DEV) > $(NER_OUT)/stacked.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/stacked.pred --map PERS=PER | tail -1
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-stacked.bin --conll $(AR_DEV) --doc-sentences 40 > $(NER_OUT)/stacked-40.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/stacked-40.pred --map PERS=PER | tail -1
+	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-stacked.bin --conll $(AR_DEV) --no-propagate > $(NER_OUT)/stacked-np.pred
+	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/stacked-np.pred --map PERS=PER | tail -1
 
 NER_VENV := $(NER_OUT)/venv
 $(NER_VENV)/.installed:

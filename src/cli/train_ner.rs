@@ -11,7 +11,9 @@ use crate::ner::conll::{ConllSentence, read_conll};
 use crate::ner::features::{FeatureConfig, group};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::model::NerModel;
-use crate::ner::train::{TrainOptions, evaluate, train};
+use crate::ner::train::{
+    StackOptions, TrainOptions, evaluate, evaluate_documents, train, train_stacked,
+};
 
 /// Arguments of `nahr train-ner`.
 #[derive(Debug, Args)]
@@ -71,6 +73,24 @@ pub struct TrainNerArgs {
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
+    /// Train a CRF (stochastic gradient on the log-likelihood, averaged) with this initial
+    /// learning rate instead of the perceptron (0: perceptron).
+    #[arg(long, default_value_t = 0.0)]
+    pub crf_rate: f32,
+    /// Train a document-level second stage ([`crate::ner::stack`]) with this many
+    /// cross-validation folds (0: none).
+    #[arg(long, default_value_t = 0)]
+    pub stack: usize,
+    /// Training documents of the second stage: blocks of this many consecutive sentences.
+    #[arg(long, default_value_t = 40)]
+    pub stack_doc_sentences: usize,
+    /// Perceptron passes of the second stage.
+    #[arg(long, default_value_t = 10)]
+    pub stack_epochs: usize,
+    /// With a second stage, the dev set is tagged in documents of this many sentences
+    /// (0: the whole dev set is one document, as `make eval-ner` scores ANERcorp dev).
+    #[arg(long, default_value_t = 0)]
+    pub dev_doc_sentences: usize,
     /// Copy the confidence calibration and the `O` bias from this model instead of fitting them
     /// on --dev (for a final model trained on train + dev).
     #[arg(long)]
@@ -167,6 +187,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         word_dropout: args.word_dropout,
         runs: args.runs,
         margin: args.margin,
+        crf_rate: args.crf_rate,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -175,7 +196,9 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         args.lang,
         train_data.len()
     );
-    let bar = ProgressBar::new((train_data.len() * args.epochs * args.runs.max(1)) as u64);
+    let passes =
+        args.epochs * args.runs.max(1) * if args.stack > 0 { args.stack.max(2) } else { 1 };
+    let bar = ProgressBar::new((train_data.len() * passes) as u64);
     bar.set_style(
         ProgressStyle::with_template(
             "{bar:40} {pos}/{len} sentences, {elapsed} elapsed, eta {eta}",
@@ -183,28 +206,48 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         .map_err(|e| e.to_string())?,
     );
     let started = std::time::Instant::now();
-    let mut model = train(
-        &train_data,
-        dev_data.as_deref(),
-        lexicon,
-        &options,
-        |r| {
-            let dev = r.dev.map_or(String::new(), |c| {
-                let (p, rec, f) = c.prf();
-                format!(", dev P {p:.2} R {rec:.2} F1 {f:.2}")
-            });
-            let line = format!(
-                "epoch {}/{}: {} sentences wrong{dev}",
-                r.epoch, options.epochs, r.mistakes
-            );
-            if bar.is_hidden() {
-                eprintln!("{line}");
-            } else {
-                bar.println(line);
-            }
-        },
-        || bar.inc(1),
-    )?;
+    let stack = StackOptions {
+        folds: args.stack,
+        doc_sentences: args.stack_doc_sentences,
+        epochs: args.stack_epochs,
+        dev_doc_sentences: args.dev_doc_sentences,
+        ..StackOptions::default()
+    };
+    let on_epoch = |r: &crate::ner::train::EpochReport| {
+        let dev = r.dev.map_or(String::new(), |c| {
+            let (p, rec, f) = c.prf();
+            format!(", dev P {p:.2} R {rec:.2} F1 {f:.2}")
+        });
+        let line = format!(
+            "epoch {}/{}: {} sentences wrong{dev}",
+            r.epoch, options.epochs, r.mistakes
+        );
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
+    let mut model = if args.stack > 0 {
+        train_stacked(
+            &train_data,
+            dev_data.as_deref(),
+            lexicon,
+            &options,
+            &stack,
+            on_epoch,
+            || bar.inc(1),
+        )?
+    } else {
+        train(
+            &train_data,
+            dev_data.as_deref(),
+            lexicon,
+            &options,
+            on_epoch,
+            || bar.inc(1),
+        )?
+    };
     bar.finish_and_clear();
     if let Some(path) = &args.tuning_from {
         let tuned = NerModel::load(path)?;
@@ -223,7 +266,11 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         model.o_bias
     );
     if let Some(dev) = &dev_data {
-        let (counts, _) = evaluate(&model, dev);
+        let (counts, _) = if model.doc.is_some() {
+            evaluate_documents(&model, dev, args.dev_doc_sentences)
+        } else {
+            evaluate(&model, dev)
+        };
         let (p, r, f) = counts.prf();
         println!("dev\tP {p:.2}\tR {r:.2}\tF1 {f:.2}");
     }

@@ -41,13 +41,16 @@ pub mod group {
     pub const CLUSTER: u32 = 128;
     /// Labels given to the same word earlier in the document.
     pub const HISTORY: u32 = 256;
+    /// Conjunctions: the previous word × the word's cluster, the previous word × the word's
+    /// frequency band, the clusters of the previous word and the word.
+    pub const CONJ: u32 = 512;
     /// Every group.
-    pub const ALL: u32 = 511;
-    /// The groups a model uses unless told otherwise: all but [`HISTORY`], which did not help
-    /// on ANERcorp dev (see models/README.md).
-    pub const DEFAULT: u32 = ALL & !HISTORY;
+    pub const ALL: u32 = 1023;
+    /// The groups a model uses unless told otherwise: all but [`HISTORY`] and [`CONJ`], which
+    /// did not help on ANERcorp dev (see models/README.md).
+    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 9] = [
+    pub const NAMES: [(&str, u32); 10] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -57,6 +60,7 @@ pub mod group {
         ("freq", FREQ),
         ("cluster", CLUSTER),
         ("history", HISTORY),
+        ("conj", CONJ),
     ];
 }
 
@@ -452,6 +456,17 @@ impl Extractor {
         if g & group::CLUSTER != 0 {
             push(Left1, 64, nb(Left1, 64));
             push(Right1, 65, nb(Right1, 65));
+        }
+        if g & group::CONJ != 0 {
+            let c8 = |x: Option<&TokenInfo>| -> u64 {
+                x.map_or(1, |x| {
+                    let bits = 32 - x.cluster.leading_zeros();
+                    u64::from(x.cluster >> bits.saturating_sub(8))
+                })
+            };
+            push(CTX, 80, combine(key_at(-1), c8(Some(t))));
+            push(CTX, 81, combine(key_at(-1), u64::from(t.freq / 5)));
+            push(CTX, 82, combine(c8(at(-1)), c8(Some(t))));
         }
         if g & group::HISTORY != 0 {
             match self.history.best(t.core) {

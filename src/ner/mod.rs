@@ -8,6 +8,8 @@
 //! - [`tags`]: the BIO tag set and its allowed transitions.
 //! - [`features`]: feature extraction.
 //! - [`model`]: weights, decoding, confidences and the model file format.
+//! - [`stack`]: the document-level second stage (features from the first stage's labels of
+//!   the same word elsewhere in the document).
 //! - [`train`]: perceptron training and evaluation; [`eval`]: span scoring.
 //! - [`conll`]: reading CoNLL corpora.
 //! - [`hash`]: the small fast hash used by maps and feature hashing.
@@ -20,6 +22,7 @@ pub mod hash;
 pub mod lexicon;
 pub mod lists;
 pub mod model;
+pub mod stack;
 pub mod tags;
 pub mod text;
 pub mod train;

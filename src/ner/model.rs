@@ -5,13 +5,15 @@
 //! File format (little-endian): the magic `NAHRNER1`, then a zstd frame holding: the language
 //! (u8 length + UTF-8), feature groups (u32), bucket bits (u32), calibration `a`, `b` (f32),
 //! the `O` bias (f32), weight scale (f32), start weights (9 × f32), transition weights (9 × 9 × f32), the
-//! [`Lexicon`], then the weight table as `2^bits × 9` i16.
+//! [`Lexicon`], then the weight table as `2^bits × 9` i16, then, for a model with a
+//! document-level second stage, the byte 1 and the [`DocModel`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::ner::features::{Extractor, FeatureCache, FeatureConfig, Prepared};
 use crate::ner::lexicon::{Lexicon, read_bytes};
 use crate::ner::lists::EntityList;
+use crate::ner::stack::{DocModel, doc_feature_rows};
 use crate::ner::tags::{N_TAGS, O, allowed};
 
 const MAGIC: &[u8; 8] = b"NAHRNER1";
@@ -56,6 +58,28 @@ pub struct Scratch {
     alpha: Vec<[f32; N_TAGS]>,
     beta: Vec<[f32; N_TAGS]>,
     back: Vec<[u8; N_TAGS]>,
+    /// The document being tagged ([`NerModel::add_sentence`]).
+    pub document: DocumentBuffers,
+}
+
+/// What [`NerModel::add_sentence`] keeps of the sentences of a document until
+/// [`NerModel::finish_document`].
+#[derive(Debug, Default)]
+pub struct DocumentBuffers {
+    /// Emission scores of every token so far (first stage, without the `O` bias; the second
+    /// stage's are added by [`NerModel::finish_document`]).
+    pub emissions: Vec<[f32; N_TAGS]>,
+    /// First-stage tags of every token (only with a second stage).
+    pub first_tags: Vec<usize>,
+    /// Core hash and frequency band of every token, while the model's features give them.
+    pub cores: Vec<(u64, u8)>,
+    /// Every sentence gave its cores.
+    pub cores_complete: bool,
+    /// Keep the first-stage tags even for a model without a second stage (to train one).
+    pub keep_first_tags: bool,
+    rows: Vec<u32>,
+    offsets: Vec<u32>,
+    tags: Vec<usize>,
 }
 
 impl Scratch {
@@ -246,6 +270,8 @@ pub struct NerModel {
     scale: f32,
     /// The built-in list of the language (list features).
     list: EntityList,
+    /// The document-level second stage, when trained with one ([`crate::ner::stack`]).
+    pub doc: Option<DocModel>,
     /// Identifies the model's per-thread feature caches ([`Scratch`]); the cached values depend
     /// on the lexicon, the configuration and the weights, so those must not change after the
     /// model is built (only `o_bias` and `calibration`, applied after the cache, may).
@@ -279,6 +305,7 @@ impl NerModel {
             config,
             calibration: (1.0, 0.0),
             o_bias: 0.0,
+            doc: None,
             transitions,
             lexicon,
             weights,
@@ -293,8 +320,16 @@ impl NerModel {
         &self.list
     }
 
-    /// Fills `scratch.emissions` for a sentence.
+    /// Fills `scratch.emissions` for a sentence (with the `O` bias).
     fn emissions(&self, surfaces: &[&str], prepared: Prepared, scratch: &mut Scratch) {
+        self.raw_emissions(surfaces, prepared, scratch);
+        for em in &mut scratch.emissions {
+            em[O] -= self.o_bias;
+        }
+    }
+
+    /// Fills `scratch.emissions` for a sentence, without the `O` bias.
+    fn raw_emissions(&self, surfaces: &[&str], prepared: Prepared, scratch: &mut Scratch) {
         let mut sums = std::mem::take(&mut scratch.sums);
         let cache = scratch.cache_for(self.id);
         // The cache lives in the same scratch as the extractor: take it out for the call.
@@ -316,7 +351,6 @@ impl NerModel {
             for t in 0..N_TAGS {
                 em[t] = acc[t] as f32 * self.scale;
             }
-            em[O] -= self.o_bias;
             scratch.emissions.push(em);
         }
         scratch.sums = sums;
@@ -365,6 +399,130 @@ impl NerModel {
         scratch.extractor.record(self.config, tags);
     }
 
+    /// Starts a document: forgets the previous one (and the history of its sentences).
+    pub fn begin_document(&self, scratch: &mut Scratch) {
+        let d = &mut scratch.document;
+        d.emissions.clear();
+        d.first_tags.clear();
+        d.cores.clear();
+        d.cores_complete = true;
+        scratch.extractor.history.clear();
+    }
+
+    /// First pass over one sentence of the document: computes and keeps its emission scores
+    /// (and, with a second stage, its first-stage tags). Tag the sentences with
+    /// [`NerModel::decode_sentence`] after [`NerModel::finish_document`].
+    pub fn add_sentence(&self, surfaces: &[&str], prepared: Prepared, scratch: &mut Scratch) {
+        self.raw_emissions(surfaces, prepared, scratch);
+        let keep = self.doc.is_some() || scratch.document.keep_first_tags;
+        let needs_tags = keep || self.config.groups & crate::ner::features::group::HISTORY != 0;
+        if needs_tags {
+            let mut tags = std::mem::take(&mut scratch.document.tags);
+            viterbi(
+                &scratch.emissions,
+                &self.transitions,
+                &mut scratch.alpha,
+                &mut scratch.back,
+                &mut tags,
+            );
+            scratch.extractor.record(self.config, &tags);
+            if keep {
+                scratch.document.first_tags.extend_from_slice(&tags);
+            }
+            scratch.document.tags = tags;
+        }
+        let d = &mut scratch.document;
+        d.emissions.extend_from_slice(&scratch.emissions);
+        if d.cores_complete && !scratch.extractor.cores_and_bands(self.config, &mut d.cores) {
+            d.cores_complete = false;
+            d.cores.clear();
+        }
+    }
+
+    /// After the last [`NerModel::add_sentence`] of a document: adds the second stage's
+    /// document features to the kept emission scores (nothing without a second stage).
+    pub fn finish_document(&self, scratch: &mut Scratch) {
+        let Some(doc) = &self.doc else {
+            return;
+        };
+        let d = &mut scratch.document;
+        if !d.cores_complete {
+            return;
+        }
+        doc_feature_rows(
+            &d.first_tags,
+            &d.cores,
+            doc.bits,
+            &mut d.rows,
+            &mut d.offsets,
+        );
+        doc.add_to(&d.rows, &d.offsets, &mut d.emissions);
+    }
+
+    /// The core hash and frequency band of every token of the document (see
+    /// [`NerModel::cores_and_bands`]), when the model's features computed them.
+    pub fn document_cores<'a>(&self, scratch: &'a Scratch) -> Option<&'a [(u64, u8)]> {
+        let d = &scratch.document;
+        (d.cores_complete && d.cores.len() == d.emissions.len()).then_some(d.cores.as_slice())
+    }
+
+    /// Tags the document's tokens `range` (one sentence, in the order they were added): the
+    /// final decoding, with the `O` bias and both stages. Writes tags and margins as
+    /// [`NerModel::tag`] does.
+    pub fn decode_sentence(
+        &self,
+        range: std::ops::Range<usize>,
+        scratch: &mut Scratch,
+        tags: &mut Vec<usize>,
+        token_margins: &mut Vec<f32>,
+    ) {
+        scratch.emissions.clear();
+        if let Some(ems) = scratch.document.emissions.get(range) {
+            scratch.emissions.extend_from_slice(ems);
+        }
+        for em in &mut scratch.emissions {
+            em[O] -= self.o_bias;
+        }
+        viterbi(
+            &scratch.emissions,
+            &self.transitions,
+            &mut scratch.alpha,
+            &mut scratch.back,
+            tags,
+        );
+        margins(
+            &scratch.emissions,
+            &self.transitions,
+            &scratch.alpha,
+            &mut scratch.beta,
+            tags,
+            token_margins,
+        );
+    }
+
+    /// Tags the sentences of one document (both stages); returns each sentence's tags and
+    /// margins.
+    pub fn tag_document(
+        &self,
+        sentences: &[Vec<&str>],
+        scratch: &mut Scratch,
+    ) -> Vec<(Vec<usize>, Vec<f32>)> {
+        self.begin_document(scratch);
+        for s in sentences {
+            self.add_sentence(s, Prepared::default(), scratch);
+        }
+        self.finish_document(scratch);
+        let mut out = Vec::with_capacity(sentences.len());
+        let mut from = 0;
+        for s in sentences {
+            let (mut tags, mut m) = (Vec::new(), Vec::new());
+            self.decode_sentence(from..from + s.len(), scratch, &mut tags, &mut m);
+            from += s.len();
+            out.push((tags, m));
+        }
+        out
+    }
+
     /// Appends, for each token of the sentence last given to [`NerModel::tag`] with this
     /// scratch, the hash of its core word and its frequency band (see
     /// [`Extractor::cores_and_bands`]); false when the model's features do not compute them.
@@ -402,6 +560,10 @@ impl NerModel {
         self.lexicon.write_to(&mut payload);
         for w in &self.weights {
             payload.extend_from_slice(&w.to_le_bytes());
+        }
+        if let Some(doc) = &self.doc {
+            payload.push(1);
+            doc.write_to(&mut payload);
         }
         let compressed = zstd::encode_all(payload.as_slice(), 19)
             .map_err(|e| format!("cannot compress model: {e}"))?;
@@ -447,18 +609,32 @@ impl NerModel {
         }
         let lexicon = Lexicon::read_from(&mut input)?;
         let n = (1usize << bucket_bits) * N_TAGS;
-        if input.len() != n * 2 {
+        if input.len() < n * 2 {
             return Err(format!(
                 "model file has {} weight bytes, expected {}",
                 input.len(),
                 n * 2
             ));
         }
-        let weights = input
+        let weights = input[..n * 2]
             .chunks_exact(2)
             .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();
+        input = &input[n * 2..];
+        let doc = match input.first() {
+            None => None,
+            Some(1) => {
+                input = &input[1..];
+                let d = DocModel::read_from(&mut input)?;
+                if !input.is_empty() {
+                    return Err("model file has trailing bytes".into());
+                }
+                Some(d)
+            }
+            Some(_) => return Err("model file has trailing bytes".into()),
+        };
         Ok(NerModel {
+            doc,
             list: EntityList::builtin(&lang),
             lang,
             config: FeatureConfig {
@@ -656,5 +832,56 @@ mod tests {
         back.tag(&["في", "دمشق"], &mut scratch, &mut tags, &mut m);
         assert_eq!(tags.len(), 2);
         assert!((0.0..=1.0).contains(&back.confidence(m[1])));
+    }
+
+    #[test]
+    fn second_stage_relabels_only_first_stage_outside_tokens_and_round_trips() {
+        let path = std::path::Path::new("../shared/data/ner/anercorp/dev.txt");
+        if !path.exists() {
+            eprintln!("SKIP: {} is absent", path.display());
+            return;
+        }
+        let data = crate::ner::conll::read_conll(path, false).unwrap();
+        let sentences: Vec<Vec<&str>> = data
+            .iter()
+            .take(40)
+            .map(|s| s.tokens.iter().map(String::as_str).collect())
+            .collect();
+        let mut model = crate::stages::entities::builtin_model("ar")
+            .unwrap()
+            .as_ref()
+            .clone();
+        let mut scratch = Scratch::default();
+        // Without a second stage, document tagging equals sentence tagging.
+        let first = model.tag_document(&sentences, &mut scratch);
+        for (s, (tags, margins)) in sentences.iter().zip(&first) {
+            let (mut t, mut m) = (Vec::new(), Vec::new());
+            model.tag(s, &mut scratch, &mut t, &mut m);
+            assert_eq!((&t, &m), (tags, margins));
+        }
+        let raw = scratch.document.emissions.clone();
+        // A second stage that pushes every featured token to B-PER changes the scores of
+        // some first-stage O tokens only, and with them some tags.
+        let mut doc = DocModel::zeros(12);
+        for row in doc.weights.chunks_exact_mut(N_TAGS) {
+            row[1] = 1.0e4;
+        }
+        model.doc = Some(doc);
+        let second = model.tag_document(&sentences, &mut scratch);
+        let d = &scratch.document;
+        assert_eq!(d.first_tags.len(), raw.len());
+        let mut boosted = 0;
+        for (i, (before, after)) in raw.iter().zip(&d.emissions).enumerate() {
+            if d.first_tags[i] != O {
+                assert_eq!(before, after, "token {i} is in a first-stage mention");
+            } else if before != after {
+                boosted += 1;
+            }
+        }
+        assert!(boosted > 0);
+        assert_ne!(first, second);
+        let back = NerModel::from_bytes(&model.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.doc, model.doc);
+        assert_eq!(back.tag_document(&sentences, &mut scratch), second);
     }
 }

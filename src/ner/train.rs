@@ -6,11 +6,13 @@
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
 use crate::ner::eval::{SpanCounts, spans};
+use crate::ner::features::Prepared;
 use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::lists::EntityList;
 use crate::ner::model::{NerModel, Scratch, Transitions, decode};
-use crate::ner::tags::{N_TAGS, tag_index, tag_of};
+use crate::ner::stack::DocExample;
+use crate::ner::tags::{N_TAGS, allowed, tag_index, tag_of};
 
 /// Options of a training run.
 #[derive(Debug, Clone)]
@@ -32,6 +34,9 @@ pub struct TrainOptions {
     pub runs: usize,
     /// Margin of cost-augmented decoding in training (0: plain perceptron).
     pub margin: f32,
+    /// Learning rate of CRF training (stochastic gradient on the conditional log-likelihood,
+    /// averaged like the perceptron); 0 trains the perceptron.
+    pub crf_rate: f32,
 }
 
 impl Default for TrainOptions {
@@ -45,6 +50,7 @@ impl Default for TrainOptions {
             word_dropout: 0.0,
             runs: 1,
             margin: 0.0,
+            crf_rate: 0.0,
         }
     }
 }
@@ -175,6 +181,99 @@ impl Perceptron {
             if (gp, g) != (pp, p) {
                 self.bump_transition(gp, g, 1.0);
                 self.bump_transition(pp, p, -1.0);
+            }
+        }
+    }
+
+    /// One stochastic-gradient step on the CRF log-likelihood of `ex` with step size `eta`:
+    /// every tag's weights move by `eta × (gold − marginal probability)`. `em` holds the
+    /// emission scores under the current weights.
+    fn crf_step(&mut self, ex: &Example, drop: &[bool], em: &[[f32; N_TAGS]], eta: f32) {
+        let n = em.len();
+        if n == 0 {
+            return;
+        }
+        let neg = f32::NEG_INFINITY;
+        let log_add = |a: f32, b: f32| -> f32 {
+            if a == neg {
+                b
+            } else if b == neg {
+                a
+            } else {
+                let m = a.max(b);
+                m + ((a - m).exp() + (b - m).exp()).ln()
+            }
+        };
+        let mut alpha = vec![[neg; N_TAGS]; n];
+        let mut beta = vec![[0.0f32; N_TAGS]; n];
+        for t in 0..N_TAGS {
+            if allowed(None, t) {
+                alpha[0][t] = self.tr.start[t] + em[0][t];
+            }
+        }
+        for i in 1..n {
+            for t in 0..N_TAGS {
+                let mut acc = neg;
+                for (p, &a) in alpha[i - 1].iter().enumerate() {
+                    if allowed(Some(p), t) && a > neg {
+                        acc = log_add(acc, a + self.tr.trans[p][t]);
+                    }
+                }
+                alpha[i][t] = if acc == neg { neg } else { acc + em[i][t] };
+            }
+        }
+        for i in (0..n - 1).rev() {
+            for p in 0..N_TAGS {
+                let mut acc = neg;
+                for t in 0..N_TAGS {
+                    if allowed(Some(p), t) {
+                        acc = log_add(acc, self.tr.trans[p][t] + em[i + 1][t] + beta[i + 1][t]);
+                    }
+                }
+                beta[i][p] = acc;
+            }
+        }
+        let z = alpha[n - 1].iter().fold(neg, |a, &b| log_add(a, b));
+        if !z.is_finite() {
+            return;
+        }
+        for i in 0..n {
+            for t in 0..N_TAGS {
+                let p = if alpha[i][t] > neg && beta[i][t] > neg {
+                    (alpha[i][t] + beta[i][t] - z).exp()
+                } else {
+                    0.0
+                };
+                let gold = if ex.gold[i] == t { 1.0 } else { 0.0 };
+                let d = eta * (gold - p);
+                if d.abs() > 1e-7 {
+                    self.bump_row(ex, drop, i, t, d);
+                }
+            }
+            // Transitions into token i.
+            for t in 0..N_TAGS {
+                if i == 0 {
+                    let p = if alpha[0][t] > neg {
+                        (alpha[0][t] + beta[0][t] - z).exp()
+                    } else {
+                        0.0
+                    };
+                    let gold = if ex.gold[0] == t { 1.0 } else { 0.0 };
+                    self.bump_transition(None, t, eta * (gold - p));
+                    continue;
+                }
+                for (q, &a) in alpha[i - 1].iter().enumerate() {
+                    if !allowed(Some(q), t) || a == neg || beta[i][t] == neg {
+                        continue;
+                    }
+                    let p = (a + self.tr.trans[q][t] + em[i][t] + beta[i][t] - z).exp();
+                    let gold = if ex.gold[i - 1] == q && ex.gold[i] == t {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                    self.bump_transition(Some(q), t, eta * (gold - p));
+                }
             }
         }
     }
@@ -372,6 +471,14 @@ pub fn train(
                             }
                         }
                     }
+                    if options.crf_rate > 0.0 {
+                        // Step size decays with the number of sentences seen.
+                        let eta = options.crf_rate / (1.0 + p.c / train.len() as f32);
+                        p.crf_step(ex, &drop, &em, eta);
+                        p.c += 1.0;
+                        on_sentence();
+                        continue;
+                    }
                     decode(&em, &p.tr, &mut pred);
                     extractor.record(config, &pred);
                     if pred != ex.gold {
@@ -418,6 +525,220 @@ pub fn train(
     model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
 }
 
+/// How the document-level second stage ([`crate::ner::stack`]) is trained.
+#[derive(Debug, Clone, Copy)]
+pub struct StackOptions {
+    /// Cross-validation folds: the first-stage labels the second stage learns from come from
+    /// models trained without the fold.
+    pub folds: usize,
+    /// Training documents are blocks of this many consecutive sentences (the corpora do not
+    /// mark their articles; `-DOCSTART-` lines also start a document).
+    pub doc_sentences: usize,
+    /// Perceptron passes of the second stage.
+    pub epochs: usize,
+    /// The second stage's table has `2^bits` rows.
+    pub bits: u32,
+    /// Dev documents (for the `O` bias and the calibration): blocks of this many sentences,
+    /// 0 for one document (as `make eval-ner` scores ANERcorp dev).
+    pub dev_doc_sentences: usize,
+}
+
+impl Default for StackOptions {
+    fn default() -> Self {
+        StackOptions {
+            folds: 5,
+            doc_sentences: 40,
+            epochs: 10,
+            bits: 16,
+            dev_doc_sentences: 0,
+        }
+    }
+}
+
+/// Splits sentences into documents: at `-DOCSTART-` marks, and every `size` sentences
+/// (0: only at the marks).
+pub fn documents(data: &[ConllSentence], size: usize) -> Vec<&[ConllSentence]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 0..data.len() {
+        let full = size > 0 && i - start >= size;
+        if i > start && (data[i].doc_start || full) {
+            out.push(&data[start..i]);
+            start = i;
+        }
+    }
+    if start < data.len() {
+        out.push(&data[start..]);
+    }
+    out
+}
+
+/// Tags `data` document by document (both stages, see [`NerModel::tag_document`]) and counts
+/// spans against the gold tags; also returns each predicted mention's smallest margin and
+/// whether it was right.
+pub fn evaluate_documents(
+    model: &NerModel,
+    data: &[ConllSentence],
+    doc_sentences: usize,
+) -> (SpanCounts, Vec<(f32, bool)>) {
+    let mut counts = SpanCounts::default();
+    let mut scratch = Scratch::default();
+    let mut mentions = Vec::new();
+    for doc in documents(data, doc_sentences) {
+        let sentences: Vec<Vec<&str>> = doc
+            .iter()
+            .map(|s| s.tokens.iter().map(String::as_str).collect())
+            .collect();
+        let tagged = model.tag_document(&sentences, &mut scratch);
+        for (s, (tags, margins)) in doc.iter().zip(tagged) {
+            let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
+            counts.add(&s.tags, &pred);
+            let gold = spans(&s.tags);
+            for span in spans(&pred) {
+                let m = margins[span.0..span.1]
+                    .iter()
+                    .fold(f32::INFINITY, |a, &b| a.min(b));
+                mentions.push((m, gold.contains(&span)));
+            }
+        }
+    }
+    (counts, mentions)
+}
+
+/// [`tune_o_bias`] with document-level tagging.
+pub fn tune_o_bias_documents(model: &NerModel, dev: &[ConllSentence], doc_sentences: usize) -> f32 {
+    let mut m = model.clone();
+    let mut best = (f64::MIN, 0.0f32);
+    for k in 0..=16 {
+        m.o_bias = k as f32 * 0.25;
+        let f = evaluate_documents(&m, dev, doc_sentences).0.prf().2;
+        if f > best.0 + 1e-9 {
+            best = (f, m.o_bias);
+        }
+    }
+    best.1
+}
+
+/// The second-stage training sentences of the documents of `held_out`, tagged by `first`
+/// (a model that did not see them); `transitions` indexes the caller's list of `first`'s
+/// transitions.
+fn doc_examples(
+    first: &NerModel,
+    held_out: &[ConllSentence],
+    stack: &StackOptions,
+    transitions: usize,
+    out: &mut Vec<DocExample>,
+) -> Result<(), String> {
+    let mut scratch = Scratch::default();
+    scratch.document.keep_first_tags = true;
+    let (mut rows, mut offsets) = (Vec::new(), Vec::new());
+    for doc in documents(held_out, stack.doc_sentences) {
+        first.begin_document(&mut scratch);
+        for s in doc {
+            let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            first.add_sentence(&surfaces, Prepared::default(), &mut scratch);
+        }
+        let d = &scratch.document;
+        let cores = first
+            .document_cores(&scratch)
+            .ok_or("the second stage needs the stem, affix, freq or cluster features")?;
+        crate::ner::stack::doc_feature_rows(
+            &d.first_tags,
+            cores,
+            stack.bits,
+            &mut rows,
+            &mut offsets,
+        );
+        let mut from = 0;
+        for s in doc {
+            let n = s.tokens.len();
+            let base = offsets[from];
+            out.push(DocExample {
+                emissions: d.emissions[from..from + n].to_vec(),
+                transitions,
+                rows: rows[base as usize..offsets[from + n] as usize].to_vec(),
+                offsets: offsets[from..=from + n].iter().map(|o| o - base).collect(),
+                gold: s.tags.iter().map(|&t| tag_index(t)).collect(),
+            });
+            from += n;
+        }
+    }
+    Ok(())
+}
+
+/// Trains a model with a document-level second stage: the first stage as [`train`] does on
+/// all of `train_data`; then, for each of `stack.folds` contiguous folds, a first-stage model
+/// on the other folds tags the fold, and the second stage learns from those tags
+/// ([`crate::ner::stack::train_doc_model`]). With `dev`, the `O` bias (when
+/// `options.tune_o_bias`) and the calibration are fitted on it with both stages.
+pub fn train_stacked(
+    train_data: &[ConllSentence],
+    dev: Option<&[ConllSentence]>,
+    lexicon: Lexicon,
+    options: &TrainOptions,
+    stack: &StackOptions,
+    on_epoch: impl FnMut(&EpochReport),
+    mut on_sentence: impl FnMut(),
+) -> Result<NerModel, String> {
+    let folds = stack.folds.max(2);
+    let mut model = train(
+        train_data,
+        dev,
+        lexicon.clone(),
+        options,
+        on_epoch,
+        &mut on_sentence,
+    )?;
+    let fold_options = TrainOptions {
+        tune_o_bias: false,
+        ..options.clone()
+    };
+    let mut examples = Vec::new();
+    let mut transitions = Vec::new();
+    let n = train_data.len();
+    for k in 0..folds {
+        let (a, b) = (k * n / folds, (k + 1) * n / folds);
+        let rest: Vec<ConllSentence> = train_data[..a]
+            .iter()
+            .chain(&train_data[b..])
+            .cloned()
+            .collect();
+        let first = train(
+            &rest,
+            None,
+            lexicon.clone(),
+            &fold_options,
+            |_| {},
+            &mut on_sentence,
+        )?;
+        doc_examples(
+            &first,
+            &train_data[a..b],
+            stack,
+            transitions.len(),
+            &mut examples,
+        )?;
+        transitions.push(first.transitions.clone());
+    }
+    let doc = crate::ner::stack::train_doc_model(
+        &examples,
+        &transitions,
+        stack.bits,
+        stack.epochs,
+        options.seed,
+    );
+    model.o_bias = 0.0;
+    model.doc = Some(doc);
+    if let Some(dev) = dev {
+        if options.tune_o_bias {
+            model.o_bias = tune_o_bias_documents(&model, dev, stack.dev_doc_sentences);
+        }
+        let (_, mentions) = evaluate_documents(&model, dev, stack.dev_doc_sentences);
+        model.calibration = fit_calibration(&mentions);
+    }
+    Ok(model)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -457,6 +778,38 @@ mod tests {
         assert_eq!(again.to_bytes().unwrap(), model.to_bytes().unwrap());
         let (counts, _) = evaluate(&again, &data);
         assert_eq!(counts, last);
+    }
+
+    #[test]
+    fn crf_training_learns_a_tiny_corpus() {
+        let text = "\
+ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
+زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
+ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
+قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
+        let data = parse_conll(text, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 20,
+            crf_rate: 0.1,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let model = train(&data, None, Lexicon::new(), &options, |_| {}, || {}).unwrap();
+        let (counts, _) = evaluate(&model, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
+        assert_eq!(counts.predicted, counts.gold);
+    }
+
+    #[test]
+    fn documents_split_at_marks_and_sizes() {
+        let text = "a O\n\nb O\n\n-DOCSTART- O\n\nc O\n\nd O\n\ne O\n";
+        let data = parse_conll(text, true, "t").unwrap();
+        let sizes = |n| -> Vec<usize> { documents(&data, n).iter().map(|d| d.len()).collect() };
+        assert_eq!(sizes(0), [2, 3]);
+        assert_eq!(sizes(2), [2, 2, 1]);
     }
 
     #[test]

@@ -244,9 +244,14 @@ struct Buffers {
     split: String,
     tags: Vec<usize>,
     margins: Vec<f32>,
-    /// Core hash and frequency band of every token of the document so far, from the model's
-    /// features (see [`NerModel::cores_and_bands`]); `None` once a sentence did not give them.
-    cores: Option<Vec<(u64, u8)>>,
+}
+
+/// The list matches of one sentence, kept between the two passes over a document.
+struct SentenceMatches {
+    start: usize,
+    end: usize,
+    user: Vec<ListMatch>,
+    list: Vec<ListMatch>,
 }
 
 /// What a sentence is matched against, and where it is.
@@ -272,14 +277,15 @@ impl Stage for EntitiesStage {
         let builtin = self.builtin_for(doc.lang.as_deref());
         let model = self.model_for(doc.lang.as_deref());
         let shares_list = self.shares_list(doc.lang.as_deref());
-        let mut buffers = Buffers {
-            cores: Some(Vec::with_capacity(doc.tokens.len())),
-            ..Buffers::default()
-        };
+        let mut buffers = Buffers::default();
         let mut found: Vec<(usize, Candidate)> = Vec::new();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
-            scratch.extractor.history.clear();
+            if let Some(model) = model {
+                model.begin_document(&mut scratch);
+            }
+            // First pass: list matches and the model's emission scores, sentence by sentence.
+            let mut sentences = Vec::new();
             let mut start = 0;
             while start < doc.tokens.len() {
                 let sent = doc.tokens[start].sent_idx;
@@ -294,14 +300,22 @@ impl Stage for EntitiesStage {
                     start,
                     end,
                 };
-                self.sentence(doc, &context, &mut buffers, &mut scratch, &mut found);
+                sentences.push(self.first_pass(doc, &context, &mut buffers, &mut scratch));
                 start = end;
             }
+            // Second pass: the model's tags (with the document-level stage when the model has
+            // one), and the choice among overlapping mentions.
+            if let Some(model) = model {
+                model.finish_document(&mut scratch);
+            }
+            for m in sentences {
+                self.second_pass(doc, model, m, &mut buffers, &mut scratch, &mut found);
+            }
+            if let Some(model) = model.filter(|_| self.propagate) {
+                let cores = model.document_cores(&scratch);
+                propagate(doc, model, cores, &mut found);
+            }
         });
-        if let Some(model) = model.filter(|_| self.propagate) {
-            let cores = buffers.cores.filter(|c| c.len() == doc.tokens.len());
-            propagate(doc, model, cores.as_deref(), &mut found);
-        }
         for (offset, c) in found {
             push_entity(doc, offset, c);
         }
@@ -406,16 +420,15 @@ fn propagate(
 }
 
 impl EntitiesStage {
-    /// Finds the mentions of one sentence and appends them, with the offset of the sentence's
-    /// first token, to `found`.
-    fn sentence(
+    /// First pass over one sentence: its list matches, and the model's emission scores
+    /// (kept in `scratch` until the second pass).
+    fn first_pass(
         &self,
         doc: &Document,
         cx: &SentenceContext,
         buf: &mut Buffers,
         scratch: &mut Scratch,
-        found: &mut Vec<(usize, Candidate)>,
-    ) {
+    ) -> SentenceMatches {
         let tokens = &doc.tokens[cx.start..cx.end];
         buf.keys.clear();
         buf.key_ends.clear();
@@ -434,27 +447,43 @@ impl EntitiesStage {
             .iter()
             .map(|t| doc.slice(t.byte_start, t.byte_end))
             .collect();
-
         let user = self.user_list.find(&keys, &surfaces);
-        let list_mentions = cx.builtin.find(&keys, &surfaces);
-        let mut model_mentions = Vec::new();
+        let list = cx.builtin.find(&keys, &surfaces);
         if let Some(model) = cx.model {
             let prepared = Prepared {
                 keys: Some(&keys),
-                list_matches: cx.shares_list.then_some(list_mentions.as_slice()),
+                list_matches: cx.shares_list.then_some(list.as_slice()),
             };
-            model.tag_prepared(
-                &surfaces,
-                prepared,
-                scratch,
-                &mut buf.tags,
-                &mut buf.margins,
-            );
-            if let Some(cores) = &mut buf.cores
-                && !model.cores_and_bands(scratch, cores)
-            {
-                buf.cores = None;
-            }
+            model.add_sentence(&surfaces, prepared, scratch);
+        }
+        SentenceMatches {
+            start: cx.start,
+            end: cx.end,
+            user,
+            list,
+        }
+    }
+
+    /// Second pass over one sentence: decodes the model's tags and appends the chosen
+    /// mentions, with the offset of the sentence's first token, to `found`.
+    fn second_pass(
+        &self,
+        doc: &Document,
+        model: Option<&NerModel>,
+        sentence: SentenceMatches,
+        buf: &mut Buffers,
+        scratch: &mut Scratch,
+        found: &mut Vec<(usize, Candidate)>,
+    ) {
+        let SentenceMatches {
+            start,
+            end,
+            user,
+            list,
+        } = sentence;
+        let mut model_mentions = Vec::new();
+        if let Some(model) = model {
+            model.decode_sentence(start..end, scratch, &mut buf.tags, &mut buf.margins);
             let mut i = 0;
             while i < buf.tags.len() {
                 let BioTag::B(label) = tag_of(buf.tags[i]) else {
@@ -468,7 +497,9 @@ impl EntitiesStage {
                 let margin = buf.margins[i..end]
                     .iter()
                     .fold(f32::INFINITY, |a, &b| a.min(b));
-                let stripped = model.lexicon.best_split(keys[i], &mut buf.split).stripped;
+                let t = &doc.tokens[start + i];
+                match_key_into(doc.slice(t.byte_start, t.byte_end), &mut buf.key);
+                let stripped = model.lexicon.best_split(&buf.key, &mut buf.split).stripped;
                 model_mentions.push(Candidate {
                     m: ListMatch {
                         tok_start: i,
@@ -489,13 +520,13 @@ impl EntitiesStage {
             origin: EntityOrigin::List,
             score: 1.0,
         };
-        let mut taken = vec![false; tokens.len()];
+        let mut taken = vec![false; end - start];
         let mut chosen: Vec<Candidate> = Vec::new();
         let ordered = user
             .into_iter()
             .map(as_list)
             .chain(model_mentions)
-            .chain(list_mentions.into_iter().map(as_list));
+            .chain(list.into_iter().map(as_list));
         for c in ordered {
             let span = c.m.tok_start..c.m.tok_end;
             if taken[span.clone()].iter().any(|&t| t) {
@@ -505,7 +536,7 @@ impl EntitiesStage {
             chosen.push(c);
         }
         chosen.sort_by_key(|c| c.m.tok_start);
-        found.extend(chosen.into_iter().map(|c| (cx.start, c)));
+        found.extend(chosen.into_iter().map(|c| (start, c)));
     }
 }
 
