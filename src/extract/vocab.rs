@@ -69,6 +69,7 @@ const EXACT: &[(&str, Kinds)] = &[
     ("respond", COMMENT),
     ("disqus", COMMENT),
     ("discussion", COMMENT),
+    ("reviews", COMMENT),
     ("related", RELATED),
     ("relatedposts", RELATED),
     ("recommended", RELATED),
@@ -186,10 +187,24 @@ pub fn class_kinds(value: &str) -> (Kinds, bool) {
     (kinds, positive)
 }
 
-/// Prefixes of class names that are modifiers rather than names.
+/// Prefixes of class names that are modifiers or taxonomy terms rather than names.
 const MODIFIERS: &[&str] = &[
-    "no-", "no_", "has-", "has_", "with-", "with_", "without-", "is-", "show-", "hide-", "enable-",
-    "disable-",
+    "no-",
+    "no_",
+    "has-",
+    "has_",
+    "with-",
+    "with_",
+    "without-",
+    "is-",
+    "show-",
+    "hide-",
+    "enable-",
+    "disable-", // taxonomy classes a CMS puts on posts (`category-reviews`, `tag-comments`)
+    "category-",
+    "tag-",
+    "format-",
+    "type-",
 ];
 
 /// The boilerplate kinds of an ARIA role.
@@ -387,6 +402,8 @@ mod tests {
         assert_eq!(class_kinds("kt-adv-heading356_3fb368-c9").0, 0);
         assert_eq!(class_kinds("column74_975ada-ad").0, 0);
         assert_eq!(class_kinds("ad-slot").0, AD);
+        assert_eq!(class_kinds("post type-post category-reviews").0, 0);
+        assert_eq!(class_kinds("product-reviews__list").0, COMMENT);
     }
 
     #[test]
