@@ -8,6 +8,7 @@
 //! plain text; the tokenizer then looks for the matching end tag only.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use memchr::memchr;
 
@@ -86,64 +87,107 @@ fn class(c: u8) -> u8 {
     CLASS[c as usize]
 }
 
-/// Attribute names interned as static strings (no allocation for the common ones).
-fn attr_name(name: &str) -> Cow<'static, str> {
-    macro_rules! interned {
-        ($($s:literal),* $(,)?) => {
-            match name {
-                $($s => Cow::Borrowed($s),)*
-                _ => Cow::Owned(name.to_string()),
-            }
-        };
+/// Attribute names stored as static strings (no allocation for the common ones).
+const COMMON_ATTRIBUTES: &[&str] = &[
+    "class",
+    "id",
+    "href",
+    "src",
+    "style",
+    "rel",
+    "type",
+    "name",
+    "content",
+    "property",
+    "itemprop",
+    "lang",
+    "title",
+    "alt",
+    "role",
+    "hidden",
+    "datetime",
+    "width",
+    "height",
+    "target",
+    "charset",
+    "http-equiv",
+    "aria-hidden",
+    "aria-label",
+    "value",
+    "action",
+    "method",
+    "for",
+    "srcset",
+    "sizes",
+    "loading",
+    "dir",
+    "tabindex",
+    "itemscope",
+    "itemtype",
+    "data-src",
+    "onclick",
+    "media",
+    "async",
+    "defer",
+    "crossorigin",
+    "integrity",
+    "xmlns",
+    "viewbox",
+    "fill",
+    "d",
+    "decoding",
+    "fetchpriority",
+    "aria-expanded",
+    "aria-controls",
+    "data-id",
+    "placeholder",
+    "colspan",
+    "rowspan",
+    "border",
+    "align",
+    "stroke",
+    "version",
+    "focusable",
+    "x",
+    "y",
+];
+
+/// The bytes of a name of at most 8 bytes as one integer.
+fn pack(name: &str) -> Option<u64> {
+    let b = name.as_bytes();
+    if b.len() > 8 {
+        return None;
     }
-    interned!(
-        "class",
-        "id",
-        "href",
-        "src",
-        "style",
-        "rel",
-        "type",
-        "name",
-        "content",
-        "property",
-        "itemprop",
-        "lang",
-        "title",
-        "alt",
-        "role",
-        "hidden",
-        "datetime",
-        "width",
-        "height",
-        "target",
-        "charset",
-        "http-equiv",
-        "aria-hidden",
-        "aria-label",
-        "value",
-        "action",
-        "method",
-        "for",
-        "srcset",
-        "sizes",
-        "loading",
-        "dir",
-        "tabindex",
-        "itemscope",
-        "itemtype",
-        "data-src",
-        "onclick",
-        "media",
-        "async",
-        "defer",
-        "crossorigin",
-        "integrity",
-        "xmlns",
-        "viewbox",
-        "fill",
-        "d",
-    )
+    let mut buf = [0u8; 8];
+    buf[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(buf))
+}
+
+/// The common attribute names of at most 8 bytes, by packed key.
+fn packed_attributes() -> &'static [(u64, &'static str)] {
+    static TABLE: OnceLock<Vec<(u64, &'static str)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<_> = COMMON_ATTRIBUTES
+            .iter()
+            .filter_map(|&n| Some((pack(n)?, n)))
+            .collect();
+        t.sort_unstable();
+        t
+    })
+}
+
+fn attr_name(name: &str) -> Cow<'static, str> {
+    let found = match pack(name) {
+        Some(key) => {
+            let t = packed_attributes();
+            t.binary_search_by_key(&key, |e| e.0).ok().map(|i| t[i].1)
+        }
+        None => COMMON_ATTRIBUTES.iter().copied().find(|n| *n == name),
+    };
+    match found {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(name.to_string()),
+    }
 }
 
 /// Tokenizes `src` into `sink`.

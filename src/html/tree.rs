@@ -289,14 +289,6 @@ fn html_flags(name: &str) -> u16 {
     }
 }
 
-/// The tag of an HTML element by name.
-fn html_tag(name: &str) -> Tag {
-    match known(name) {
-        Some(k) => k.tag,
-        None => Tag::of(name),
-    }
-}
-
 /// The element name as stored in the DOM: a static string for known names.
 fn element_name(name: &str) -> Cow<'static, str> {
     if let Some(k) = known(name) {
@@ -453,17 +445,33 @@ impl Builder {
     }
 
     fn create_element(&mut self, name: &str, ns: Ns, attrs: Vec<Attr>) -> NodeId {
+        self.create_element_with_flags(name, ns, attrs).0
+    }
+
+    /// Creates an element; also returns its HTML properties (for HTML elements), from one
+    /// look-up of the name.
+    fn create_element_with_flags(
+        &mut self,
+        name: &str,
+        ns: Ns,
+        attrs: Vec<Attr>,
+    ) -> (NodeId, u16) {
+        let (stored, tag, flags) = match known(name) {
+            Some(k) => (Cow::Borrowed(k.name), k.tag, k.flags),
+            None => (element_name(name), Tag::of(name), html_flags_by_match(name)),
+        };
         let tag = match ns {
-            Ns::Html => html_tag(name),
+            Ns::Html => tag,
             Ns::Svg if name == "svg" => Tag::Svg,
             Ns::Math if name == "math" => Tag::Math,
             _ => Tag::Other,
         };
-        self.new_node(NodeData::Element {
+        let id = self.new_node(NodeData::Element {
             tag,
-            name: element_name(name),
+            name: stored,
             attrs,
-        })
+        });
+        (id, flags)
     }
 
     fn clone_element(&mut self, id: NodeId) -> NodeId {
@@ -1023,10 +1031,10 @@ impl Builder {
 
     /// Inserts an HTML element for `t` and pushes it unless `void`.
     fn insert_html(&mut self, name: &str, attrs: Vec<Attr>, void: bool) -> NodeId {
-        let id = self.create_element(name, Ns::Html, attrs);
+        let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
         if !void {
-            self.push_open(id, Ns::Html, html_flags(name), false);
+            self.push_open(id, Ns::Html, flags, false);
         }
         id
     }
@@ -1034,17 +1042,17 @@ impl Builder {
     /// Inserts a raw-text, RCDATA or plain-text element; it is pushed even past the depth
     /// bound, since its content must not land elsewhere.
     fn insert_raw(&mut self, name: &str, attrs: Vec<Attr>, mode: TextMode) -> TextMode {
-        let id = self.create_element(name, Ns::Html, attrs);
+        let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
-        self.push_open(id, Ns::Html, html_flags(name), true);
+        self.push_open(id, Ns::Html, flags, true);
         self.raw = id;
         mode
     }
 
     fn insert_formatting(&mut self, name: &str, attrs: Vec<Attr>) {
-        let id = self.create_element(name, Ns::Html, attrs);
+        let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
-        if self.push_open(id, Ns::Html, html_flags(name), false) {
+        if self.push_open(id, Ns::Html, flags, false) {
             self.push_formatting(id);
         }
     }
