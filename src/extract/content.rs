@@ -175,7 +175,8 @@ fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
 
 /// Kinds that a content word in the class does not cancel.
 /// These also remove an element whatever its text.
-const STRONG: Kinds = vocab::NAV | vocab::SOCIAL | vocab::COMMENT | vocab::AD | vocab::POPUP;
+const STRONG: Kinds =
+    vocab::NAV | vocab::SOCIAL | vocab::COMMENT | vocab::AD | vocab::POPUP | vocab::CONSENT;
 
 /// A block named as navigation by its class or role but with at least this many characters,
 /// most of them prose, is content.
@@ -219,7 +220,9 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 let share = chars / total;
                 let linky = links >= 0.3 * chars;
                 let wrapper = share > 0.6 || (share > 0.45 && !linky);
-                let remove = if structural {
+                let remove = if kinds & vocab::CONSENT != 0 {
+                    true
+                } else if structural {
                     // A menu holds the page only when the page's landmark is inside it or
                     // there is little else; a menu of plain text (no links) is still a menu.
                     if matches!(tag, Tag::Nav | Tag::Menu) {
@@ -726,6 +729,18 @@ mod tests {
         let t = main_text(&html);
         assert_eq!(t.matches("This is a real paragraph").count(), 3, "{t}");
         assert!(t.contains("Does it cost?") && !t.contains("Two"), "{t}");
+    }
+
+    #[test]
+    fn a_consent_dialog_goes_however_long_it_is() {
+        let html = format!(
+            "<body><div id=consent-sdk><div role=dialog><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p>\
+             </div></div><div class=list><h2>Tomato sauces</h2><p>Our sauces, for every dish.</p>\
+             <ul><li>Pork ragù</li><li>Meatballs</li></ul></div></body>"
+        );
+        let t = main_text(&html);
+        assert!(!t.contains("This is a real paragraph"), "{t}");
+        assert!(t.contains("Meatballs"), "{t}");
     }
 
     #[test]

@@ -33,6 +33,9 @@ pub const CTA: Kinds = 1 << 10;
 /// Promotional banners and hero boxes: on landing pages these often are the content, so only
 /// short or link-heavy ones are boilerplate.
 pub const PROMO: Kinds = 1 << 11;
+/// Cookie and consent boxes and dialogs: never the page's content, however much text they
+/// hold.
+pub const CONSENT: Kinds = 1 << 12;
 /// Marked by a visible label rather than by markup.
 pub const LABEL: Kinds = 1 << 15;
 
@@ -94,10 +97,10 @@ const EXACT: &[(&str, Kinds)] = &[
     ("subscribe", POPUP),
     ("subscription", POPUP),
     ("signup", POPUP),
-    ("cookie", POPUP),
-    ("cookies", POPUP),
-    ("consent", POPUP),
-    ("gdpr", POPUP),
+    ("cookie", CONSENT),
+    ("cookies", CONSENT),
+    ("consent", CONSENT),
+    ("gdpr", CONSENT),
     ("modal", POPUP),
     ("popup", POPUP),
     ("overlay", POPUP),
@@ -130,7 +133,8 @@ const SUBSTRINGS: &[(&str, Kinds)] = &[
     ("comment", COMMENT),
     ("related", RELATED),
     ("newsletter", POPUP),
-    ("cookie", POPUP),
+    ("cookie", CONSENT),
+    ("consent", CONSENT),
     ("advert", AD),
     ("sponsor", AD),
     ("byline", META),
@@ -214,7 +218,8 @@ pub fn role_kinds(role: &str) -> Kinds {
         "contentinfo" => FOOTER,
         "complementary" => SIDEBAR,
         "banner" => HEADER,
-        "search" | "dialog" | "alertdialog" | "alert" => POPUP,
+        "search" | "alert" => POPUP,
+        "dialog" | "alertdialog" => CONSENT,
         _ => 0,
     }
 }
