@@ -804,6 +804,48 @@ mod tests {
     }
 
     #[test]
+    fn stacked_training_adds_a_second_stage_that_survives_the_file() {
+        let text = "\
+ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
+زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
+ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
+قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
+        let data = parse_conll(text, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 3,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let stack = StackOptions {
+            folds: 2,
+            doc_sentences: 2,
+            bits: 10,
+            ..StackOptions::default()
+        };
+        let model = train_stacked(
+            &data,
+            Some(&data),
+            Lexicon::new(),
+            &options,
+            &stack,
+            |_| {},
+            || {},
+        )
+        .unwrap();
+        let doc = model.doc.as_ref().expect("a second stage");
+        assert_eq!(doc.bits, 10);
+        let back = NerModel::from_bytes(&model.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.doc, model.doc);
+        assert_eq!(
+            evaluate_documents(&back, &data, 0).0,
+            evaluate_documents(&model, &data, 0).0
+        );
+    }
+
+    #[test]
     fn documents_split_at_marks_and_sizes() {
         let text = "a O\n\nb O\n\n-DOCSTART- O\n\nc O\n\nd O\n\ne O\n";
         let data = parse_conll(text, true, "t").unwrap();
