@@ -12,6 +12,7 @@ pub mod decode;
 pub mod document;
 pub mod extract;
 pub mod html;
+pub mod inflight;
 pub mod input;
 pub mod lang;
 pub mod manifest;

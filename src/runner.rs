@@ -7,6 +7,7 @@
 use crate::cputime::{StepClock, process_cpu, thread_cpu};
 use crate::decode::decode;
 use crate::document::{Document, RawRecord};
+use crate::inflight::{CloseOnDrop, InFlight};
 use crate::input::{FormatChoice, ReadItem, RecordReader, ResolvedInputs};
 use crate::output::{ErrorRow, OutputWriter, TableSummary, WriterOptions};
 use crate::pipeline::Pipeline;
@@ -291,6 +292,14 @@ pub struct RunSummary {
     pub process_cpu_seconds: f64,
 }
 
+/// What a read item counts against the in-flight budget: its raw bytes.
+fn charge(item: &ReadItem) -> u64 {
+    match item {
+        ReadItem::Record(record) => record.bytes.len() as u64,
+        ReadItem::Failure { .. } => 0,
+    }
+}
+
 /// What the writer thread hands back: the tables written and its own CPU time.
 type WriterOutcome = Result<(Vec<TableSummary>, Option<Duration>), FatalError>;
 
@@ -426,7 +435,8 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
     let writer = OutputWriter::create(&options.output, options.writer)
         .map_err(|e| FatalError(e.to_string()))?;
     let (record_tx, record_rx) = bounded::<ReadItem>(threads * 8);
-    let (output_tx, output_rx) = bounded::<Processed>(threads * 8);
+    let (output_tx, output_rx) = bounded::<(Processed, u64)>(threads * 8);
+    let in_flight = InFlight::for_threads(threads);
     let entities = AtomicU64::new(0);
     let limit = options.limit;
     let write_result = std::thread::scope(|scope| {
@@ -434,6 +444,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
             let progress = &progress;
             let files = &inputs.files;
             let reader = &reader;
+            let in_flight = &in_flight;
             std::thread::Builder::new()
                 .name("nahr-reader".into())
                 .spawn_scoped(scope, move || {
@@ -444,6 +455,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                         }
                         count += 1;
                         progress.records.fetch_add(1, Ordering::Relaxed);
+                        in_flight.acquire(charge(&item));
                         record_tx.send(item).is_ok()
                     });
                     thread_cpu()
@@ -453,11 +465,13 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
         let writer_thread = {
             let progress = &progress;
             let entities = &entities;
+            let in_flight = &in_flight;
             std::thread::Builder::new()
                 .name("nahr-writer".into())
                 .spawn_scoped(scope, move || -> WriterOutcome {
+                    let _close = CloseOnDrop(in_flight);
                     let mut writer = writer;
-                    for processed in output_rx {
+                    for (processed, charged) in output_rx {
                         for e in &processed.errors {
                             writer
                                 .push_error(e)
@@ -474,6 +488,8 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                                 .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
                             entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
                         }
+                        drop(processed);
+                        in_flight.release(charged);
                     }
                     let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
                     Ok((tables, thread_cpu()))
@@ -489,13 +505,14 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 let progress = &progress;
                 pool_scope.spawn(move |_| {
                     for item in rx {
+                        let charged = charge(&item);
                         if let ReadItem::Record(record) = &item {
                             progress
                                 .raw_bytes
                                 .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
                         }
                         let processed = process_item(item, pipeline, Some(timings));
-                        if tx.send(processed).is_err() {
+                        if tx.send((processed, charged)).is_err() {
                             return;
                         }
                     }

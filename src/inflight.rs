@@ -1,0 +1,145 @@
+//! A bound on the raw bytes a run holds at once, between the reader and the writer.
+//!
+//! The channels between the threads hold a fixed number of records, but records differ in size
+//! by a factor of a thousand: a few multi-megabyte pages in flight together would set the run's
+//! peak memory, and a long run meets such coincidences more often than a short one. The reader
+//! therefore takes a record's size from this budget before it sends the record on, and the
+//! writer gives it back once the record's rows are written. A record larger than the whole budget
+//! still passes when nothing else is in flight, so the budget never stops a run.
+
+use std::sync::{Condvar, Mutex, PoisonError};
+
+/// Raw bytes allowed in flight per worker thread (see [`InFlight::for_threads`]).
+pub const BYTES_PER_WORKER: u64 = 16 << 20;
+
+/// The shared budget.
+#[derive(Debug)]
+pub struct InFlight {
+    limit: u64,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    used: u64,
+    /// Set when the consumer stopped: nobody waits any more.
+    closed: bool,
+}
+
+impl InFlight {
+    /// A budget of `limit` bytes (at least 1).
+    pub fn new(limit: u64) -> Self {
+        InFlight {
+            limit: limit.max(1),
+            state: Mutex::new(State::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// The budget for a run with `threads` workers: [`BYTES_PER_WORKER`] each.
+    pub fn for_threads(threads: usize) -> Self {
+        Self::new(BYTES_PER_WORKER.saturating_mul(threads.max(1) as u64))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until `bytes` fit in the budget (or nothing else is in flight, or the budget was
+    /// closed), then takes them.
+    pub fn acquire(&self, bytes: u64) {
+        let mut state = self.lock();
+        while !state.closed && state.used > 0 && state.used.saturating_add(bytes) > self.limit {
+            state = self
+                .freed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.used = state.used.saturating_add(bytes);
+    }
+
+    /// Gives `bytes` back.
+    pub fn release(&self, bytes: u64) {
+        if bytes == 0 {
+            return;
+        }
+        let mut state = self.lock();
+        state.used = state.used.saturating_sub(bytes);
+        drop(state);
+        self.freed.notify_all();
+    }
+
+    /// Stops all waiting, for good: called when the consumer ends (also on failure), so that a
+    /// producer never waits for bytes that will not come back.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.freed.notify_all();
+    }
+
+    /// Bytes in flight now.
+    pub fn used(&self) -> u64 {
+        self.lock().used
+    }
+}
+
+/// Closes the budget when dropped: the consumer holds one for as long as it runs.
+#[derive(Debug)]
+pub struct CloseOnDrop<'a>(pub &'a InFlight);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Duration;
+
+    #[test]
+    fn a_record_larger_than_the_budget_passes_alone() {
+        let budget = InFlight::new(10);
+        budget.acquire(1000);
+        assert_eq!(budget.used(), 1000);
+        budget.release(1000);
+        assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn closing_wakes_a_waiting_reader() {
+        let budget = Arc::new(InFlight::new(10));
+        budget.acquire(10);
+        let waiter = {
+            let budget = Arc::clone(&budget);
+            std::thread::spawn(move || budget.acquire(10))
+        };
+        std::thread::sleep(Duration::from_millis(20));
+        drop(CloseOnDrop(&budget));
+        waiter.join().unwrap();
+    }
+
+    #[test]
+    fn the_reader_waits_until_the_writer_gives_bytes_back() {
+        let budget = Arc::new(InFlight::new(100));
+        budget.acquire(60);
+        let peak = Arc::new(AtomicU64::new(0));
+        let waiter = {
+            let budget = Arc::clone(&budget);
+            let peak = Arc::clone(&peak);
+            std::thread::spawn(move || {
+                budget.acquire(60);
+                peak.store(budget.used(), Ordering::SeqCst);
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        assert_eq!(peak.load(Ordering::SeqCst), 0, "acquired past the budget");
+        assert_eq!(budget.used(), 60);
+        budget.release(60);
+        waiter.join().unwrap();
+        assert_eq!(peak.load(Ordering::SeqCst), 60);
+    }
+}
