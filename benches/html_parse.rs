@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nahr::extract::dom::Limits;
+use nahr::extract::dom::{Dom, Limits};
 
 const FIXTURE: &str = "<html><head><title>T</title></head><body><nav><a href=/>Home</a></nav>\
     <article><h1>Headline</h1><p>First paragraph of the article &amp; more.</p>\
@@ -48,11 +48,14 @@ fn load_pages() -> Vec<String> {
     pages
 }
 
+/// A parser building nahr's arena DOM.
+type Parser = fn(&str, &Limits) -> Dom;
+
 fn bench_parse(c: &mut Criterion) {
     let pages = load_pages();
     let bytes: usize = pages.iter().map(String::len).sum();
     let limits = Limits::default();
-    let parsers: [(&str, fn(&str, &Limits) -> nahr::extract::dom::Dom); 2] = [
+    let parsers: [(&str, Parser); 2] = [
         ("nahr", nahr::html::parse),
         ("html5ever", nahr::html::oracle::parse),
     ];

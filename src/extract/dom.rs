@@ -343,10 +343,6 @@ pub const ROOT: NodeId = 0;
 impl Dom {
     /// Parses `html` within `limits` with nahr's HTML parser ([`crate::html::parse`]).
     pub fn parse(html: &str, limits: &Limits) -> Dom {
-        // TEMPORARY A/B switch for measuring against html5ever; removed before the final commit.
-        if std::env::var_os("NAHR_PARSER_HTML5EVER").is_some() {
-            return crate::html::oracle::parse(html, limits);
-        }
         crate::html::parse(html, limits)
     }
 

@@ -450,12 +450,7 @@ impl Builder {
 
     /// Creates an element; also returns its HTML properties (for HTML elements), from one
     /// look-up of the name.
-    fn create_element_with_flags(
-        &mut self,
-        name: &str,
-        ns: Ns,
-        attrs: Vec<Attr>,
-    ) -> (NodeId, u16) {
+    fn create_element_with_flags(&mut self, name: &str, ns: Ns, attrs: Vec<Attr>) -> (NodeId, u16) {
         let (stored, tag, flags) = match known(name) {
             Some(k) => (Cow::Borrowed(k.name), k.tag, k.flags),
             None => (element_name(name), Tag::of(name), html_flags_by_match(name)),
