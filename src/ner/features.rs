@@ -14,6 +14,7 @@
 //! | [`group::FREQ`] | the `wordfreq` band of the word and its stem, and of the words at ±1 |
 //! | [`group::CLUSTER`] | the word's cluster (prefixes of 4, 8, 12 bits and the whole path), and at ±1 |
 //! | [`group::HISTORY`] | the labels the model gave the same core word in the previous sentences of the document ([`History`]) |
+//! | [`group::CONJ`] | the previous word × the word's cluster (8 bits) and × its frequency band; the two words' clusters |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;

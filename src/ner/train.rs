@@ -1,7 +1,9 @@
 //! Training: an averaged structured perceptron (Collins 2002) over the hashed features of
 //! [`crate::ner::features`], with first-order tag transitions and constrained Viterbi
 //! decoding. Sentences are visited in a shuffled order drawn from a fixed seed, so the same
-//! data and options always give the same model.
+//! data and options always give the same model. [`TrainOptions::crf_rate`] trains a CRF over the
+//! same features instead, and [`train_stacked`] adds the document-level second stage of
+//! [`crate::ner::stack`] (neither is used by the shipped models: see models/README.md).
 
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
