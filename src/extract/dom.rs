@@ -312,9 +312,11 @@ pub struct Node {
 pub struct Limits {
     /// Bytes of HTML parsed; the rest of the page is ignored.
     pub max_bytes: usize,
-    /// Nodes kept in the tree; later nodes are parsed but not attached.
+    /// Nodes in the tree: parsing stops at the first token after the tree holds this many
+    /// (the DOM is then marked truncated).
     pub max_nodes: usize,
-    /// Elements deeper than this are not visited by traversals.
+    /// Elements deeper than this are not visited by traversals; the parser keeps at most twice
+    /// this many elements open (deeper ones become leaves).
     pub max_depth: usize,
 }
 

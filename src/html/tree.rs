@@ -1291,15 +1291,34 @@ impl Builder {
                     }
                     return TextMode::Data;
                 }
-                _ => {
-                    self.foster = true;
-                    let mode = self.in_body(t);
-                    self.foster = false;
-                    return mode;
-                }
+                _ => {}
             }
         }
-        self.in_body(t)
+        // In the "in table" modes everything else follows the in-body rules with foster
+        // parenting on (it applies whenever the insertion target is a table element).
+        self.foster = self.in_table_mode();
+        let mode = self.in_body(t);
+        self.foster = false;
+        mode
+    }
+
+    /// True in the standard's "in table", "in table body" and "in row" modes: the nearest
+    /// table part on the stack is a table, row group or row (elements above it were fostered).
+    fn in_table_mode(&self) -> bool {
+        if self.counts[Tag::Table as usize] == 0 {
+            return false;
+        }
+        for e in self.open.iter().rev() {
+            if e.ns != Ns::Html {
+                continue;
+            }
+            match e.tag {
+                Tag::Table | Tag::Tbody | Tag::Thead | Tag::Tfoot | Tag::Tr => return true,
+                Tag::Td | Tag::Th | Tag::Caption | Tag::Template => return false,
+                _ => {}
+            }
+        }
+        false
     }
 
     fn insert_foreign(&mut self, ns: Ns, mut t: StartTag<'_>) {
@@ -1715,6 +1734,20 @@ impl Builder {
                 }
             }
         }
+        if (name == "br" || name == "p")
+            && self
+                .open
+                .last()
+                .is_some_and(|e| e.ns != Ns::Html && e.flags & INTEGRATION == 0)
+        {
+            // `</br>` and `</p>` leave foreign content, then follow the HTML rules.
+            while let Some(e) = self.open.last() {
+                if e.ns == Ns::Html || e.flags & INTEGRATION != 0 {
+                    break;
+                }
+                self.pop();
+            }
+        }
         if self.open.last().is_some_and(|e| e.ns != Ns::Html) {
             // Foreign content: close the nearest foreign element of that name.
             let mut i = self.open.len() - 1;
@@ -1763,7 +1796,9 @@ impl Builder {
             }
             "p" => {
                 if !self.in_scope(Tag::P, "p", SCOPE | BUTTON_SCOPE) {
+                    self.foster = self.in_table_mode();
                     self.insert_html("p", Vec::new(), false);
+                    self.foster = false;
                 }
                 self.close_p();
             }
@@ -1798,8 +1833,10 @@ impl Builder {
                 }
             }
             "br" => {
+                self.foster = self.in_table_mode();
                 self.reconstruct_formatting();
                 self.insert_html("br", Vec::new(), true);
+                self.foster = false;
             }
             "table" | "tbody" | "tfoot" | "thead" | "tr" | "caption" => {
                 let tag = Tag::of(name);
@@ -1938,7 +1975,9 @@ impl Builder {
             return;
         }
         if cur.ns == Ns::Html || cur.flags & INTEGRATION != 0 {
+            self.foster = self.in_table_mode();
             self.reconstruct_formatting();
+            self.foster = false;
         }
         self.insert_text(s);
     }
