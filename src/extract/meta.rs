@@ -66,6 +66,9 @@ const MAX_LD_DEPTH: usize = 12;
 /// Collects the page facts in one walk of the DOM.
 pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
     let mut f = PageFacts::default();
+    // The element's class and id in lower case, rebuilt per element in one reused buffer: the
+    // name tests below are plain substring searches on it.
+    let mut names = String::new();
     dom.walk(ROOT, max_depth, &mut |id, _| {
         let NodeData::Element { tag, attrs, .. } = &dom.node(id).data else {
             return true;
@@ -127,7 +130,7 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
                 .flatten()
         }) {
             let published = itemprop == "datePublished"
-                || attr("class").is_some_and(|c| contains_ci(c, "publish"));
+                || attr("class").is_some_and(|c| c.to_ascii_lowercase().contains("publish"));
             if f.times.len() < 16 {
                 f.times.push((dt.to_string(), published));
             }
@@ -142,7 +145,12 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         }
         let class = attr("class").unwrap_or("");
         let eid = attr("id").unwrap_or("");
-        let named = |k: &str| contains_ci(class, k) || contains_ci(eid, k);
+        names.clear();
+        names.push_str(class);
+        // A separator that no needle holds, so that no match spans the class and the id.
+        names.push('\n');
+        names.push_str(eid);
+        names.make_ascii_lowercase();
         let rel_author = attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
         if (rel_author
             || class
@@ -158,17 +166,8 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         }
         let priority = if class.is_empty() && eid.is_empty() {
             None
-        } else if ["publish", "created", "posted", "pubdate"]
-            .iter()
-            .any(|k| named(k))
-        {
-            Some(0)
-        } else if named("date") || named("time") {
-            Some(1)
-        } else if named("meta") || named("byline") {
-            Some(2)
         } else {
-            None
+            date_priority(&names)
         };
         if let Some(p) = priority
             && f.date_texts.len() < 32
@@ -183,11 +182,35 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
     f
 }
 
-/// ASCII case-insensitive substring test (`needle` in lower case).
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    hay.as_bytes()
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+/// How strongly an element's lower-cased class and id suggest a date line: 0 for publishing
+/// words (`publish`, `created`, `posted`, `pubdate`), 1 for `date`/`time`, 2 for `meta`/`byline`,
+/// the strongest found anywhere in `names`. One pass over the bytes: this runs for every element
+/// with a class or an id.
+fn date_priority(names: &str) -> Option<u8> {
+    let b = names.as_bytes();
+    let mut best: Option<u8> = None;
+    for i in 0..b.len() {
+        let rest = &b[i..];
+        let p = match b[i] {
+            b'p' if rest.starts_with(b"publish")
+                || rest.starts_with(b"posted")
+                || rest.starts_with(b"pubdate") =>
+            {
+                0
+            }
+            b'c' if rest.starts_with(b"created") => 0,
+            b'd' if rest.starts_with(b"date") => 1,
+            b't' if rest.starts_with(b"time") => 1,
+            b'm' if rest.starts_with(b"meta") => 2,
+            b'b' if rest.starts_with(b"byline") => 2,
+            _ => continue,
+        };
+        if p == 0 {
+            return Some(0);
+        }
+        best = Some(best.map_or(p, |q| q.min(p)));
+    }
+    best
 }
 
 fn read_json_ld(text: &str, ld: &mut LinkedData) {
@@ -608,7 +631,17 @@ fn resolve(link: &str, base: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::dated;
+    use super::{date_priority, dated};
+
+    #[test]
+    fn date_priority_takes_the_strongest_word() {
+        assert_eq!(date_priority("entry-meta\npost-date"), Some(1));
+        assert_eq!(date_priority("meta byline\n"), Some(2));
+        assert_eq!(date_priority("posted-on\nmeta"), Some(0));
+        assert_eq!(date_priority("\ntimestamp-created"), Some(0));
+        assert_eq!(date_priority("menu-item\nnav"), None);
+        assert_eq!(date_priority(""), None);
+    }
 
     #[test]
     fn published_day_is_the_pages_own_day() {
