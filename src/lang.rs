@@ -43,6 +43,27 @@ enum Script {
     Ethiopic,
 }
 
+impl Script {
+    /// Every script, in declaration order (the index of each is its discriminant).
+    const ALL: [Script; 15] = [
+        Script::Latin,
+        Script::Arabic,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Hebrew,
+        Script::Devanagari,
+        Script::Bengali,
+        Script::Tamil,
+        Script::Thai,
+        Script::Hangul,
+        Script::Kana,
+        Script::Han,
+        Script::Armenian,
+        Script::Georgian,
+        Script::Ethiopic,
+    ];
+}
+
 fn script_of(c: char) -> Option<Script> {
     let s = match c as u32 {
         0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => Script::Latin,
@@ -162,10 +183,28 @@ const CYRILLIC_WORDS: &[(&str, &str)] = &[
     ),
 ];
 
-type WordTable = HashMap<&'static str, Vec<usize>>;
+/// FNV-1a: the word tables are looked up once per word of every page, with short keys, where
+/// std's SipHash cost more than the look-up itself; the keys are the crate's own word lists.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type WordTable = HashMap<&'static str, Vec<usize>, std::hash::BuildHasherDefault<Fnv>>;
 
 fn table(lists: &'static [(&'static str, &'static str)]) -> WordTable {
-    let mut t: WordTable = HashMap::new();
+    let mut t: WordTable = HashMap::default();
     for (i, (_, words)) in lists.iter().enumerate() {
         for w in words.split_whitespace() {
             let e = t.entry(w).or_default();
@@ -195,22 +234,24 @@ pub fn detect(text: &str) -> Option<LangGuess> {
         Some((i, _)) => &text[..i],
         None => text,
     };
-    let mut counts: HashMap<Script, usize> = HashMap::new();
+    let mut counts = [0usize; Script::ALL.len()];
     let mut letters = 0usize;
     for c in sample.chars() {
         if let Some(s) = script_of(c) {
-            *counts.entry(s).or_default() += 1;
+            counts[s as usize] += 1;
             letters += 1;
         }
     }
     if letters < MIN_LETTERS {
         return None;
     }
-    let kana = counts.get(&Script::Kana).copied().unwrap_or(0);
-    let (script, n) = counts
+    let kana = counts[Script::Kana as usize];
+    // The most frequent script; a tie goes to the one listed first in `Script`.
+    let (script, n) = Script::ALL
         .iter()
-        .max_by_key(|(_, n)| **n)
-        .map(|(s, n)| (*s, *n))?;
+        .map(|s| (*s, counts[*s as usize]))
+        .rev()
+        .max_by_key(|(_, n)| *n)?;
     let share = n as f32 / letters as f32;
     let fixed = |code: &'static str| Some(LangGuess { code, score: share });
     match script {
@@ -299,7 +340,12 @@ fn by_words(
             w
         } else {
             buf.clear();
-            buf.extend(w.chars().flat_map(char::to_lowercase));
+            if w.is_ascii() {
+                buf.push_str(w);
+                buf.make_ascii_lowercase();
+            } else {
+                buf.extend(w.chars().flat_map(char::to_lowercase));
+            }
             &buf
         };
         if let Some(ls) = words.get(key) {
@@ -333,6 +379,14 @@ fn by_words(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn script_table_is_in_discriminant_order() {
+        for (i, s) in Script::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+        }
+    }
+
     use super::*;
 
     fn code(s: &str) -> Option<&'static str> {
