@@ -186,15 +186,19 @@ const NAV_PLAIN_TEXT: f32 = 200.0;
 fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
     let landmarks = landmark_ancestors(dom, body, max_depth);
-    // (node, depth, kinds disabled below this point)
-    let mut stack: Vec<(NodeId, usize, Kinds)> = vec![(body, 0, 0)];
-    while let Some((id, depth, disabled)) = stack.pop() {
+    // (node, depth, kinds disabled below this point, inside an `article`)
+    let mut stack: Vec<(NodeId, usize, Kinds, bool)> = vec![(body, 0, 0, false)];
+    while let Some((id, depth, disabled, in_article)) = stack.pop() {
         let Some(tag) = dom.tag(id) else {
             continue;
         };
         let mut disabled = disabled;
         if id != body {
-            let (kinds, positive) = element_kinds(dom, id, tag);
+            let (mut kinds, positive) = element_kinds(dom, id, tag);
+            if tag == Tag::Header && in_article {
+                // The header of an article (or of each teaser in a list): its headline.
+                kinds &= !vocab::HEADER;
+            }
             let mut kinds = kinds & !disabled;
             if positive {
                 // `entry-content`, `content-sidebar-wrap`, `entry-header`: a content word
@@ -264,10 +268,11 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
         if depth >= max_depth {
             continue;
         }
+        let in_article = in_article || tag == Tag::Article;
         let mut c = dom.node(id).last_child;
         while c != NONE {
             if dom.tag(c).is_some() {
-                stack.push((c, depth + 1, disabled));
+                stack.push((c, depth + 1, disabled, in_article));
             }
             c = dom.node(c).prev;
         }
@@ -741,6 +746,20 @@ mod tests {
         let t = main_text(&html);
         assert!(!t.contains("This is a real paragraph"), "{t}");
         assert!(t.contains("Meatballs"), "{t}");
+    }
+
+    #[test]
+    fn teasers_keep_their_headers_and_screen_reader_hidden_summaries() {
+        let teaser = "<article><header><h2><a href=/a>Beats get new colours</a></h2></header>\
+                      <p><a href=/a aria-hidden=true>Walmart now has the Beats in new colours, \
+                      which were not offered before.</a></p></article>";
+        let html = format!(
+            "<body><header><a href=/>Site</a></header><div class=river>{}</div></body>",
+            teaser.repeat(3)
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("Beats get new colours").count(), 3, "{t}");
+        assert_eq!(t.matches("Walmart now has").count(), 3, "{t}");
     }
 
     #[test]

@@ -15,8 +15,9 @@ pub fn break_of(tag: Tag) -> Break {
     }
 }
 
-/// True when an element is hidden by its attributes (`hidden`, `aria-hidden="true"`,
-/// an inline `display:none` or `visibility:hidden`).
+/// True when an element is hidden by its attributes (`hidden`, an inline `display:none` or
+/// `visibility:hidden`). `aria-hidden` is not one: it hides from screen readers what sighted
+/// readers see anyway (a teaser's summary linked like its title, an icon's label).
 pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
     let NodeData::Element { attrs, .. } = &dom.node(id).data else {
         return false;
@@ -24,7 +25,6 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
     for (name, value) in attrs {
         match &**name {
             "hidden" => return true,
-            "aria-hidden" if value.eq_ignore_ascii_case("true") => return true,
             "style" => {
                 let v: String = value
                     .chars()
