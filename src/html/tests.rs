@@ -474,41 +474,6 @@ fn real_pages_match_html5ever() {
     }
 }
 
-/// Diagnostic (run with `--ignored --nocapture`): where the trees of the first pages that differ
-/// from html5ever's diverge.
-#[test]
-#[ignore]
-fn tree_differences() {
-    let limits = Limits::default();
-    let Some(pages) = load_pages("wcxb-dev") else {
-        eprintln!("../shared/data not found: nothing to compare");
-        return;
-    };
-    let mut shown = 0;
-    for (path, html) in &pages {
-        let (a, b) = (
-            outline(&parse(html, &limits)),
-            outline(&oracle::parse(html, &limits)),
-        );
-        if a == b {
-            continue;
-        }
-        let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
-        let from = crate::html::cut_at(&a, at.saturating_sub(150));
-        let to_a = crate::html::cut_at(&a, at + 150);
-        let to_b = crate::html::cut_at(&b, at + 150);
-        eprintln!(
-            "{path}\n  ours: {:?}\n  ref:  {:?}",
-            &a[from..to_a],
-            &b[from.min(b.len())..to_b]
-        );
-        shown += 1;
-        if shown == 25 {
-            break;
-        }
-    }
-}
-
 /// Random tag soup from a fixed seed: the parser never panics, the tree stays consistent, and
 /// the text agrees with html5ever's on nearly all documents (the rest differ only around NUL
 /// bytes, which this parser drops).
@@ -611,12 +576,6 @@ fn random_tag_soup() {
         let text = |d: &Dom| render::text_content(d, ROOT, 10_000).replace('\u{FFFD}', "");
         if text(&ours) == text(&reference) {
             same_text += 1;
-        } else if std::env::var_os("NAHR_SHOW_SOUP").is_some() {
-            eprintln!(
-                "{doc:?}\n  ours: {:?}\n  ref:  {:?}",
-                outline(&ours),
-                outline(&reference)
-            );
         }
     }
     eprintln!("random tag soup: same text content on {same_text} of {total} documents");
