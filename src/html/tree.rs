@@ -752,6 +752,13 @@ impl Builder {
     }
 
     fn heading_in_scope(&self) -> bool {
+        let open_headings: u32 = [Tag::H1, Tag::H2, Tag::H3, Tag::H4, Tag::H5, Tag::H6]
+            .iter()
+            .map(|&t| self.counts[t as usize])
+            .sum();
+        if open_headings == 0 {
+            return false;
+        }
         for e in self.open.iter().rev() {
             if e.ns == Ns::Html && e.flags & HEADING != 0 {
                 return true;
