@@ -5,4 +5,4 @@
 .PHONY: bench-parse
 
 bench-parse:
-	$(CARGO) bench --bench html_parse
+	$(CARGO) bench --bench html_parse --features html5ever-oracle

@@ -59,6 +59,7 @@
 
 pub mod entities;
 mod entity_table;
+#[cfg(any(test, feature = "html5ever-oracle"))]
 pub mod oracle;
 pub mod tokenizer;
 pub mod tree;
