@@ -6,7 +6,8 @@ Rows per corpus:
 - `nahr run`, default pipeline (clean → tokenize → entities → Parquet), 1 and 2 threads;
 - each stage alone: `clean` from a run of pipelines/extract-only.toml (extraction, metadata,
   Parquet), `tokenize` and `entities` from the per-stage CPU time in the 1-thread run's manifest;
-- html5ever parsing alone (the floor), from the yardsticks binary's parse-only mode;
+- html5ever parsing alone (the floor of the old parser) and nahr's own HTML parser alone, from
+  the yardsticks binary's parse-only modes;
 - trafilatura, resiliparse, spaCy's rule tokenizer on trafilatura's text, and trafilatura + spaCy
   (scripts/e2e_tool.py, each in its own process).
 Columns: pages/s, MB/s of raw HTML, CPU seconds per 1,000 pages (user + system of the whole
@@ -112,9 +113,13 @@ def tool_rows(py, corpus, lang, cache_dir, remeasure):
 
 
 def parse_rows(parse_only, corpus):
-    out, cpu, rss = timed([parse_only, "--parse-only", corpus])
-    r = json.loads(out.strip().splitlines()[-1])
-    return [row("html5ever parse alone (floor)", r["pages"], r["bytes"], r["seconds"], cpu, rss)]
+    rows = []
+    for mode, name in (("--parse-only", "html5ever parse alone (floor)"),
+                       ("--parse-only-nahr", "nahr's HTML parser alone (into its DOM)")):
+        out, cpu, rss = timed([parse_only, mode, corpus])
+        r = json.loads(out.strip().splitlines()[-1])
+        rows.append(row(name, r["pages"], r["bytes"], r["seconds"], cpu, rss))
+    return rows
 
 
 def table(rows):
@@ -175,6 +180,7 @@ def main():
                        f"| nahr (all stages, 1 thread) / trafilatura + spaCy | {e2e1 / combo:.1f}× |",
                        f"| nahr (all stages, 1 thread) / resiliparse | {e2e1 / resili:.2f}× |",
                        f"| nahr (all stages, 1 thread) / html5ever parse alone | {e2e1 / floor:.2f}× |",
+                       f"| nahr's parser / html5ever (parse alone) | {pr[1]['pps'] / floor:.2f}× |",
                        f"| nahr 2 threads / 1 thread | {nr[1]['pps'] / e2e1:.2f}× |", "",
                        cpu_table(accounts), ""]
     text = "\n".join(report) + "\n"
