@@ -199,6 +199,14 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 // The header of an article (or of each teaser in a list): its headline.
                 kinds &= !vocab::HEADER;
             }
+            if in_article
+                && tag == Tag::Aside
+                && a.prose[id as usize] as f32 >= 0.5 * a.chars[id as usize] as f32
+                && (a.link_chars[id as usize] as f32) < 0.3 * a.chars[id as usize] as f32
+            {
+                // An aside of prose inside an article: a pull quote or a note of the text.
+                kinds &= !vocab::SIDEBAR;
+            }
             let mut kinds = kinds & !disabled;
             if positive {
                 // `entry-content`, `content-sidebar-wrap`, `entry-header`: a content word
@@ -760,6 +768,19 @@ mod tests {
         let t = main_text(&html);
         assert_eq!(t.matches("Beats get new colours").count(), 3, "{t}");
         assert_eq!(t.matches("Walmart now has").count(), 3, "{t}");
+    }
+
+    #[test]
+    fn a_note_aside_inside_the_article_stays_a_sidebar_outside_goes() {
+        let html = format!(
+            "<body><article><p>{PARA}</p><aside class=note><p>A note on devices. The disk \
+             needs no encryption of its own, as the whole system already has it.</p></aside>\
+             <p>{PARA}</p></article><aside><p>About the author of this blog, a person who \
+             writes. She lives in a town.</p><a href=/x>More</a></aside></body>"
+        );
+        let t = main_text(&html);
+        assert!(t.contains("A note on devices"), "{t}");
+        assert!(!t.contains("About the author"), "{t}");
     }
 
     #[test]
