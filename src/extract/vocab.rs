@@ -106,6 +106,7 @@ const EXACT: &[(&str, Kinds)] = &[
     ("overlay", POPUP),
     ("login", POPUP),
     ("byline", META),
+    ("signature", META),
     ("author", META),
     ("meta", META),
     ("postmeta", META),
@@ -409,6 +410,7 @@ mod tests {
         assert_eq!(class_kinds("ad-slot").0, AD);
         assert_eq!(class_kinds("post type-post category-reviews").0, 0);
         assert_eq!(class_kinds("product-reviews__list").0, COMMENT);
+        assert_eq!(class_kinds("post-signature").0, META);
     }
 
     #[test]
