@@ -424,6 +424,14 @@ fn real_pages_match_html5ever() {
         let mut close = 0;
         let mut sum = 0.0;
         let mut worst: Vec<(f64, String)> = Vec::new();
+        // Unoptimised test builds (`make test`) compare every fourth page of the large set,
+        // which keeps the test well under a minute there; `cargo test --release` compares all.
+        let step = if cfg!(debug_assertions) && pages.len() > 100 {
+            4
+        } else {
+            1
+        };
+        let pages: Vec<_> = pages.into_iter().step_by(step).collect();
         for (path, html) in &pages {
             let a = parse(html, &limits);
             nodes += a.nodes.len();
