@@ -186,6 +186,7 @@ const NAV_PLAIN_TEXT: f32 = 200.0;
 fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
     let landmarks = landmark_ancestors(dom, body, max_depth);
+    let articles = article_bodies(dom, body, max_depth, a);
     // (node, depth, kinds disabled below this point, inside an `article`)
     let mut stack: Vec<(NodeId, usize, Kinds, bool)> = vec![(body, 0, 0, false)];
     while let Some((id, depth, disabled, in_article)) = stack.pop() {
@@ -245,7 +246,10 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
                 } else if kinds & vocab::COMMENT != 0 {
                     // Comments go, unless the page is a discussion thread or they are the
                     // page (little else on it).
-                    !thread && !(wrapper && (share > 0.6 || total - chars < 1000.0))
+                    !thread
+                        && !(wrapper
+                            && (total - chars < 1000.0
+                                || (share > 0.6 && !article_outside(dom, &articles, id))))
                 } else if kinds & STRONG == vocab::NAV
                     && chars >= NAV_PLAIN_TEXT
                     && a.prose[id as usize] as f32 >= 0.5 * chars
@@ -286,6 +290,48 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
         }
     }
     mark_labels(dom, body, max_depth, a, total);
+}
+
+/// `article` elements and `itemprop=articleBody` holding at least [`ARTICLE_PROSE`]
+/// characters of prose: a post that comments may follow.
+fn article_bodies(dom: &Dom, body: NodeId, max_depth: usize, a: &Analysis) -> Vec<NodeId> {
+    let mut found = Vec::new();
+    dom.walk(body, max_depth, &mut |id, _| {
+        let Some(tag) = dom.tag(id) else {
+            return false;
+        };
+        if a.prose[id as usize] >= ARTICLE_PROSE
+            && (tag == Tag::Article
+                || dom
+                    .attr(id, "itemprop")
+                    .is_some_and(|v| v.contains("articleBody")))
+        {
+            found.push(id);
+        }
+        !tag.is_invisible()
+    });
+    found
+}
+
+/// Prose characters that make an `article` a post of its own.
+const ARTICLE_PROSE: u32 = 1000;
+
+/// True when one of `articles` lies outside `id` (neither inside it nor around it).
+fn article_outside(dom: &Dom, articles: &[NodeId], id: NodeId) -> bool {
+    articles
+        .iter()
+        .any(|&art| !is_ancestor(dom, id, art) && !is_ancestor(dom, art, id))
+}
+
+/// True when `anc` is `id` or one of its ancestors.
+fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {
+    while id != NONE {
+        if id == anc {
+            return true;
+        }
+        id = dom.node(id).parent;
+    }
+    false
 }
 
 /// Elements that contain the page's main landmark (`<main>`, `role=main`,
@@ -781,6 +827,21 @@ mod tests {
         let t = main_text(&html);
         assert!(t.contains("A note on devices"), "{t}");
         assert!(!t.contains("About the author"), "{t}");
+    }
+
+    #[test]
+    fn a_long_comment_section_goes_when_an_article_precedes_it() {
+        let reply = "<li class=comment><p>Thanks for this, I tried it in my garden and it worked \
+                     well. The aphids were gone within a week, and so were the beetles.</p></li>";
+        let html = format!(
+            "<body><main><article><h1>Pest spray</h1>{}</article>\
+             <ol class=comment-list>{}</ol></main></body>",
+            format!("<p>{PARA}</p>").repeat(20),
+            reply.repeat(40)
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 20, "{t}");
+        assert!(!t.contains("aphids"), "{t}");
     }
 
     #[test]
