@@ -185,8 +185,7 @@ const NAV_PLAIN_TEXT: f32 = 200.0;
 /// Pass 2: marks boilerplate elements top-down.
 fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysis) {
     let total = a.chars[body as usize].max(1) as f32;
-    let landmarks = landmark_ancestors(dom, body, max_depth);
-    let articles = article_bodies(dom, body, max_depth, a);
+    let (landmarks, articles) = landmark_ancestors(dom, body, max_depth, a);
     // (node, depth, kinds disabled below this point, inside an `article`)
     let mut stack: Vec<(NodeId, usize, Kinds, bool)> = vec![(body, 0, 0, false)];
     while let Some((id, depth, disabled, in_article)) = stack.pop() {
@@ -292,27 +291,6 @@ fn mark(dom: &Dom, body: NodeId, max_depth: usize, thread: bool, a: &mut Analysi
     mark_labels(dom, body, max_depth, a, total);
 }
 
-/// `article` elements and `itemprop=articleBody` holding at least [`ARTICLE_PROSE`]
-/// characters of prose: a post that comments may follow.
-fn article_bodies(dom: &Dom, body: NodeId, max_depth: usize, a: &Analysis) -> Vec<NodeId> {
-    let mut found = Vec::new();
-    dom.walk(body, max_depth, &mut |id, _| {
-        let Some(tag) = dom.tag(id) else {
-            return false;
-        };
-        if a.prose[id as usize] >= ARTICLE_PROSE
-            && (tag == Tag::Article
-                || dom
-                    .attr(id, "itemprop")
-                    .is_some_and(|v| v.contains("articleBody")))
-        {
-            found.push(id);
-        }
-        !tag.is_invisible()
-    });
-    found
-}
-
 /// Prose characters that make an `article` a post of its own.
 const ARTICLE_PROSE: u32 = 1000;
 
@@ -335,23 +313,35 @@ fn is_ancestor(dom: &Dom, anc: NodeId, mut id: NodeId) -> bool {
 }
 
 /// Elements that contain the page's main landmark (`<main>`, `role=main`,
-/// `itemprop=articleBody`), the landmark itself included.
-fn landmark_ancestors(dom: &Dom, body: NodeId, max_depth: usize) -> Vec<bool> {
+/// `itemprop=articleBody`), the landmark itself included; and the article bodies (`article`
+/// or `itemprop=articleBody` with at least [`ARTICLE_PROSE`] characters of prose), posts that
+/// comments may follow.
+fn landmark_ancestors(
+    dom: &Dom,
+    body: NodeId,
+    max_depth: usize,
+    a: &Analysis,
+) -> (Vec<bool>, Vec<NodeId>) {
     let mut marks = vec![false; dom.nodes.len()];
     let mut found = Vec::new();
+    let mut articles = Vec::new();
     dom.walk(body, max_depth, &mut |id, _| {
         let Some(tag) = dom.tag(id) else {
             return false;
         };
+        let article_body = dom
+            .attr(id, "itemprop")
+            .is_some_and(|v| v.contains("articleBody"));
         if tag == Tag::Main
+            || article_body
             || dom
                 .attr(id, "role")
                 .is_some_and(|r| r.eq_ignore_ascii_case("main"))
-            || dom
-                .attr(id, "itemprop")
-                .is_some_and(|v| v.contains("articleBody"))
         {
             found.push(id);
+        }
+        if (tag == Tag::Article || article_body) && a.prose[id as usize] >= ARTICLE_PROSE {
+            articles.push(id);
         }
         !tag.is_invisible()
     });
@@ -361,7 +351,7 @@ fn landmark_ancestors(dom: &Dom, body: NodeId, max_depth: usize) -> Vec<bool> {
             id = dom.node(id).parent;
         }
     }
-    marks
+    (marks, articles)
 }
 
 fn has_text_input(dom: &Dom, id: NodeId, max_depth: usize) -> bool {
