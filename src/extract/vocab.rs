@@ -158,8 +158,36 @@ const POSITIVE: &[&str] = &[
     "prose",
 ];
 
+/// Distinct class/id values remembered per thread before the memo is emptied.
+const CLASS_MEMO_CAPACITY: usize = 4096;
+
+thread_local! {
+    /// [`class_kinds`] of values seen before: a page repeats the same few class values on
+    /// hundreds of elements, and the pages of one site share them.
+    static CLASS_MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, (Kinds, bool)>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// The boilerplate kinds named by a class or id value, and whether it names content.
 pub fn class_kinds(value: &str) -> (Kinds, bool) {
+    if value.len() > 256 {
+        return class_kinds_uncached(value);
+    }
+    CLASS_MEMO.with(|memo| {
+        if let Some(found) = memo.borrow().get(value) {
+            return *found;
+        }
+        let result = class_kinds_uncached(value);
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= CLASS_MEMO_CAPACITY {
+            memo.clear();
+        }
+        memo.insert(Box::from(value), result);
+        result
+    })
+}
+
+fn class_kinds_uncached(value: &str) -> (Kinds, bool) {
     let mut kinds = 0;
     let mut positive = false;
     let lower = value.to_ascii_lowercase();
