@@ -8,7 +8,7 @@
 #                       criterion bench of the clean stage (benches/clean.rs)
 
 EXTRACT_DATA := $(SHARED)/data/extraction
-EXTRACT_OUT  := target/eval-extract
+EXTRACT_OUT  ?= target/eval-extract
 
 .PHONY: eval-extract bench-extract
 
