@@ -123,6 +123,10 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
             }
             _ => {}
         }
+        // Everything below reads an attribute.
+        if attrs.is_empty() {
+            return true;
+        }
         let itemprop = attr("itemprop").unwrap_or("");
         if let Some(dt) = attr("datetime").or_else(|| {
             (itemprop == "datePublished")
@@ -145,12 +149,14 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         }
         let class = attr("class").unwrap_or("");
         let eid = attr("id").unwrap_or("");
-        names.clear();
-        names.push_str(class);
-        // A separator that no needle holds, so that no match spans the class and the id.
-        names.push('\n');
-        names.push_str(eid);
-        names.make_ascii_lowercase();
+        if !class.is_empty() || !eid.is_empty() {
+            names.clear();
+            names.push_str(class);
+            // A separator that no needle holds, so that no match spans the class and the id.
+            names.push('\n');
+            names.push_str(eid);
+            names.make_ascii_lowercase();
+        }
         let rel_author = attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
         if (rel_author
             || class
