@@ -14,8 +14,6 @@ pub mod render;
 pub mod text;
 pub mod vocab;
 
-#[cfg(test)]
-mod dataset_tests;
 
 use crate::document::Metadata;
 use dom::{Dom, Limits, ROOT, Tag};
