@@ -14,7 +14,6 @@ pub mod render;
 pub mod text;
 pub mod vocab;
 
-
 use crate::document::Metadata;
 use dom::{Dom, Limits, ROOT, Tag};
 
