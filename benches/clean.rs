@@ -3,8 +3,8 @@
 //! pages/s and MB/s. Falls back to the seed-like fixture below when the data is absent.
 
 use std::hint::black_box;
-use std::io::Read;
-use std::path::Path;
+#[path = "common/mod.rs"]
+mod common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nahr::document::Document;
@@ -16,40 +16,8 @@ const FIXTURE: &str = "<html><head><title>T</title></head><body><nav><a href=/>H
     <p>Second paragraph, also with a sentence or two of text.</p></article>\
     <footer>Copyright</footer></body></html>";
 
-fn load_pages() -> Vec<String> {
-    let mut pages = Vec::new();
-    for (set, max) in [("arabic-dev", 16), ("wcxb-dev", 84)] {
-        let dir = Path::new("../shared/data/extraction")
-            .join(set)
-            .join("html");
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut paths: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for p in paths.into_iter().take(max) {
-            let Ok(raw) = std::fs::read(&p) else {
-                continue;
-            };
-            let mut bytes = Vec::new();
-            if flate2::read::GzDecoder::new(&raw[..])
-                .read_to_end(&mut bytes)
-                .is_err()
-            {
-                bytes = raw;
-            }
-            pages.push(String::from_utf8_lossy(&bytes).into_owned());
-        }
-    }
-    if pages.is_empty() {
-        eprintln!("../shared/data not found: benchmarking a small fixture page instead");
-        pages.push(FIXTURE.to_string());
-    }
-    pages
-}
-
 fn bench_clean(c: &mut Criterion) {
-    let pages = load_pages();
+    let pages = common::load_pages(FIXTURE);
     let bytes: usize = pages.iter().map(String::len).sum();
     let stage = match CleanStage::from_options(toml::Table::new()) {
         Ok(s) => s,
