@@ -307,6 +307,73 @@ pub struct Node {
     pub data: NodeData,
 }
 
+/// Unlinks `id` from its parent and siblings (nothing when it has no parent).
+pub(crate) fn detach(nodes: &mut [Node], id: NodeId) {
+    let (parent, prev, next) = {
+        let n = &nodes[id as usize];
+        (n.parent, n.prev, n.next)
+    };
+    if parent == NONE {
+        return;
+    }
+    if prev != NONE {
+        nodes[prev as usize].next = next;
+    } else {
+        nodes[parent as usize].first_child = next;
+    }
+    if next != NONE {
+        nodes[next as usize].prev = prev;
+    } else {
+        nodes[parent as usize].last_child = prev;
+    }
+    let n = &mut nodes[id as usize];
+    n.parent = NONE;
+    n.prev = NONE;
+    n.next = NONE;
+}
+
+/// Moves `child` (detached from wherever it was) to the end of `parent`'s children.
+pub(crate) fn append_child(nodes: &mut [Node], parent: NodeId, child: NodeId) {
+    detach(nodes, child);
+    let last = nodes[parent as usize].last_child;
+    {
+        let c = &mut nodes[child as usize];
+        c.parent = parent;
+        c.prev = last;
+    }
+    if last != NONE {
+        nodes[last as usize].next = child;
+    } else {
+        nodes[parent as usize].first_child = child;
+    }
+    nodes[parent as usize].last_child = child;
+}
+
+/// Moves `child` (detached from wherever it was) just before `sibling`; nothing when `sibling`
+/// has no parent.
+pub(crate) fn insert_before(nodes: &mut [Node], sibling: NodeId, child: NodeId) {
+    detach(nodes, child);
+    let (parent, prev) = {
+        let s = &nodes[sibling as usize];
+        (s.parent, s.prev)
+    };
+    if parent == NONE {
+        return;
+    }
+    {
+        let c = &mut nodes[child as usize];
+        c.parent = parent;
+        c.prev = prev;
+        c.next = sibling;
+    }
+    nodes[sibling as usize].prev = child;
+    if prev != NONE {
+        nodes[prev as usize].next = child;
+    } else {
+        nodes[parent as usize].first_child = child;
+    }
+}
+
 /// Limits that bound the work done on one page.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {

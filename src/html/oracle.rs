@@ -10,7 +10,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document};
 
-use crate::extract::dom::{Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
+use crate::extract::dom::{self, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
 
 /// Parses `html` with html5ever (scripting off, as nahr's parser) within `limits`: the page is
 /// cut at the byte limit and at the nesting depth where html5ever's tree builder would turn
@@ -161,69 +161,6 @@ impl Sink {
         self.nodes.borrow().len() > self.max_nodes
     }
 
-    fn detach(nodes: &mut [Node], id: NodeId) {
-        let (parent, prev, next) = {
-            let n = &nodes[id as usize];
-            (n.parent, n.prev, n.next)
-        };
-        if parent == NONE {
-            return;
-        }
-        if prev != NONE {
-            nodes[prev as usize].next = next;
-        } else {
-            nodes[parent as usize].first_child = next;
-        }
-        if next != NONE {
-            nodes[next as usize].prev = prev;
-        } else {
-            nodes[parent as usize].last_child = prev;
-        }
-        let n = &mut nodes[id as usize];
-        n.parent = NONE;
-        n.prev = NONE;
-        n.next = NONE;
-    }
-
-    fn append_node(nodes: &mut [Node], parent: NodeId, child: NodeId) {
-        Self::detach(nodes, child);
-        let last = nodes[parent as usize].last_child;
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = last;
-        }
-        if last != NONE {
-            nodes[last as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-        nodes[parent as usize].last_child = child;
-    }
-
-    fn insert_before(nodes: &mut [Node], sibling: NodeId, child: NodeId) {
-        Self::detach(nodes, child);
-        let (parent, prev) = {
-            let s = &nodes[sibling as usize];
-            (s.parent, s.prev)
-        };
-        if parent == NONE {
-            return;
-        }
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = prev;
-            c.next = sibling;
-        }
-        nodes[sibling as usize].prev = child;
-        if prev != NONE {
-            nodes[prev as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-    }
-
     fn append_text_to(&self, parent: NodeId, text: StrTendril) {
         let mut nodes = self.nodes.borrow_mut();
         let last = nodes[parent as usize].last_child;
@@ -239,7 +176,7 @@ impl Sink {
             return;
         }
         let id = self.new_node(NodeData::Text(text.to_string()));
-        Self::append_node(&mut self.nodes.borrow_mut(), parent, id);
+        dom::append_child(&mut self.nodes.borrow_mut(), parent, id);
     }
 }
 
@@ -321,7 +258,7 @@ impl TreeSink for Sink {
                     self.overflow.set(true);
                     return;
                 }
-                Self::append_node(&mut self.nodes.borrow_mut(), parent.id, h.id);
+                dom::append_child(&mut self.nodes.borrow_mut(), parent.id, h.id);
             }
             NodeOrText::AppendText(text) => self.append_text_to(parent.id, text),
         }
@@ -357,7 +294,7 @@ impl TreeSink for Sink {
     fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
         match new_node {
             NodeOrText::AppendNode(h) => {
-                Self::insert_before(&mut self.nodes.borrow_mut(), sibling.id, h.id);
+                dom::insert_before(&mut self.nodes.borrow_mut(), sibling.id, h.id);
             }
             NodeOrText::AppendText(text) => {
                 let mut nodes = self.nodes.borrow_mut();
@@ -374,7 +311,7 @@ impl TreeSink for Sink {
                     return;
                 }
                 let id = self.new_node(NodeData::Text(text.to_string()));
-                Self::insert_before(&mut self.nodes.borrow_mut(), sibling.id, id);
+                dom::insert_before(&mut self.nodes.borrow_mut(), sibling.id, id);
             }
         }
     }
@@ -394,7 +331,7 @@ impl TreeSink for Sink {
     }
 
     fn remove_from_parent(&self, target: &Handle) {
-        Self::detach(&mut self.nodes.borrow_mut(), target.id);
+        dom::detach(&mut self.nodes.borrow_mut(), target.id);
     }
 
     fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
@@ -402,7 +339,7 @@ impl TreeSink for Sink {
         let mut child = nodes[node.id as usize].first_child;
         while child != NONE {
             let next = nodes[child as usize].next;
-            Self::append_node(&mut nodes, new_parent.id, child);
+            dom::append_child(&mut nodes, new_parent.id, child);
             child = next;
         }
     }

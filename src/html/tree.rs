@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::tokenizer::{Attr, StartTag, TextMode, TokenSink};
-use crate::extract::dom::{Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
+use crate::extract::dom::{self, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
 
 /// Namespace of an open element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -489,66 +489,15 @@ impl Builder {
     }
 
     fn detach(&mut self, id: NodeId) {
-        let nodes = &mut self.nodes;
-        let (parent, prev, next) = {
-            let n = &nodes[id as usize];
-            (n.parent, n.prev, n.next)
-        };
-        if parent == NONE {
-            return;
-        }
-        if prev != NONE {
-            nodes[prev as usize].next = next;
-        } else {
-            nodes[parent as usize].first_child = next;
-        }
-        if next != NONE {
-            nodes[next as usize].prev = prev;
-        } else {
-            nodes[parent as usize].last_child = prev;
-        }
-        let n = &mut nodes[id as usize];
-        n.parent = NONE;
-        n.prev = NONE;
-        n.next = NONE;
+        dom::detach(&mut self.nodes, id);
     }
 
     fn append(&mut self, parent: NodeId, child: NodeId) {
-        self.detach(child);
-        let nodes = &mut self.nodes;
-        let last = nodes[parent as usize].last_child;
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = last;
-        }
-        if last != NONE {
-            nodes[last as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-        nodes[parent as usize].last_child = child;
+        dom::append_child(&mut self.nodes, parent, child);
     }
 
     fn insert_before(&mut self, sibling: NodeId, child: NodeId) {
-        self.detach(child);
-        let nodes = &mut self.nodes;
-        let (parent, prev) = {
-            let s = &nodes[sibling as usize];
-            (s.parent, s.prev)
-        };
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = prev;
-            c.next = sibling;
-        }
-        nodes[sibling as usize].prev = child;
-        if prev != NONE {
-            nodes[prev as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
+        dom::insert_before(&mut self.nodes, sibling, child);
     }
 
     fn append_text(&mut self, parent: NodeId, s: &str) {
