@@ -370,17 +370,13 @@ impl NerModel {
         self.tag_prepared(surfaces, Prepared::default(), scratch, tags, token_margins);
     }
 
-    /// [`NerModel::tag`] with the keys and the matches of the model's built-in list
-    /// ([`NerModel::list`]) already computed by the caller.
-    pub fn tag_prepared(
+    /// The best tag sequence of `scratch.emissions` (Viterbi) and each token's margin.
+    fn decode_emissions(
         &self,
-        surfaces: &[&str],
-        prepared: Prepared,
         scratch: &mut Scratch,
         tags: &mut Vec<usize>,
         token_margins: &mut Vec<f32>,
     ) {
-        self.emissions(surfaces, prepared, scratch);
         viterbi(
             &scratch.emissions,
             &self.transitions,
@@ -396,6 +392,20 @@ impl NerModel {
             tags,
             token_margins,
         );
+    }
+
+    /// [`NerModel::tag`] with the keys and the matches of the model's built-in list
+    /// ([`NerModel::list`]) already computed by the caller.
+    pub fn tag_prepared(
+        &self,
+        surfaces: &[&str],
+        prepared: Prepared,
+        scratch: &mut Scratch,
+        tags: &mut Vec<usize>,
+        token_margins: &mut Vec<f32>,
+    ) {
+        self.emissions(surfaces, prepared, scratch);
+        self.decode_emissions(scratch, tags, token_margins);
         scratch.extractor.record(self.config, tags);
     }
 
@@ -483,21 +493,7 @@ impl NerModel {
         for em in &mut scratch.emissions {
             em[O] -= self.o_bias;
         }
-        viterbi(
-            &scratch.emissions,
-            &self.transitions,
-            &mut scratch.alpha,
-            &mut scratch.back,
-            tags,
-        );
-        margins(
-            &scratch.emissions,
-            &self.transitions,
-            &scratch.alpha,
-            &mut scratch.beta,
-            tags,
-            token_margins,
-        );
+        self.decode_emissions(scratch, tags, token_margins);
     }
 
     /// Tags the sentences of one document (both stages); returns each sentence's tags and
