@@ -746,14 +746,16 @@ mod tests {
     use super::*;
     use crate::ner::conll::parse_conll;
 
-    #[test]
-    fn learns_a_tiny_corpus_and_is_reproducible() {
-        let text = "\
+    /// Four sentences with people and places, enough for a model to learn them all.
+    const TINY: &str = "\
 ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
 زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
 ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
 قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
-        let data = parse_conll(text, true, "t").unwrap();
+
+    #[test]
+    fn learns_a_tiny_corpus_and_is_reproducible() {
+        let data = parse_conll(TINY, true, "t").unwrap();
         let options = TrainOptions {
             epochs: 5,
             config: FeatureConfig {
@@ -784,12 +786,7 @@ mod tests {
 
     #[test]
     fn crf_training_learns_a_tiny_corpus() {
-        let text = "\
-ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
-زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
-ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
-قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
-        let data = parse_conll(text, true, "t").unwrap();
+        let data = parse_conll(TINY, true, "t").unwrap();
         let options = TrainOptions {
             epochs: 20,
             crf_rate: 0.1,
@@ -807,12 +804,7 @@ mod tests {
 
     #[test]
     fn stacked_training_adds_a_second_stage_that_survives_the_file() {
-        let text = "\
-ذهب O\nمحمد B-PERS\nإلى O\nدمشق B-LOC\n\n\
-زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
-ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
-قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
-        let data = parse_conll(text, true, "t").unwrap();
+        let data = parse_conll(TINY, true, "t").unwrap();
         let options = TrainOptions {
             epochs: 3,
             config: FeatureConfig {
