@@ -47,18 +47,41 @@ impl Inflater {
 
     /// Inflates the gzip member at the start of `input` into `out`.
     fn member(&mut self, input: &[u8], out: &mut [u8]) -> Inflated {
+        // SAFETY: `out` is a live, initialised buffer of `out.len()` bytes.
+        unsafe { self.member_raw(input, out.as_mut_ptr(), out.len()) }
+    }
+
+    /// Inflates the gzip member at the start of `input` into the spare capacity of `out` and
+    /// extends `out` by the bytes written.
+    fn member_append(&mut self, input: &[u8], out: &mut Vec<u8>) -> Inflated {
+        let spare = out.spare_capacity_mut();
+        // SAFETY: `spare` is writable memory of `spare.len()` bytes owned by `out`.
+        let result = unsafe { self.member_raw(input, spare.as_mut_ptr().cast(), spare.len()) };
+        if let Inflated::Member { written, .. } = result {
+            // SAFETY: libdeflate initialised the first `written` spare bytes (`member_raw`
+            // bounds `written` by the spare length).
+            unsafe { out.set_len(out.len() + written) };
+        }
+        result
+    }
+
+    /// Inflates the gzip member at the start of `input` into `out_len` bytes at `out`.
+    ///
+    /// # Safety
+    /// `out` must be valid for writes of `out_len` bytes.
+    unsafe fn member_raw(&mut self, input: &[u8], out: *mut u8, out_len: usize) -> Inflated {
         let mut consumed = 0usize;
         let mut written = 0usize;
-        // SAFETY: the pointers and lengths describe live, correctly sized buffers; libdeflate
-        // reads at most `input.len()` bytes, writes at most `out.len()` bytes, and writes the
+        // SAFETY: the input slice is live; the caller guarantees the output buffer; libdeflate
+        // reads at most `input.len()` bytes, writes at most `out_len` bytes, and writes the
         // two counts through the valid pointers given.
         let result = unsafe {
             libdeflate_sys::libdeflate_gzip_decompress_ex(
                 self.0.as_ptr(),
                 input.as_ptr().cast(),
                 input.len(),
-                out.as_mut_ptr().cast(),
-                out.len(),
+                out.cast(),
+                out_len,
                 &mut consumed,
                 &mut written,
             )
@@ -66,7 +89,7 @@ impl Inflater {
         match result {
             libdeflate_sys::libdeflate_result_LIBDEFLATE_SUCCESS => Inflated::Member {
                 consumed: consumed.min(input.len()),
-                written: written.min(out.len()),
+                written: written.min(out_len),
             },
             libdeflate_sys::libdeflate_result_LIBDEFLATE_INSUFFICIENT_SPACE => {
                 Inflated::NeedsMoreOutput
@@ -81,6 +104,41 @@ impl Drop for Inflater {
         // SAFETY: the pointer came from libdeflate_alloc_decompressor and is freed once.
         unsafe { libdeflate_sys::libdeflate_free_decompressor(self.0.as_ptr()) }
     }
+}
+
+/// Inflates a whole gzip file held in memory straight into one buffer, sized from the gzip
+/// trailer (the last member's uncompressed size), so a one-member page costs one allocation
+/// and no copy. `None` when this path cannot take the data: damaged or truncated members,
+/// trailing bytes that are not a member, or more than `limit` bytes of output. The caller then
+/// reads the same bytes through [`GzipReader`], which reports the problem exactly as before.
+pub fn inflate_in_memory(compressed: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let trailer_size = compressed
+        .len()
+        .checked_sub(4)
+        .and_then(|at| compressed.get(at..))
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, |b: [u8; 4]| u32::from_le_bytes(b) as usize);
+    if trailer_size > limit {
+        return None;
+    }
+    let mut inflater = Inflater::new().ok()?;
+    let mut out = Vec::with_capacity(trailer_size.max(MIN_MEMBER));
+    let mut start = 0;
+    while start < compressed.len() {
+        let rest = compressed.get(start..)?;
+        if rest.len() < MIN_MEMBER {
+            return None;
+        }
+        match inflater.member_append(rest, &mut out) {
+            Inflated::Member { consumed, .. } if consumed > 0 => start += consumed,
+            Inflated::NeedsMoreOutput if out.capacity() < limit => {
+                let grown = (out.capacity().max(1 << 16) * 2).min(limit);
+                out.reserve_exact(grown - out.len());
+            }
+            _ => return None,
+        }
+    }
+    (out.len() <= limit).then_some(out)
 }
 
 /// The streaming decoder used from the first member the fast path cannot take.
@@ -362,5 +420,40 @@ mod tests {
         // Bytes that are not gzip at all.
         assert!(read_all(b"<html>not compressed, long enough to look</html>").is_err());
         assert_eq!(read_all(b"").unwrap(), b"");
+    }
+
+    #[test]
+    fn whole_files_in_memory_inflate_to_the_streamed_bytes_or_step_aside() {
+        let one = text(4000, 9);
+        let parts: Vec<Vec<u8>> = (0..40).map(|i| text(i * 7 + 1, i)).collect();
+        let many: Vec<u8> = parts.iter().flat_map(|p| gz(p)).collect();
+        // One member: the trailer gives the exact size.
+        let single = gz(&one);
+        let fast = inflate_in_memory(&single, 1 << 30).unwrap();
+        assert_eq!(fast, one);
+        assert_eq!(fast.capacity(), one.len());
+        // Many members: the buffer grows past the last member's size.
+        assert_eq!(inflate_in_memory(&many, 1 << 30).unwrap(), parts.concat());
+        // Exactly at the limit is allowed; one byte more steps aside.
+        assert_eq!(inflate_in_memory(&single, one.len()).unwrap(), one);
+        assert_eq!(inflate_in_memory(&single, one.len() - 1), None);
+        assert_eq!(inflate_in_memory(&many, parts.concat().len() - 1), None);
+        // Damaged, truncated, trailing junk and not gzip at all: the streaming reader decides.
+        let mut damaged = single.clone();
+        damaged[60] ^= 0x55;
+        damaged[61] ^= 0xAA;
+        assert_eq!(inflate_in_memory(&damaged, 1 << 30), None);
+        assert_eq!(
+            inflate_in_memory(&single[..single.len() - 5], 1 << 30),
+            None
+        );
+        let mut junk = single.clone();
+        junk.extend(b"xyz");
+        assert_eq!(inflate_in_memory(&junk, 1 << 30), None);
+        assert_eq!(
+            inflate_in_memory(b"<html>plain text, long enough</html>", 1 << 30),
+            None
+        );
+        assert_eq!(inflate_in_memory(b"", 1 << 30).unwrap(), b"");
     }
 }

@@ -1,13 +1,17 @@
 //! Reading input files into raw records. Problems with one file or one record become
 //! [`ReadItem::Failure`]s (rows of the `errors` table); the reader then goes on.
 
-use super::gzip::GzipReader;
+use super::gzip::{self, GzipReader};
 use super::warc::{WarcItem, WarcReader};
 use super::{Compression, InputFile, InputFormat};
 use crate::document::RawRecord;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Gzip page files up to this compressed size are read into memory whole and inflated in one
+/// call; larger ones are streamed.
+const IN_MEMORY_GZIP_MAX: u64 = 64 << 20;
 
 /// What the reader yields.
 #[derive(Debug)]
@@ -107,17 +111,17 @@ impl RecordReader {
                 ),
             ));
         }
-        let mut bytes = Vec::new();
-        let read = self
-            .open(file)
-            .and_then(|r| r.take(self.max_bytes + 1).read_to_end(&mut bytes));
-        if let Err(e) = read {
-            return emit(Self::failure(
-                source,
-                "io",
-                format!("cannot read `{}`: {e}", file.path.display()),
-            ));
-        }
+        let read = self.read_page(file);
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return emit(Self::failure(
+                    source,
+                    "io",
+                    format!("cannot read `{}`: {e}", file.path.display()),
+                ));
+            }
+        };
         if bytes.len() as u64 > self.max_bytes {
             return emit(Self::failure(
                 source,
@@ -133,6 +137,44 @@ impl RecordReader {
             bytes,
             ..RawRecord::default()
         }))
+    }
+
+    /// The bytes of one page file, at most `max_bytes + 1` of them (one more than allowed, so
+    /// the caller can tell an oversize page). A gzip page is read whole and inflated straight
+    /// into a buffer of its size ([`gzip::inflate_in_memory`]); when that path cannot take it
+    /// (damaged, oversize, huge), the streaming reader reads it and reports what is wrong.
+    fn read_page(&self, file: &InputFile) -> std::io::Result<Vec<u8>> {
+        let cap = usize::try_from(self.max_bytes.saturating_add(1)).unwrap_or(usize::MAX);
+        match file.compression {
+            Compression::Gzip if file.size <= IN_MEMORY_GZIP_MAX => {
+                let compressed = std::fs::read(&file.path)?;
+                let limit = usize::try_from(self.max_bytes).unwrap_or(usize::MAX);
+                if let Some(bytes) = gzip::inflate_in_memory(&compressed, limit) {
+                    return Ok(bytes);
+                }
+                let size = compressed.len() as u64;
+                let mut bytes = Vec::new();
+                GzipReader::with_size_hint(std::io::Cursor::new(compressed), Some(size))?
+                    .take(self.max_bytes + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+            Compression::None => {
+                let want = usize::try_from(file.size).map_or(cap, |n| n.saturating_add(1).min(cap));
+                let mut bytes = Vec::with_capacity(want);
+                self.open(file)?
+                    .take(self.max_bytes + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+            _ => {
+                let mut bytes = Vec::new();
+                self.open(file)?
+                    .take(self.max_bytes + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+        }
     }
 
     fn read_warc(&self, file: &InputFile, emit: &mut dyn FnMut(ReadItem) -> bool) -> bool {
