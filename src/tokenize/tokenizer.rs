@@ -67,7 +67,9 @@ impl Default for TokenizerOptions {
 #[derive(Debug, Clone, Copy)]
 pub struct Tokenizer {
     options: TokenizerOptions,
-    segmenter: &'static ArabicSegmenter,
+    /// `None`: the built-in lexicon, loaded at the first Arabic word (a run over pages without
+    /// Arabic never parses it; it takes about 35 ms).
+    segmenter: Option<&'static ArabicSegmenter>,
 }
 
 /// Where an English contraction splits (EWT convention): `don't` → `do` `n't`, `can't` → `ca`
@@ -123,7 +125,7 @@ impl Tokenizer {
     pub fn new(options: TokenizerOptions) -> Tokenizer {
         Tokenizer {
             options,
-            segmenter: ArabicSegmenter::builtin(),
+            segmenter: None,
         }
     }
 
@@ -132,7 +134,10 @@ impl Tokenizer {
         options: TokenizerOptions,
         segmenter: &'static ArabicSegmenter,
     ) -> Tokenizer {
-        Tokenizer { options, segmenter }
+        Tokenizer {
+            options,
+            segmenter: Some(segmenter),
+        }
     }
 
     /// The options in use.
@@ -224,7 +229,8 @@ impl Tokenizer {
             if self.options.language == Language::English {
                 return;
             }
-            let seg = self.segmenter.segment(word);
+            let segmenter = self.segmenter.unwrap_or_else(ArabicSegmenter::builtin);
+            let seg = segmenter.segment(word);
             if seg.is_split() {
                 out.extend(seg.segments(word).map(str::to_owned));
             }
