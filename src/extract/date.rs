@@ -7,6 +7,9 @@
 
 pub use crate::timefmt::days_from_civil;
 
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
 /// The Gregorian (year, month, day) of a day count from 1970-01-01.
 pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -276,23 +279,53 @@ fn fold(word: &str) -> String {
         .collect()
 }
 
+/// The month names folded as the words of a text are ([`fold`]), each with its month and
+/// calendar (the first entry of [`MONTHS`] wins), and the first words of the two-word names.
+struct MonthNames {
+    names: HashMap<String, (u32, bool)>,
+    first_words: HashSet<String>,
+}
+
+fn month_names() -> &'static MonthNames {
+    static NAMES: OnceLock<MonthNames> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names = HashMap::new();
+        let mut first_words = HashSet::new();
+        for &(name, month, jalali) in MONTHS {
+            let folded = fold(name);
+            if let Some((first, _)) = folded.split_once(' ') {
+                first_words.insert(first.to_string());
+            }
+            names.entry(folded).or_insert((month, jalali));
+        }
+        MonthNames { names, first_words }
+    })
+}
+
 fn month_of(words: &[String], i: usize) -> Option<(u32, bool, usize)> {
+    let months = month_names();
     // Two-word names first (كانون الثاني).
-    if i + 1 < words.len() {
+    if i + 1 < words.len() && months.first_words.contains(&words[i]) {
         let two = format!("{} {}", words[i], words[i + 1]);
-        if let Some((_, m, j)) = MONTHS.iter().find(|(n, _, _)| fold(n) == two) {
-            return Some((*m, *j, 2));
+        if let Some(&(m, j)) = months.names.get(&two) {
+            return Some((m, j, 2));
         }
     }
-    MONTHS
-        .iter()
-        .find(|(n, _, _)| fold(n) == words[i])
-        .map(|(_, m, j)| (*m, *j, 1))
+    months.names.get(&words[i]).map(|&(m, j)| (m, j, 1))
 }
 
 /// Finds the first date written with a month name in `text` ("4 مارس 2019",
 /// "الجمعة 24 نيسان / أبريل 2020", "2 تير 1399", "March 4, 2019").
 pub fn parse_text_date(text: &str) -> Option<i64> {
+    // A date needs a year in digits; most text lines have none.
+    let is_digit = |c: char| {
+        c.is_ascii_digit()
+            || ('\u{0660}'..='\u{0669}').contains(&c)
+            || ('\u{06F0}'..='\u{06F9}').contains(&c)
+    };
+    if !text.chars().any(is_digit) {
+        return None;
+    }
     let text = ascii_digits(text);
     let words: Vec<String> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '\u{200C}'))
