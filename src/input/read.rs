@@ -320,3 +320,83 @@ fn skip_line(reader: &mut impl BufRead) -> std::io::Result<()> {
         reader.consume(n);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flate2::Compression as Level;
+    use flate2::write::GzEncoder;
+    use std::io::Write;
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Level::fast());
+        e.write_all(data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// Reads one `.html.gz` file holding `bytes` with the given limit; returns what came out.
+    fn read_gz_page(dir: &std::path::Path, name: &str, bytes: &[u8], max: u64) -> Vec<ReadItem> {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let file = InputFile {
+            size: bytes.len() as u64,
+            path,
+            relative: name.to_string(),
+            format: InputFormat::Html,
+            compression: Compression::Gzip,
+        };
+        let mut items = Vec::new();
+        RecordReader::new(max, "html", "url").read_all(&[file], &mut |item| {
+            items.push(item);
+            true
+        });
+        items
+    }
+
+    #[test]
+    fn gzip_pages_read_whole_or_fail_with_their_kind() {
+        let dir = std::env::temp_dir().join(format!("nahr-read-gz-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let page: Vec<u8> = (0..3000)
+            .flat_map(|i| format!("<p>فقرة {i} paragraph</p>\n").into_bytes())
+            .collect();
+        let good = gz(&page);
+        let kind = |items: &[ReadItem]| match items {
+            [ReadItem::Record(r)] => format!("record {}", r.bytes.len()),
+            [ReadItem::Failure { kind, .. }] => kind.clone(),
+            _ => "several".to_string(),
+        };
+        let items = read_gz_page(&dir, "a.html.gz", &good, 1 << 20);
+        assert!(matches!(&items[..], [ReadItem::Record(r)] if r.bytes == page));
+        // Exactly at the limit is a page; one byte less and it is oversize.
+        let at = page.len() as u64;
+        assert_eq!(
+            kind(&read_gz_page(&dir, "b.html.gz", &good, at)),
+            format!("record {at}")
+        );
+        assert_eq!(
+            kind(&read_gz_page(&dir, "c.html.gz", &good, at - 1)),
+            "oversize"
+        );
+        // Two members read as one page.
+        let mut two = good.clone();
+        two.extend(gz(b"<p>tail</p>"));
+        let items = read_gz_page(&dir, "d.html.gz", &two, 1 << 20);
+        assert!(matches!(&items[..], [ReadItem::Record(r)] if r.bytes.ends_with(b"<p>tail</p>")));
+        // Truncated and damaged data are `io` failures, not pages.
+        let truncated = &good[..good.len() / 2];
+        assert_eq!(
+            kind(&read_gz_page(&dir, "e.html.gz", truncated, 1 << 20)),
+            "io"
+        );
+        let mut damaged = good.clone();
+        for b in &mut damaged[30..60] {
+            *b ^= 0x5A;
+        }
+        assert_eq!(
+            kind(&read_gz_page(&dir, "f.html.gz", &damaged, 1 << 20)),
+            "io"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
