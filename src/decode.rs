@@ -47,8 +47,41 @@ pub fn decode(
     transport_charset: Option<&str>,
     url: Option<&str>,
 ) -> Result<Decoded, DecodeError> {
+    let (encoding, source, skip) = choose_encoding(bytes, transport_charset, url)?;
+    Ok(finish(&bytes[skip..], encoding, source))
+}
+
+/// [`decode`] for bytes the caller no longer needs: a page that is valid UTF-8 becomes the
+/// text without a copy (most pages; the result is the same as [`decode`]'s).
+pub fn decode_owned(
+    mut bytes: Vec<u8>,
+    transport_charset: Option<&str>,
+    url: Option<&str>,
+) -> Result<Decoded, DecodeError> {
+    let (encoding, source, skip) = choose_encoding(&bytes, transport_charset, url)?;
+    if encoding != UTF_8 {
+        return Ok(finish(&bytes[skip..], encoding, source));
+    }
+    bytes.drain(..skip);
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => Decoded {
+            text,
+            encoding,
+            source,
+            had_errors: false,
+        },
+        Err(e) => finish(e.as_bytes(), encoding, source),
+    })
+}
+
+/// The encoding of the page, how it was found, and the length of its byte-order mark.
+fn choose_encoding(
+    bytes: &[u8],
+    transport_charset: Option<&str>,
+    url: Option<&str>,
+) -> Result<(&'static Encoding, EncodingSource, usize), DecodeError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return Ok(finish(&bytes[bom_len..], encoding, EncodingSource::Bom));
+        return Ok((encoding, EncodingSource::Bom, bom_len));
     }
     if looks_binary(bytes) {
         return Err(DecodeError {
@@ -61,22 +94,22 @@ pub fn decode(
     {
         let encoding = html_compatible(encoding);
         if encoding != UTF_8 || utf8_plausible(bytes) {
-            return Ok(finish(bytes, encoding, EncodingSource::Transport));
+            return Ok((encoding, EncodingSource::Transport, 0));
         }
     }
     if let Some(encoding) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)])
         && (encoding != UTF_8 || utf8_plausible(bytes))
     {
-        return Ok(finish(bytes, encoding, EncodingSource::Meta));
+        return Ok((encoding, EncodingSource::Meta, 0));
     }
     if std::str::from_utf8(bytes).is_ok() {
-        return Ok(finish(bytes, UTF_8, EncodingSource::Utf8Valid));
+        return Ok((UTF_8, EncodingSource::Utf8Valid, 0));
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = url.and_then(top_level_domain);
     let encoding = detector.guess(tld.as_deref().map(str::as_bytes), Utf8Detection::Allow);
-    Ok(finish(bytes, encoding, EncodingSource::Guess))
+    Ok((encoding, EncodingSource::Guess, 0))
 }
 
 fn finish(bytes: &[u8], encoding: &'static Encoding, source: EncodingSource) -> Decoded {
@@ -358,5 +391,40 @@ mod tests {
             Some("sy")
         );
         assert_eq!(top_level_domain("localhost"), None);
+    }
+
+    #[test]
+    fn owned_decoding_gives_what_borrowed_decoding_gives() {
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(ARABIC);
+        let mut utf8_bom = vec![0xEF, 0xBB, 0xBF];
+        utf8_bom.extend_from_slice(ARABIC.as_bytes());
+        let mut utf16_bom = vec![0xFF, 0xFE];
+        utf16_bom.extend(ARABIC.encode_utf16().flat_map(u16::to_le_bytes));
+        let mut broken_utf8 = b"<meta charset=utf-8><p>".to_vec();
+        broken_utf8.extend_from_slice(ARABIC.as_bytes());
+        broken_utf8.extend_from_slice(&[0xD8, b'<', b'/', b'p', b'>']);
+        let cases: Vec<(Vec<u8>, Option<&str>)> = vec![
+            (ARABIC.as_bytes().to_vec(), None),
+            (utf8_bom, None),
+            (utf16_bom, None),
+            (cp1256.to_vec(), None),
+            (cp1256.to_vec(), Some("utf-8")),
+            (broken_utf8, None),
+            (b"\0\0\0\x01binary".to_vec(), None),
+        ];
+        for (bytes, charset) in cases {
+            let borrowed = decode(&bytes, charset, None);
+            let owned = decode_owned(bytes, charset, None);
+            match (borrowed, owned) {
+                (Ok(b), Ok(o)) => {
+                    assert_eq!(b.text, o.text);
+                    assert_eq!(b.encoding, o.encoding);
+                    assert_eq!(b.source, o.source);
+                    assert_eq!(b.had_errors, o.had_errors);
+                }
+                (Err(b), Err(o)) => assert_eq!(b, o),
+                (b, o) => panic!("{b:?} against {o:?}"),
+            }
+        }
     }
 }

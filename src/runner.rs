@@ -5,7 +5,7 @@
 //! the CLI's workers and the batch API both call it, so both give the same rows.
 
 use crate::cputime::{StepClock, process_cpu, thread_cpu};
-use crate::decode::decode;
+use crate::decode::decode_owned;
 use crate::document::{Document, RawRecord};
 use crate::inflight::{CloseOnDrop, InFlight};
 use crate::input::{FormatChoice, ReadItem, RecordReader, ResolvedInputs};
@@ -164,15 +164,17 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Decodes a record and runs every stage on it. A failing or panicking stage turns the record
 /// into an error row (and no document row): the caller goes on with the next record.
 pub fn process_record(
-    record: RawRecord,
+    mut record: RawRecord,
     pipeline: &Pipeline,
     timings: Option<&StageTimings>,
 ) -> Processed {
     let doc_id = document_id(&record.source, &record.bytes);
+    let raw_bytes = record.bytes.len();
     let started = StepClock::start();
+    let bytes = std::mem::take(&mut record.bytes);
     let decoded = catch_unwind(AssertUnwindSafe(|| {
-        decode(
-            &record.bytes,
+        decode_owned(
+            bytes,
             record.transport_charset.as_deref(),
             record.url.as_deref(),
         )
@@ -200,7 +202,7 @@ pub fn process_record(
         source: record.source.clone(),
         url: record.url.clone(),
         fetched_at: record.fetched_at,
-        raw_bytes: record.bytes.len(),
+        raw_bytes,
         encoding: decoded.encoding.name().to_string(),
         encoding_source: decoded.source,
         html: decoded.text,
