@@ -47,8 +47,12 @@ pub fn decode(
     transport_charset: Option<&str>,
     url: Option<&str>,
 ) -> Result<Decoded, DecodeError> {
-    let (encoding, source, skip) = choose_encoding(bytes, transport_charset, url)?;
-    Ok(finish(&bytes[skip..], encoding, source))
+    let chosen = choose_encoding(bytes, transport_charset, url)?;
+    Ok(finish(
+        &bytes[chosen.skip..],
+        chosen.encoding,
+        chosen.source,
+    ))
 }
 
 /// [`decode`] for bytes the caller no longer needs: a page that is valid UTF-8 becomes the
@@ -58,9 +62,24 @@ pub fn decode_owned(
     transport_charset: Option<&str>,
     url: Option<&str>,
 ) -> Result<Decoded, DecodeError> {
-    let (encoding, source, skip) = choose_encoding(&bytes, transport_charset, url)?;
+    let Chosen {
+        encoding,
+        source,
+        skip,
+        valid_utf8,
+    } = choose_encoding(&bytes, transport_charset, url)?;
     if encoding != UTF_8 {
         return Ok(finish(&bytes[skip..], encoding, source));
+    }
+    if valid_utf8 {
+        // SAFETY: `choose_encoding` found all of `bytes` (no BOM to skip) valid UTF-8.
+        let text = unsafe { String::from_utf8_unchecked(bytes) };
+        return Ok(Decoded {
+            text,
+            encoding,
+            source,
+            had_errors: false,
+        });
     }
     bytes.drain(..skip);
     Ok(match String::from_utf8(bytes) {
@@ -74,14 +93,35 @@ pub fn decode_owned(
     })
 }
 
+/// What [`choose_encoding`] decided.
+struct Chosen {
+    encoding: &'static Encoding,
+    source: EncodingSource,
+    /// Length of the byte-order mark.
+    skip: usize,
+    /// Whether all the bytes (there is no byte-order mark) were checked to be valid UTF-8.
+    valid_utf8: bool,
+}
+
 /// The encoding of the page, how it was found, and the length of its byte-order mark.
 fn choose_encoding(
     bytes: &[u8],
     transport_charset: Option<&str>,
     url: Option<&str>,
-) -> Result<(&'static Encoding, EncodingSource, usize), DecodeError> {
+) -> Result<Chosen, DecodeError> {
+    let chosen = |encoding, source, valid_utf8| Chosen {
+        encoding,
+        source,
+        skip: 0,
+        valid_utf8,
+    };
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return Ok((encoding, EncodingSource::Bom, bom_len));
+        return Ok(Chosen {
+            encoding,
+            source: EncodingSource::Bom,
+            skip: bom_len,
+            valid_utf8: false,
+        });
     }
     if looks_binary(bytes) {
         return Err(DecodeError {
@@ -93,23 +133,33 @@ fn choose_encoding(
     if let Some(encoding) = transport_charset.and_then(|l| Encoding::for_label(l.trim().as_bytes()))
     {
         let encoding = html_compatible(encoding);
-        if encoding != UTF_8 || utf8_plausible(bytes) {
-            return Ok((encoding, EncodingSource::Transport, 0));
+        if encoding != UTF_8 {
+            return Ok(chosen(encoding, EncodingSource::Transport, false));
+        }
+        let check = utf8_check(bytes);
+        if check != Utf8Check::Implausible {
+            let valid = check == Utf8Check::Valid;
+            return Ok(chosen(encoding, EncodingSource::Transport, valid));
         }
     }
-    if let Some(encoding) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)])
-        && (encoding != UTF_8 || utf8_plausible(bytes))
-    {
-        return Ok((encoding, EncodingSource::Meta, 0));
+    if let Some(encoding) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
+        if encoding != UTF_8 {
+            return Ok(chosen(encoding, EncodingSource::Meta, false));
+        }
+        let check = utf8_check(bytes);
+        if check != Utf8Check::Implausible {
+            let valid = check == Utf8Check::Valid;
+            return Ok(chosen(encoding, EncodingSource::Meta, valid));
+        }
     }
     if std::str::from_utf8(bytes).is_ok() {
-        return Ok((UTF_8, EncodingSource::Utf8Valid, 0));
+        return Ok(chosen(UTF_8, EncodingSource::Utf8Valid, true));
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let tld = url.and_then(top_level_domain);
     let encoding = detector.guess(tld.as_deref().map(str::as_bytes), Utf8Detection::Allow);
-    Ok((encoding, EncodingSource::Guess, 0))
+    Ok(chosen(encoding, EncodingSource::Guess, false))
 }
 
 fn finish(bytes: &[u8], encoding: &'static Encoding, source: EncodingSource) -> Decoded {
@@ -134,24 +184,36 @@ fn html_compatible(encoding: &'static Encoding) -> &'static Encoding {
     }
 }
 
-/// True when at most 1% of the bytes are in malformed UTF-8 sequences.
-fn utf8_plausible(bytes: &[u8]) -> bool {
+/// Whether bytes declared UTF-8 are valid, plausible (at most 1% of the bytes in malformed
+/// sequences) or not UTF-8 at all.
+fn utf8_check(bytes: &[u8]) -> Utf8Check {
     let mut bad = 0usize;
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
-            Ok(_) => break,
+            Ok(_) if bad == 0 => return Utf8Check::Valid,
+            Ok(_) => return Utf8Check::Plausible,
             Err(e) => {
                 let skip = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
                 bad += skip;
                 rest = &rest[e.valid_up_to() + skip..];
                 if bad * 100 > bytes.len() {
-                    return false;
+                    return Utf8Check::Implausible;
                 }
             }
         }
     }
-    true
+}
+
+/// How declared UTF-8 bytes fared in [`utf8_check`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Utf8Check {
+    /// Valid UTF-8 throughout.
+    Valid,
+    /// Some malformed sequences, but at most 1% of the bytes.
+    Plausible,
+    /// More than 1% of the bytes are malformed: the declaration is wrong.
+    Implausible,
 }
 
 /// A binary sniff over the first 4 KiB: any NUL byte, or more than 10% C0 controls other than
