@@ -74,6 +74,25 @@ fn builtin_list_finds_places_in_any_language() {
 }
 
 #[test]
+fn builtin_arabic_list_has_geonames_towns_but_not_word_like_names() {
+    let mut options = toml::Table::new();
+    options.insert("models".into(), toml::Value::Boolean(false));
+    // منبج and إدلب are GeoNames towns (with a proclitic: وإدلب); الباب is a town too, but
+    // also the everyday word "the door", so the list leaves it out.
+    let doc = run("وصل الوفد إلى منبج وإدلب ثم أغلق الباب .", "ar", options);
+    let found: Vec<(&str, EntityLabel)> = doc
+        .entities
+        .iter()
+        .map(|e| (&doc.text[e.byte_start..e.byte_end], e.label))
+        .collect();
+    assert_eq!(
+        found,
+        [("منبج", EntityLabel::Loc), ("إدلب", EntityLabel::Loc)]
+    );
+    assert!(doc.entities.iter().all(|e| e.origin == EntityOrigin::List));
+}
+
+#[test]
 fn missing_user_list_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = match build_stage("entities", user_list_options(dir.path())) {

@@ -15,6 +15,8 @@
 //! | [`group::CLUSTER`] | the word's cluster (prefixes of 4, 8, 12 bits and the whole path), and at ±1 |
 //! | [`group::HISTORY`] | the labels the model gave the same core word in the previous sentences of the document ([`History`]) |
 //! | [`group::CONJ`] | the previous word × the word's cluster (8 bits) and × its frequency band; the two words' clusters |
+//! | [`group::PERSON_NAMES`] | the word (or its core) is in the personal-name list, alone and × its frequency band; the same at ±1 |
+//! | [`group::CLUSTER_WIDE`] | the clusters at ±2, the 6-bit clusters at ±1, the word's 8-bit cluster × its last two letters |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
@@ -45,13 +47,21 @@ pub mod group {
     /// Conjunctions: the previous word × the word's cluster, the previous word × the word's
     /// frequency band, the clusters of the previous word and the word.
     pub const CONJ: u32 = 512;
+    /// More cluster features: the clusters of the words at ±2, the coarse (6-bit) clusters
+    /// at ±1, and the word's 8-bit cluster × its last two letters.
+    pub const CLUSTER_WIDE: u32 = 1024;
+    /// Membership of the word (or its core) in the personal-name list of the lexicon, alone
+    /// and × its frequency band, and of the words at ±1.
+    pub const PERSON_NAMES: u32 = 2048;
     /// Every group.
-    pub const ALL: u32 = 1023;
-    /// The groups a model uses unless told otherwise: all but [`HISTORY`] and [`CONJ`], which
-    /// did not help on ANERcorp dev (see models/README.md).
-    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ;
+    pub const ALL: u32 = 4095;
+    /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
+    /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
+    /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped Arabic
+    /// model has it).
+    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 10] = [
+    pub const NAMES: [(&str, u32); 12] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -62,6 +72,8 @@ pub mod group {
         ("cluster", CLUSTER),
         ("history", HISTORY),
         ("conj", CONJ),
+        ("clx", CLUSTER_WIDE),
+        ("names", PERSON_NAMES),
     ];
 }
 
@@ -102,10 +114,16 @@ struct TokenInfo {
     stem_freq: u8,
     cluster: u32,
     list_tag: u8,
+    name: bool,
 }
 
 /// The groups that need the stem and core of each token (and its frequency band).
-const CORE_GROUPS: u32 = group::STEM | group::AFFIX | group::FREQ | group::CLUSTER | group::HISTORY;
+const CORE_GROUPS: u32 = group::STEM
+    | group::AFFIX
+    | group::FREQ
+    | group::CLUSTER
+    | group::HISTORY
+    | group::PERSON_NAMES;
 
 /// Value hashes standing for the words before the start and after the end of a sentence.
 const BOS: u64 = 0x5eed_0000_0000_0b05;
@@ -334,6 +352,7 @@ impl Extractor {
                 .cluster(key_hash)
                 .or_else(|| lexicon.cluster(info.stem))
                 .unwrap_or(0);
+            info.name = lexicon.is_name(key_hash) || lexicon.is_name(info.core);
         }
         if g & group::SHAPE != 0 {
             info.shape = shape_hash(surface);
@@ -457,6 +476,19 @@ impl Extractor {
         if g & group::CLUSTER != 0 {
             push(Left1, 64, nb(Left1, 64));
             push(Right1, 65, nb(Right1, 65));
+        }
+        if g & group::PERSON_NAMES != 0 {
+            push(OWN, 90, u64::from(t.name));
+            push(OWN, 91, u64::from(t.name) << 8 | u64::from(t.freq / 5));
+            push(Left1, 92, nb(Left1, 92));
+            push(Right1, 93, nb(Right1, 93));
+        }
+        if g & group::CLUSTER_WIDE != 0 {
+            push(Left2, 66, nb(Left2, 66));
+            push(Right2, 67, nb(Right2, 67));
+            push(Left1, 68, nb(Left1, 68));
+            push(Right1, 69, nb(Right1, 69));
+            push(OWN, 75, combine(cluster_prefix(t.cluster, 8), t.suffix[1]));
         }
         if g & group::CONJ != 0 {
             let c8 = |x: Option<&TokenInfo>| -> u64 {
@@ -674,6 +706,8 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (35, group::SHAPE),
         (52, group::FREQ),
         (64, group::CLUSTER),
+        (68, group::CLUSTER_WIDE),
+        (92, group::PERSON_NAMES),
     ],
     &[
         (3, group::CONTEXT),
@@ -681,9 +715,11 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (36, group::SHAPE),
         (53, group::FREQ),
         (65, group::CLUSTER),
+        (69, group::CLUSTER_WIDE),
+        (93, group::PERSON_NAMES),
     ],
-    &[(4, group::CONTEXT)],
-    &[(5, group::CONTEXT)],
+    &[(4, group::CONTEXT), (66, group::CLUSTER_WIDE)],
+    &[(5, group::CONTEXT), (67, group::CLUSTER_WIDE)],
 ];
 
 /// The value of a neighbour template given the neighbour (`None`: beyond the sentence); for
@@ -697,9 +733,17 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
         35 => x.map_or(BOS, |x| x.shape),
         36 => x.map_or(EOS, |x| x.shape),
         52 | 53 => x.map_or(99, |x| u64::from(x.freq / 5)),
-        64 | 65 => x.map_or(1, |x| u64::from(x.cluster)),
+        64..=67 => x.map_or(1, |x| u64::from(x.cluster)),
+        68 | 69 => x.map_or(1, |x| cluster_prefix(x.cluster, 6)),
+        92 | 93 => x.map_or(2, |x| u64::from(x.name)),
         _ => 0,
     }
+}
+
+/// The first `bits` bits of a cluster path (the path itself when shorter; 0 for no cluster).
+fn cluster_prefix(cluster: u32, bits: u32) -> u64 {
+    let len = 32 - cluster.leading_zeros();
+    u64::from(cluster >> len.saturating_sub(bits + 1))
 }
 
 /// Weight sums of the features of a token's neighbours that read the token, by role

@@ -9,10 +9,16 @@
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::text::{for_each_proclitic_split, match_key};
 
-/// Frequency band and cluster of words, keyed by `hash_str(match_key(word))`.
+/// The bit of a `freq` entry that marks a word of the personal-name list
+/// ([`Lexicon::add_names`]); the band itself is at most 80 and lives in the low 7 bits.
+const NAME_FLAG: u8 = 0x80;
+
+/// Frequency band, cluster and personal-name membership of words, keyed by
+/// `hash_str(match_key(word))`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
-    /// Zipf frequency × 10 (1..=80); absent words have band 0.
+    /// Zipf frequency × 10 (1..=80) in the low 7 bits, absent words have band 0; the
+    /// [`NAME_FLAG`] bit marks words of the personal-name list.
     freq: FxHashMap<u64, u8>,
     /// Cluster code of each clustered word: the path in the cluster tree as bits, most
     /// significant first, behind a leading 1 bit (so that `1` is the root).
@@ -48,10 +54,36 @@ impl Lexicon {
                 .trim()
                 .parse()
                 .map_err(|_| format!("{origin}:{}: bad band `{band}`", n + 1))?;
+            if band >= NAME_FLAG {
+                return Err(format!("{origin}:{}: band `{band}` above 127", n + 1));
+            }
             let slot = self.freq.entry(hash_str(&match_key(word))).or_insert(0);
-            *slot = (*slot).max(band);
+            *slot = (*slot & NAME_FLAG) | (*slot & !NAME_FLAG).max(band);
         }
         Ok(())
+    }
+
+    /// Marks the words of a personal-name list (one name word per line, first tab-separated
+    /// column; `#` comments) as names (see [`Lexicon::is_name`]). Returns how many lines were read.
+    pub fn add_names(&mut self, text: &str) -> usize {
+        let mut n = 0;
+        for line in text.lines() {
+            let word = line.split('\t').next().unwrap_or("").trim();
+            if word.is_empty() || word.starts_with('#') {
+                continue;
+            }
+            *self.freq.entry(hash_str(&match_key(word))).or_insert(0) |= NAME_FLAG;
+            n += 1;
+        }
+        n
+    }
+
+    /// Whether the word with this key hash is in the personal-name list.
+    #[inline]
+    pub fn is_name(&self, key_hash: u64) -> bool {
+        self.freq
+            .get(&key_hash)
+            .is_some_and(|&v| v & NAME_FLAG != 0)
     }
 
     /// Sets the cluster code of a word (see [`Lexicon::cluster`]).
@@ -67,7 +99,7 @@ impl Lexicon {
     /// The frequency band of a key hash (0 when unknown).
     #[inline]
     pub fn freq(&self, key_hash: u64) -> u8 {
-        self.freq.get(&key_hash).copied().unwrap_or(0)
+        self.freq.get(&key_hash).map_or(0, |&v| v & !NAME_FLAG)
     }
 
     /// The cluster code of a key hash, when the word was clustered.
@@ -198,5 +230,29 @@ mod tests {
         assert_eq!(back.cluster(hash_str("دمشق")), Some(0b1011));
         assert!(Lexicon::read_from(&mut &bytes[..bytes.len() - 1]).is_err());
         assert!(lex.add_wordfreq_tsv("x\ty\n", "t").is_err());
+        assert!(lex.add_wordfreq_tsv("x\t128\n", "t").is_err());
+    }
+
+    #[test]
+    fn name_marks_keep_the_bands_and_survive_the_file() {
+        let mut lex = lexicon();
+        // Before and after the frequency list: the band is kept either way.
+        let mut lex2 = Lexicon::new();
+        assert_eq!(lex2.add_names("# names\nسميرة\nلبنان\tignored\n\n"), 2);
+        lex2.add_wordfreq_tsv("لبنان\t50\n", "t").unwrap();
+        assert_eq!(lex.add_names("لبنان\nسميره\n"), 2);
+        for l in [&lex, &lex2] {
+            assert_eq!(l.freq(hash_str("لبنان")), 50);
+            assert!(l.is_name(hash_str("لبنان")));
+            // Matching keys: ة and ه meet.
+            assert!(l.is_name(hash_str(&match_key("سميرة"))));
+            assert_eq!(l.freq(hash_str(&match_key("سميرة"))), 0);
+            assert!(!l.is_name(hash_str("العراق")));
+        }
+        let mut bytes = Vec::new();
+        lex.write_to(&mut bytes);
+        let back = Lexicon::read_from(&mut bytes.as_slice()).unwrap();
+        assert!(back.is_name(hash_str("لبنان")));
+        assert_eq!(back.freq(hash_str("العراق")), 55);
     }
 }

@@ -2,14 +2,14 @@
 //! normalised forms ([`match_key`]) and tolerant of Arabic proclitics attached to the first
 //! word, so that the entry قوات سوريا الديمقراطية finds لقوات سوريا الديمقراطية.
 //!
-//! The built-in lists (`data/lists/places-*.tsv`, from Unicode CLDR) are compiled into the
-//! binary; user lists are TSV files (`phrase<TAB>label`, `#` starts a comment line).
+//! The built-in lists (`data/lists/places-*.tsv`, from Unicode CLDR and GeoNames) are compiled
+//! into the binary; user lists are TSV files (`phrase<TAB>label`, `#` starts a comment line).
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashMap;
 use crate::ner::text::{for_each_proclitic_split, is_capitalised, match_key};
 
-/// The built-in Arabic list (territories and major cities, CLDR).
+/// The built-in Arabic list (territories and major cities from CLDR, Arab towns from GeoNames).
 pub const BUILTIN_AR: &str = include_str!("../../data/lists/places-ar.tsv");
 /// The built-in English list (territories and major cities, CLDR).
 pub const BUILTIN_EN: &str = include_str!("../../data/lists/places-en.tsv");

@@ -431,7 +431,7 @@ pub fn train(
         .step_by(block)
         .map(|s| s..(s + block).min(train.len()))
         .collect();
-    // One perceptron per run, each with its own sentence order; the model averages them.
+    // One perceptron per run, each with its own sentence order; the model is their mean.
     let runs = options.runs.max(1);
     let mut perceptrons: Vec<Perceptron> = (0..runs)
         .map(|_| Perceptron::new(1 << config.bucket_bits))
@@ -504,6 +504,13 @@ pub fn train(
                     tr.trans[q][t] += tr2.trans[q][t];
                 }
             }
+        }
+        if runs > 1 {
+            // The mean, not the sum: the `O` bias grid is in the units of one perceptron.
+            let k = 1.0 / runs as f32;
+            w.iter_mut().for_each(|a| *a *= k);
+            tr.start.iter_mut().for_each(|a| *a *= k);
+            tr.trans.iter_mut().flatten().for_each(|a| *a *= k);
         }
         let mut m =
             NerModel::from_float_weights(&options.lang, options.config, &w, tr, lexicon.clone())?;

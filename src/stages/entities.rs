@@ -13,7 +13,7 @@
 //! - `base_dir = "..."`: the directory of the pipeline file. The pipeline loader inserts it;
 //!   when absent, relative list paths are resolved against the current directory.
 //! - `builtin_lists = false`: turn off the built-in lists (country, territory and city names
-//!   from Unicode CLDR).
+//!   from Unicode CLDR; Arabic also town names of Arab League countries from GeoNames).
 //! - `models = false`: turn off the statistical models (lists only).
 //! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
 //!   instead of the built-in ones; relative to `base_dir`.
@@ -53,7 +53,7 @@ pub struct EntitiesOptions {
     /// Directory that relative paths are resolved against (set by the pipeline loader to the
     /// pipeline file's directory).
     pub base_dir: Option<PathBuf>,
-    /// Match the built-in lists (CLDR territories and cities). On by default.
+    /// Match the built-in lists (CLDR territories and cities, GeoNames towns). On by default.
     pub builtin_lists: bool,
     /// Use the statistical models. On by default.
     pub models: bool,
