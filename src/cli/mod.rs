@@ -5,6 +5,7 @@ pub mod ner;
 pub mod run;
 pub mod schema;
 pub mod tokenize;
+pub mod train_blocks;
 pub mod train_ner;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ pub enum Command {
     Ner(ner::NerArgs),
     /// Train a named-entity model on CoNLL files (per-epoch dev F1).
     TrainNer(train_ner::TrainNerArgs),
+    /// Train the learned block scorer of the `clean` stage (with cross-validation by site).
+    TrainBlocks(train_blocks::TrainBlocksArgs),
 }
 
 /// Exit code for fatal problems (bad arguments, unreadable inputs, output not writable).
@@ -45,6 +48,7 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Tokenize(args) => tokenize::run(args),
         Command::Ner(args) => ner::run(args),
         Command::TrainNer(args) => train_ner::run(args),
+        Command::TrainBlocks(args) => train_blocks::run(args),
     };
     match result {
         Ok(code) => code,

@@ -48,7 +48,7 @@ pub struct Analysis {
 
 impl Analysis {
     /// True when `id` is hidden and hidden elements are left out.
-    fn hidden(&self, dom: &Dom, id: NodeId) -> bool {
+    pub(crate) fn hidden(&self, dom: &Dom, id: NodeId) -> bool {
         self.respect_hidden && is_hidden(dom, id)
     }
 }
@@ -140,7 +140,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
 }
 
 /// The boilerplate kinds of an element from its tag, role and class/id, with the content flag.
-fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
+pub(crate) fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
     let mut kinds = match tag {
         Tag::Nav | Tag::Menu => vocab::NAV,
         Tag::Footer => vocab::FOOTER,
@@ -650,38 +650,54 @@ const NEAR_BEST: f32 = 0.8;
 
 /// Renders the main content under `root`, skipping boilerplate and link-list blocks.
 pub fn render_main(dom: &Dom, a: &Analysis, root: NodeId, max_depth: usize, out: &mut TextBuilder) {
-    let root_chars = a.chars[root as usize].max(1) as f32;
-    let root_links = a.link_chars[root as usize] as f32;
-    let linky_page = root_links > 0.5 * root_chars;
-    let skip = |id: NodeId| -> bool {
-        let i = id as usize;
-        if a.removed[i] || a.hidden(dom, id) {
-            return true;
-        }
-        if linky_page {
-            return false;
-        }
-        let Some(tag) = dom.tag(id) else {
-            return false;
-        };
-        if !tag.is_block() || tag.is_heading() {
-            return false;
-        }
-        // A lone number outside a table (a view count, an id).
-        if a.letters[i] == 0
-            && a.chars[i] <= 20
-            && !matches!(
-                tag,
-                Tag::Td | Tag::Th | Tag::Tr | Tag::Li | Tag::Dd | Tag::Dt
-            )
-        {
-            return true;
-        }
-        let c = a.chars[i] as f32;
-        let l = a.link_chars[i] as f32;
-        c > 0.0 && l > 0.6 * c && c < 0.5 * root_chars
-    };
+    let linky_page = is_linky(a, root);
+    let skip = |id: NodeId| main_skips(dom, a, root, linky_page, id);
     render::render_into(dom, root, max_depth, &skip, out);
+}
+
+/// True when the links hold most of the text under `root`: [`main_skips`] then keeps
+/// link-list blocks (the page is a list of links).
+pub(crate) fn is_linky(a: &Analysis, root: NodeId) -> bool {
+    let root_chars = a.chars[root as usize].max(1) as f32;
+    (a.link_chars[root as usize] as f32) > 0.5 * root_chars
+}
+
+/// True when [`render_main`] leaves out the element `id` (and its subtree) under `root`:
+/// boilerplate, hidden elements, lone numbers and link lists.
+pub(crate) fn main_skips(
+    dom: &Dom,
+    a: &Analysis,
+    root: NodeId,
+    linky_page: bool,
+    id: NodeId,
+) -> bool {
+    let i = id as usize;
+    if a.removed[i] || a.hidden(dom, id) {
+        return true;
+    }
+    if linky_page {
+        return false;
+    }
+    let Some(tag) = dom.tag(id) else {
+        return false;
+    };
+    if !tag.is_block() || tag.is_heading() {
+        return false;
+    }
+    // A lone number outside a table (a view count, an id).
+    if a.letters[i] == 0
+        && a.chars[i] <= 20
+        && !matches!(
+            tag,
+            Tag::Td | Tag::Th | Tag::Tr | Tag::Li | Tag::Dd | Tag::Dt
+        )
+    {
+        return true;
+    }
+    let root_chars = a.chars[root as usize].max(1) as f32;
+    let c = a.chars[i] as f32;
+    let l = a.link_chars[i] as f32;
+    c > 0.0 && l > 0.6 * c && c < 0.5 * root_chars
 }
 
 #[cfg(test)]

@@ -6,13 +6,17 @@
 //! content is implausibly short it falls back to the whole visible text, and says so in
 //! [`Extraction::extractor`].
 
+pub mod blocks;
 pub mod content;
 pub mod date;
 pub mod dom;
+pub mod gbt;
 pub mod meta;
 pub mod render;
 pub mod text;
 pub mod vocab;
+
+use std::sync::Arc;
 
 use crate::document::Metadata;
 use dom::{Dom, Limits, ROOT, Tag};
@@ -33,6 +37,9 @@ pub struct ExtractOptions {
     pub mode: Mode,
     /// Bounds on the work done per page.
     pub limits: Limits,
+    /// The learned block scorer ([`blocks`]): when set, the blocks it accepts replace the
+    /// heuristic's choice of main content.
+    pub block_model: Option<Arc<blocks::BlockModel>>,
 }
 
 impl Default for ExtractOptions {
@@ -40,8 +47,22 @@ impl Default for ExtractOptions {
         ExtractOptions {
             mode: Mode::Main,
             limits: Limits::default(),
+            block_model: None,
         }
     }
+}
+
+/// The learned block scorer shipped with nahr (`models/extract/blocks.gbt`, trained on WCXB
+/// dev by `make blocks-model`), parsed once.
+pub fn builtin_block_model() -> Result<Arc<blocks::BlockModel>, String> {
+    static MODEL: std::sync::OnceLock<Result<Arc<blocks::BlockModel>, String>> =
+        std::sync::OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            blocks::BlockModel::from_text(include_str!("../../models/extract/blocks.gbt"))
+                .map(Arc::new)
+        })
+        .clone()
 }
 
 /// The result of [`extract`].
@@ -72,7 +93,7 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
             )
         }
         Mode::Main => {
-            let (text, extractor) = main_text(&dom, max_depth);
+            let (text, extractor) = main_text(&dom, max_depth, opts.block_model.as_deref());
             let (text, extractor) = cross_check(text, extractor, facts.ld.body.as_deref());
             let (text, extractor) = describe_empty(text, extractor, meta.description.as_deref());
             (with_headline(text, meta.title.as_deref()), extractor)
@@ -87,9 +108,40 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
     }
 }
 
-/// Main content with the recall guard: when the chosen content is implausibly short for the
-/// page, the whole text of the body less its boilerplate is returned instead (`fallback`).
-fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
+/// Main content with the recall guard, then (with a model) the learned block scorer's
+/// reading of the same page.
+fn main_text(
+    dom: &Dom,
+    max_depth: usize,
+    model: Option<&blocks::BlockModel>,
+) -> (String, &'static str) {
+    let h = heuristic(dom, max_depth);
+    if let (Some(model), Some(choice)) = (model, h.choice) {
+        let learned = blocks::render_learned(dom, &h.analysis, choice, max_depth, model);
+        if !learned.is_empty()
+            && text::word_count(&learned) as f32
+                >= model.min_share * text::word_count(&h.text) as f32
+        {
+            return (learned, h.extractor);
+        }
+    }
+    (h.text, h.extractor)
+}
+
+/// The heuristic's reading of a page.
+struct Heuristic {
+    analysis: content::Analysis,
+    /// What was chosen; `None` when the page is all boilerplate and its visible text was
+    /// returned.
+    choice: Option<blocks::Choice>,
+    text: String,
+    extractor: &'static str,
+}
+
+/// The heuristic main content with the recall guard: when the chosen content is implausibly
+/// short for the page, the whole text of the body less its boilerplate is returned instead
+/// (`fallback`).
+fn heuristic(dom: &Dom, max_depth: usize) -> Heuristic {
     let mut a = content::analyse(dom, max_depth, true);
     if (a.chars[a.body as usize] as usize) < RETRY_HIDDEN_BELOW {
         let all = content::analyse(dom, max_depth, false);
@@ -103,27 +155,59 @@ fn main_text(dom: &Dom, max_depth: usize) -> (String, &'static str) {
     let main = b.finish();
     let main_chars = non_space(&main);
     let body_chars = a.chars[a.body as usize] as usize;
+    let chose = |fallback: bool| Some(blocks::Choice { root, fallback });
     // Cheap exit: the body (boilerplate included) bounds the fallback text from above.
     if main_chars * FALLBACK_RATIO >= body_chars {
-        return (main, "main");
+        return Heuristic {
+            analysis: a,
+            choice: chose(false),
+            text: main,
+            extractor: "main",
+        };
     }
     let all = render::render(dom, a.body, max_depth, &|id| {
         a.removed[id as usize] || (a.respect_hidden && render::is_hidden(dom, id))
     });
-    let mut all_chars = non_space(&all);
-    let mut all = all;
+    let all_chars = non_space(&all);
     if all_chars == 0 && main_chars == 0 {
         // Everything visible was marked as boilerplate (a page built of header, banner and
         // footer only): the visible text is better than nothing.
-        all = render::render(dom, a.body, max_depth, &|id| {
+        let visible = render::render(dom, a.body, max_depth, &|id| {
             a.respect_hidden && render::is_hidden(dom, id)
         });
-        all_chars = non_space(&all);
+        return Heuristic {
+            analysis: a,
+            choice: None,
+            text: visible,
+            extractor: "fallback",
+        };
     }
     if main_chars < MIN_MAIN_CHARS.min(all_chars) || main_chars * FALLBACK_RATIO < all_chars {
-        (all, "fallback")
+        Heuristic {
+            analysis: a,
+            choice: chose(true),
+            text: all,
+            extractor: "fallback",
+        }
     } else {
-        (main, "main")
+        Heuristic {
+            analysis: a,
+            choice: chose(false),
+            text: main,
+            extractor: "main",
+        }
+    }
+}
+
+/// The blocks of a page with their features and own text, as the learned block scorer sees
+/// them after the heuristic (for training it: `nahr train-blocks`). Empty when the page is all
+/// boilerplate.
+pub fn page_blocks(html: &str, limits: &Limits) -> blocks::PageBlocks {
+    let dom = Dom::parse(html, limits);
+    let h = heuristic(&dom, limits.max_depth);
+    match h.choice {
+        Some(choice) => blocks::collect(&dom, &h.analysis, choice, limits.max_depth, true),
+        None => blocks::PageBlocks::default(),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct CleanOptions {
     pub max_depth: usize,
     /// Drop `Document::html` once the text is extracted, to save memory.
     pub drop_html: bool,
+    /// Let the learned block scorer (`models/extract/blocks.gbt`) decide which text blocks
+    /// are main content, after the heuristic.
+    pub block_model: bool,
 }
 
 impl Default for CleanOptions {
@@ -32,6 +35,7 @@ impl Default for CleanOptions {
             max_nodes: l.max_nodes,
             max_depth: l.max_depth,
             drop_html: true,
+            block_model: false,
         }
     }
 }
@@ -68,6 +72,11 @@ impl CleanStage {
                     max_bytes: o.max_bytes,
                     max_nodes: o.max_nodes,
                     max_depth: o.max_depth,
+                },
+                block_model: if o.block_model {
+                    Some(extract::builtin_block_model()?)
+                } else {
+                    None
                 },
             },
             drop_html: o.drop_html,
@@ -123,6 +132,16 @@ mod tests {
         assert_eq!(doc.meta.html_lang.as_deref(), Some("en-US"));
         assert_eq!(doc.lang.as_deref(), Some("ar"));
         assert!(doc.html.is_empty());
+    }
+
+    #[test]
+    fn the_block_model_option_loads_the_shipped_model() {
+        let mut t = toml::Table::new();
+        t.insert("block_model".into(), toml::Value::Boolean(true));
+        let stage = CleanStage::from_options(t).unwrap();
+        assert!(stage.opts.block_model.is_some());
+        let stage = CleanStage::from_options(toml::Table::new()).unwrap();
+        assert!(stage.opts.block_model.is_none(), "off by default");
     }
 
     #[test]
