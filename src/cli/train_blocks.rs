@@ -36,25 +36,29 @@ pub struct TrainBlocksArgs {
     #[arg(long)]
     pub cv_out: Option<PathBuf>,
     /// Number of trees.
-    #[arg(long, default_value_t = TrainOptions::default().trees)]
+    #[arg(long, default_value_t = 250)]
     pub trees: usize,
     /// Depth of each tree.
-    #[arg(long, default_value_t = TrainOptions::default().depth)]
+    #[arg(long, default_value_t = 6)]
     pub depth: usize,
     /// Learning rate (shrinkage of each tree).
-    #[arg(long, default_value_t = TrainOptions::default().learning_rate)]
+    #[arg(long, default_value_t = 0.1)]
     pub learning_rate: f32,
     /// Probability above which a block is kept (several values: the cross-validation writes
     /// one folder of outputs per setting; the model keeps the first).
     #[arg(long, value_delimiter = ',', default_value = "0.5")]
     pub keep_above: Vec<f32>,
+    /// Probability above which a block the heuristic left out is added (above 1: never, the
+    /// model only removes; several values as for --keep-above).
+    #[arg(long, value_delimiter = ',', default_value = "1.01")]
+    pub add_above: Vec<f32>,
     /// Weight of the group mean in a block's probability (several values as for
     /// --keep-above).
-    #[arg(long, value_delimiter = ',', default_value = "0")]
+    #[arg(long, value_delimiter = ',', default_value = "0.5")]
     pub group_weight: Vec<f32>,
     /// Least share of the heuristic's words the accepted blocks must hold (several values as
     /// for --keep-above).
-    #[arg(long, value_delimiter = ',', default_value = "0.4")]
+    #[arg(long, value_delimiter = ',', default_value = "0.6")]
     pub min_share: Vec<f32>,
     /// Train on hard labels: a block is content when more than this share of its words are
     /// found in order in the truth (0: the share itself is the target).
@@ -118,10 +122,15 @@ pub fn run(args: TrainBlocksArgs) -> Result<i32, String> {
                 held.len(),
                 pages.len() - held.len()
             );
-            let settings = grid(&args.keep_above, &args.group_weight, &args.min_share);
-            for (ka, gw, ms) in &settings {
+            let settings = grid(
+                &args.keep_above,
+                &args.add_above,
+                &args.group_weight,
+                &args.min_share,
+            );
+            for (ka, aa, gw, ms) in &settings {
                 let dir = if settings.len() > 1 {
-                    out.join(format!("keep{ka}-group{gw}-share{ms}"))
+                    out.join(format!("keep{ka}-add{aa}-group{gw}-share{ms}"))
                 } else {
                     out.clone()
                 };
@@ -131,6 +140,7 @@ pub fn run(args: TrainBlocksArgs) -> Result<i32, String> {
                     block_model: Some(Arc::new(BlockModel {
                         forest: model.clone(),
                         keep_above: *ka,
+                        add_above: *aa,
                         group_weight: *gw,
                         min_share: *ms,
                     })),
@@ -151,6 +161,7 @@ pub fn run(args: TrainBlocksArgs) -> Result<i32, String> {
         let model = BlockModel {
             forest: train_on(&rows, &|_| true, &opts),
             keep_above: args.keep_above.first().copied().unwrap_or(0.5),
+            add_above: args.add_above.first().copied().unwrap_or(0.5),
             group_weight: args.group_weight.first().copied().unwrap_or(0.0),
             min_share: args.min_share.first().copied().unwrap_or(0.0),
         };
@@ -173,13 +184,15 @@ pub fn run(args: TrainBlocksArgs) -> Result<i32, String> {
     Ok(0)
 }
 
-/// Every combination of the three lists.
-fn grid(a: &[f32], b: &[f32], c: &[f32]) -> Vec<(f32, f32, f32)> {
+/// Every combination of the four lists.
+fn grid(a: &[f32], b: &[f32], c: &[f32], d: &[f32]) -> Vec<(f32, f32, f32, f32)> {
     let mut out = Vec::new();
     for &x in a {
         for &y in b {
             for &z in c {
-                out.push((x, y, z));
+                for &w in d {
+                    out.push((x, y, z, w));
+                }
             }
         }
     }

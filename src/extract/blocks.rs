@@ -28,8 +28,10 @@ pub const N_FEATURES: usize = 73;
 pub struct BlockModel {
     /// The boosted trees, giving each block's probability of being main content.
     pub forest: Forest,
-    /// A block is kept when its (smoothed) probability is above this.
+    /// A block the heuristic kept stays when its (smoothed) probability is above this.
     pub keep_above: f32,
+    /// A block the heuristic left out is added when its (smoothed) probability is above this.
+    pub add_above: f32,
     /// Weight of the mean probability of the block's group (blocks with the same
     /// [`signature`]) in its smoothed probability: list items and posts are decided together.
     pub group_weight: f32,
@@ -43,8 +45,9 @@ impl BlockModel {
     /// The model as text: the decision rule, then the trees ([`Forest::to_text`]).
     pub fn to_text(&self) -> String {
         format!(
-            "keep_above {}\ngroup_weight {}\nmin_share {}\n{}",
+            "keep_above {}\nadd_above {}\ngroup_weight {}\nmin_share {}\n{}",
             self.keep_above,
+            self.add_above,
             self.group_weight,
             self.min_share,
             self.forest.to_text()
@@ -57,6 +60,7 @@ impl BlockModel {
         let mut keep_above = None;
         let mut group_weight = None;
         let mut min_share = None;
+        let mut add_above = None;
         let mut rest = String::new();
         for line in text.lines() {
             let t = line.trim();
@@ -71,6 +75,12 @@ impl BlockModel {
                     v.trim()
                         .parse::<f32>()
                         .map_err(|_| "block model: bad group_weight")?,
+                );
+            } else if let Some(v) = t.strip_prefix("add_above ") {
+                add_above = Some(
+                    v.trim()
+                        .parse::<f32>()
+                        .map_err(|_| "block model: bad add_above")?,
                 );
             } else if let Some(v) = t.strip_prefix("min_share ") {
                 min_share = Some(
@@ -93,6 +103,7 @@ impl BlockModel {
         Ok(BlockModel {
             forest,
             keep_above: keep_above.ok_or("block model: no keep_above")?,
+            add_above: add_above.ok_or("block model: no add_above")?,
             group_weight: group_weight.ok_or("block model: no group_weight")?,
             min_share: min_share.ok_or("block model: no min_share")?,
         })
@@ -553,8 +564,13 @@ pub fn render_learned(
     }
     let mut keep = vec![false; dom.nodes.len()];
     let mut any = false;
-    for (id, &p) in blocks.ids.iter().zip(&p) {
-        if p > model.keep_above {
+    for ((id, &p), f) in blocks.ids.iter().zip(&p).zip(&blocks.features) {
+        let above = if f[11] > 0.0 {
+            model.keep_above
+        } else {
+            model.add_above
+        };
+        if p > above {
             keep[*id as usize] = true;
             any = true;
         }
@@ -752,7 +768,7 @@ mod tests {
 
     #[test]
     fn a_model_with_another_feature_count_is_refused() {
-        let text = "keep_above 0.5\ngroup_weight 0\nmin_share 0\nnahr-gbt 1\nfeatures 3\nbase 0\n";
+        let text = "keep_above 0.5\nadd_above 0.5\ngroup_weight 0\nmin_share 0\nnahr-gbt 1\nfeatures 3\nbase 0\n";
         assert!(
             BlockModel::from_text(text)
                 .unwrap_err()
