@@ -792,6 +792,42 @@ mod tests {
     }
 
     #[test]
+    fn several_runs_give_the_mean_of_their_perceptrons() {
+        let data = parse_conll(TINY, true, "t").unwrap();
+        let options = |runs| TrainOptions {
+            epochs: 5,
+            runs,
+            tune_o_bias: false,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let fit = |runs| train(&data, None, Lexicon::new(), &options(runs), |_| {}, || {}).unwrap();
+        let (one, four) = (fit(1), fit(4));
+        assert_ne!(one.to_bytes().unwrap(), four.to_bytes().unwrap());
+        let (counts, _) = evaluate(&four, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
+        // A mean, not a sum: the weights stay on the scale of one perceptron (a sum of four
+        // would be about four times larger).
+        let largest = |m: &NerModel| {
+            m.transitions
+                .trans
+                .iter()
+                .flatten()
+                .chain(&m.transitions.start)
+                .fold(0.0f32, |a, &b| a.max(b.abs()))
+        };
+        assert!(
+            largest(&four) <= 1.5 * largest(&one),
+            "{} {}",
+            largest(&four),
+            largest(&one)
+        );
+    }
+
+    #[test]
     fn crf_training_learns_a_tiny_corpus() {
         let data = parse_conll(TINY, true, "t").unwrap();
         let options = TrainOptions {
