@@ -554,10 +554,20 @@ pub fn render_learned(
     model: &BlockModel,
 ) -> String {
     let blocks = collect(dom, a, choice, max_depth, false);
+    // When the model only removes (`add_above` above 1), a block whose group holds no block
+    // the heuristic kept can neither be added nor sway a kept block's group mean: its trees
+    // are not walked.
+    let removal_only = model.add_above > 1.0;
     let mut p: Vec<f32> = blocks
         .features
         .iter()
-        .map(|f| model.forest.probability(f))
+        .map(|f| {
+            if removal_only && f[59] <= 0.0 {
+                0.0
+            } else {
+                model.forest.probability(f)
+            }
+        })
         .collect();
     if model.group_weight > 0.0 {
         smooth_by_group(&mut p, &blocks, model.group_weight);
