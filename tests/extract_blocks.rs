@@ -100,5 +100,47 @@ fn arabic_dev_keeps_its_targets_with_the_block_model_on() {
     let leak = leaked as f64 / snippets.max(1) as f64;
     eprintln!("arabic-dev with the block model: word-F1 {f1:.3}, leaked {leaked}/{snippets}");
     assert!(f1 >= 0.95, "word-F1 {f1:.3}");
-    assert!(leak <= 0.02, "leaked {leaked} of {snippets} boilerplate snippets");
+    assert!(
+        leak <= 0.02,
+        "leaked {leaked} of {snippets} boilerplate snippets"
+    );
+}
+
+/// Bad input with the model on: deep nesting, no body, frames, all script, many blocks. The
+/// extractor returns, keeps within its depth limit and gives the same kind of answer as without
+/// the model.
+#[test]
+fn bad_input_with_the_block_model_on() {
+    let opts = ExtractOptions {
+        block_model: Some(builtin_block_model().expect("the shipped block model loads")),
+        ..ExtractOptions::default()
+    };
+    let depth = 100_000;
+    let deep = format!(
+        "{}deep text{}",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    assert!(!extract(&deep, None, &opts).text.contains("deep text"));
+    let shallow = format!(
+        "<body>{}<p>Shallow text in a paragraph, long enough to be read as content.</p>{}</body>",
+        "<div>".repeat(50),
+        "</div>".repeat(50)
+    );
+    assert!(extract(&shallow, None, &opts).text.contains("Shallow text"));
+    for html in [
+        "",
+        "<html></html>",
+        "<frameset><frame src=a.html></frameset>",
+        "<body><script>var a = 1;</script></body>",
+        "text without any element",
+    ] {
+        let ex = extract(html, None, &opts);
+        let plain = extract(html, None, &ExtractOptions::default());
+        assert_eq!(ex.text.is_empty(), plain.text.is_empty(), "{html:?}");
+    }
+    let many =
+        "<div><p>One line of text, with a comma.</p><a href=/x>link</a></div>".repeat(20_000);
+    let ex = extract(&many, None, &opts);
+    assert!(ex.text.contains("One line of text"));
 }
