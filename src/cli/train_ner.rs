@@ -59,7 +59,7 @@ pub struct TrainNerArgs {
     #[arg(long, value_delimiter = ',')]
     pub without: Vec<String>,
     /// Feature groups to add to the default ones: names (the personal-name list of `--names`;
-    /// the shipped Arabic model uses it), and, not shipped as they did not help on ANERcorp dev,
+    /// the shipped models use it), and, not shipped as they did not help on ANERcorp dev,
     /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions)
     /// and clx (clusters at ±2, coarse clusters at ±1, cluster × suffix).
     #[arg(long, value_delimiter = ',')]
@@ -68,7 +68,8 @@ pub struct TrainNerArgs {
     /// the model to find unseen names from context and form).
     #[arg(long, default_value_t = 0.0)]
     pub word_dropout: f32,
-    /// Train this many perceptrons, each visiting the sentences in its own order, and sum them.
+    /// Train this many perceptrons, each visiting the sentences in its own order, and average
+    /// them (the shipped Arabic model uses 4).
     #[arg(long, default_value_t = 1)]
     pub runs: usize,
     /// Train with cost-augmented decoding: each wrong tag gets this head start, so the weights

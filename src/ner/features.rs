@@ -57,8 +57,8 @@ pub mod group {
     pub const ALL: u32 = 4095;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
-    /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped Arabic
-    /// model has it).
+    /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
+    /// have it).
     pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES;
     /// Names of the groups, in bit order.
     pub const NAMES: [(&str, u32); 12] = [

@@ -31,8 +31,8 @@ pub struct TrainOptions {
     pub tune_o_bias: bool,
     /// Probability of dropping a token's word identity in a training pass (word dropout).
     pub word_dropout: f32,
-    /// Independent perceptrons (different sentence orders) whose weights are summed into the
-    /// model: less dependence on one order of the data.
+    /// Independent perceptrons (different sentence orders) whose weights are averaged into
+    /// the model: less dependence on one order of the data.
     pub runs: usize,
     /// Margin of cost-augmented decoding in training (0: plain perceptron).
     pub margin: f32,
