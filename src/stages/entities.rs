@@ -87,14 +87,46 @@ pub struct EntitiesStage {
     builtin_ar: EntityList,
     builtin_en: EntityList,
     builtin_all: EntityList,
-    model_ar: Option<Arc<NerModel>>,
-    model_en: Option<Arc<NerModel>>,
+    model_ar: ModelSlot,
+    model_en: ModelSlot,
     propagate: bool,
-    /// The built-in list of the language equals the Arabic model's own list (its matches
-    /// serve the model's list features too).
-    shared_list_ar: bool,
-    /// The same for English.
-    shared_list_en: bool,
+}
+
+/// The model of one language.
+#[derive(Debug, Clone)]
+enum ModelSlot {
+    /// Models are off.
+    Off,
+    /// A model file named in the options, loaded when the stage is built (a bad file fails the
+    /// run at once).
+    Loaded {
+        model: Arc<NerModel>,
+        /// The built-in list of the language equals the model's own list (its matches serve
+        /// the model's list features too).
+        shares_list: bool,
+    },
+    /// The built-in model, decoded at the first document of its language (about 40 ms), so
+    /// a corpus in one language never decodes the other.
+    Builtin {
+        lang: &'static str,
+        /// As in `Loaded`, found out at first use.
+        shares_list: OnceLock<bool>,
+    },
+}
+
+impl ModelSlot {
+    /// The model and whether `builtin` is its own list; `None` when models are off.
+    fn get(&self, builtin: &EntityList) -> Result<Option<(Arc<NerModel>, bool)>, StageError> {
+        match self {
+            ModelSlot::Off => Ok(None),
+            ModelSlot::Loaded { model, shares_list } => Ok(Some((model.clone(), *shares_list))),
+            ModelSlot::Builtin { lang, shares_list } => {
+                let model = builtin_model(lang).map_err(|e| StageError::new("model", e))?;
+                let shares = *shares_list.get_or_init(|| model.list() == builtin);
+                Ok(Some((model, shares)))
+            }
+        }
+    }
 }
 
 /// The Arabic model shipped in `models/` (trained by `make models`).
@@ -119,14 +151,22 @@ pub fn builtin_model(lang: &str) -> Result<Arc<NerModel>, String> {
     .clone()
 }
 
-fn load_model(
+fn model_slot(
     base: Option<&Path>,
     path: Option<&str>,
-    lang: &str,
-) -> Result<Arc<NerModel>, String> {
+    lang: &'static str,
+    builtin: &EntityList,
+) -> Result<ModelSlot, String> {
     match path {
-        Some(p) => Ok(Arc::new(NerModel::load(&resolve(base, p))?)),
-        None => builtin_model(lang),
+        Some(p) => {
+            let model = Arc::new(NerModel::load(&resolve(base, p))?);
+            let shares_list = model.list() == builtin;
+            Ok(ModelSlot::Loaded { model, shares_list })
+        }
+        None => Ok(ModelSlot::Builtin {
+            lang,
+            shares_list: OnceLock::new(),
+        }),
     }
 }
 
@@ -169,20 +209,13 @@ impl EntitiesStage {
         let base = options.base_dir.as_deref();
         let (model_ar, model_en) = if options.models {
             (
-                Some(load_model(base, options.model_ar.as_deref(), "ar")?),
-                Some(load_model(base, options.model_en.as_deref(), "en")?),
+                model_slot(base, options.model_ar.as_deref(), "ar", &builtin_ar)?,
+                model_slot(base, options.model_en.as_deref(), "en", &builtin_en)?,
             )
         } else {
-            (None, None)
+            (ModelSlot::Off, ModelSlot::Off)
         };
-        let shares = |model: &Option<Arc<NerModel>>, list: &EntityList| {
-            model.as_ref().is_some_and(|m| m.list() == list)
-        };
-        let shared_list_ar = shares(&model_ar, &builtin_ar);
-        let shared_list_en = shares(&model_en, &builtin_en);
         Ok(EntitiesStage {
-            shared_list_ar,
-            shared_list_en,
             user_list,
             builtin_ar,
             builtin_en,
@@ -193,20 +226,16 @@ impl EntitiesStage {
         })
     }
 
-    fn model_for(&self, lang: Option<&str>) -> Option<&NerModel> {
+    /// The model of a document's language (`None` for other languages or with models off),
+    /// and whether the language's built-in list is the model's own list.
+    fn model_for(
+        &self,
+        lang: Option<&str>,
+    ) -> Result<Option<(Arc<NerModel>, bool)>, StageError> {
         match lang {
-            Some("ar") => self.model_ar.as_deref(),
-            Some("en") => self.model_en.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// Whether the built-in list of the language is the model's own list.
-    fn shares_list(&self, lang: Option<&str>) -> bool {
-        match lang {
-            Some("ar") => self.shared_list_ar,
-            Some("en") => self.shared_list_en,
-            _ => false,
+            Some("ar") => self.model_ar.get(&self.builtin_ar),
+            Some("en") => self.model_en.get(&self.builtin_en),
+            _ => Ok(None),
         }
     }
 
@@ -275,8 +304,9 @@ impl Stage for EntitiesStage {
             t.ner = BioTag::O;
         }
         let builtin = self.builtin_for(doc.lang.as_deref());
-        let model = self.model_for(doc.lang.as_deref());
-        let shares_list = self.shares_list(doc.lang.as_deref());
+        let chosen = self.model_for(doc.lang.as_deref())?;
+        let shares_list = chosen.as_ref().is_some_and(|(_, shares)| *shares);
+        let model = chosen.as_ref().map(|(m, _)| &**m);
         let mut buffers = Buffers::default();
         let mut found: Vec<(usize, Candidate)> = Vec::new();
         SCRATCH.with(|scratch| {
