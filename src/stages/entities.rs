@@ -228,10 +228,7 @@ impl EntitiesStage {
 
     /// The model of a document's language (`None` for other languages or with models off),
     /// and whether the language's built-in list is the model's own list.
-    fn model_for(
-        &self,
-        lang: Option<&str>,
-    ) -> Result<Option<(Arc<NerModel>, bool)>, StageError> {
+    fn model_for(&self, lang: Option<&str>) -> Result<Option<(Arc<NerModel>, bool)>, StageError> {
         match lang {
             Some("ar") => self.model_ar.get(&self.builtin_ar),
             Some("en") => self.model_en.get(&self.builtin_en),
@@ -699,14 +696,21 @@ mod tests {
 
     #[test]
     fn built_in_lists_serve_the_models_list_features() {
+        let shares = |stage: &EntitiesStage, lang| stage.model_for(Some(lang)).unwrap().unwrap().1;
         let stage = EntitiesStage::new(&EntitiesOptions::default()).unwrap();
-        assert!(stage.shared_list_ar && stage.shared_list_en);
+        assert!(shares(&stage, "ar") && shares(&stage, "en"));
         let lists_off = EntitiesOptions {
             builtin_lists: false,
             ..EntitiesOptions::default()
         };
         let stage = EntitiesStage::new(&lists_off).unwrap();
-        assert!(!stage.shared_list_ar && !stage.shared_list_en);
+        assert!(!shares(&stage, "ar") && !shares(&stage, "en"));
+        let models_off = EntitiesOptions {
+            models: false,
+            ..EntitiesOptions::default()
+        };
+        let stage = EntitiesStage::new(&models_off).unwrap();
+        assert!(stage.model_for(Some("ar")).unwrap().is_none());
     }
 
     #[test]
