@@ -4,26 +4,14 @@
 //! least 0.95, at most 2% of boilerplate snippets leaked; measured 0.975 and 0.000, see
 //! docs/EXTRACT-BLOCKS.md). Needs ../shared/data (skips without it).
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use nahr::extract::{ExtractOptions, builtin_block_model, extract};
 
 const SET: &str = "../shared/data/extraction/arabic-dev";
-
-fn read_maybe_gz(path: &Path) -> Option<Vec<u8>> {
-    let raw = std::fs::read(path).ok()?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .ok()?;
-        Some(out)
-    } else {
-        Some(raw)
-    }
-}
 
 /// Bag of lower-cased words (runs of letters, marks, digits and `_`), as the scorer counts.
 fn words(s: &str) -> HashMap<String, usize> {
@@ -56,8 +44,8 @@ fn word_f1(pred: &str, truth: &str) -> f64 {
 #[test]
 fn arabic_dev_keeps_its_targets_with_the_block_model_on() {
     let dir = Path::new(SET);
-    let Some(truth) = read_maybe_gz(&dir.join("truth.jsonl"))
-        .or_else(|| read_maybe_gz(&dir.join("truth.jsonl.gz")))
+    let Some(truth) = common::read_gz_or_plain(&dir.join("truth.jsonl"))
+        .or_else(|| common::read_gz_or_plain(&dir.join("truth.jsonl.gz")))
     else {
         eprintln!("skipping: {SET} not readable");
         return;
@@ -75,8 +63,8 @@ fn arabic_dev_keeps_its_targets_with_the_block_model_on() {
             continue;
         };
         let html_dir = dir.join("html");
-        let Some(bytes) = read_maybe_gz(&html_dir.join(format!("{id}.html.gz")))
-            .or_else(|| read_maybe_gz(&html_dir.join(format!("{id}.html"))))
+        let Some(bytes) = common::read_gz_or_plain(&html_dir.join(format!("{id}.html.gz")))
+            .or_else(|| common::read_gz_or_plain(&html_dir.join(format!("{id}.html"))))
         else {
             panic!("no HTML for {id}");
         };

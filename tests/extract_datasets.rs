@@ -4,8 +4,9 @@
 //! `make eval-extract`) so that they catch a broken extractor, not noise. Needs ../shared/data
 //! (skips without it).
 
+mod common;
+
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 use nahr::extract::{ExtractOptions, extract};
@@ -21,23 +22,10 @@ struct Page {
     html: String,
 }
 
-fn read_gz_or_plain(path: &Path) -> Option<Vec<u8>> {
-    let raw = std::fs::read(path).ok()?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .ok()?;
-        Some(out)
-    } else {
-        Some(raw)
-    }
-}
-
 fn load(set: &str, keep: &dyn Fn(&serde_json::Value) -> bool, max: usize) -> Option<Vec<Page>> {
     let dir = Path::new(DATA).join(set);
-    let truth = read_gz_or_plain(&dir.join("truth.jsonl"))
-        .or_else(|| read_gz_or_plain(&dir.join("truth.jsonl.gz")))?;
+    let truth = common::read_gz_or_plain(&dir.join("truth.jsonl"))
+        .or_else(|| common::read_gz_or_plain(&dir.join("truth.jsonl.gz")))?;
     let mut pages = Vec::new();
     for line in String::from_utf8_lossy(&truth).lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
@@ -47,8 +35,8 @@ fn load(set: &str, keep: &dyn Fn(&serde_json::Value) -> bool, max: usize) -> Opt
             continue;
         }
         let id = v["id"].as_str()?.to_string();
-        let bytes = read_gz_or_plain(&dir.join("html").join(format!("{id}.html.gz")))
-            .or_else(|| read_gz_or_plain(&dir.join("html").join(format!("{id}.html"))))?;
+        let bytes = common::read_gz_or_plain(&dir.join("html").join(format!("{id}.html.gz")))
+            .or_else(|| common::read_gz_or_plain(&dir.join("html").join(format!("{id}.html"))))?;
         pages.push(Page {
             page_type: v["page_type"].as_str().unwrap_or("").to_string(),
             main: v["main_content"].as_str().unwrap_or("").to_string(),

@@ -62,32 +62,17 @@ impl BlockModel {
         let mut min_share = None;
         let mut add_above = None;
         let mut rest = String::new();
+        let number = |v: &str, err: &'static str| v.trim().parse::<f32>().map_err(|_| err);
         for line in text.lines() {
             let t = line.trim();
             if let Some(v) = t.strip_prefix("keep_above ") {
-                keep_above = Some(
-                    v.trim()
-                        .parse::<f32>()
-                        .map_err(|_| "block model: bad keep_above")?,
-                );
+                keep_above = Some(number(v, "block model: bad keep_above")?);
             } else if let Some(v) = t.strip_prefix("group_weight ") {
-                group_weight = Some(
-                    v.trim()
-                        .parse::<f32>()
-                        .map_err(|_| "block model: bad group_weight")?,
-                );
+                group_weight = Some(number(v, "block model: bad group_weight")?);
             } else if let Some(v) = t.strip_prefix("add_above ") {
-                add_above = Some(
-                    v.trim()
-                        .parse::<f32>()
-                        .map_err(|_| "block model: bad add_above")?,
-                );
+                add_above = Some(number(v, "block model: bad add_above")?);
             } else if let Some(v) = t.strip_prefix("min_share ") {
-                min_share = Some(
-                    v.trim()
-                        .parse::<f32>()
-                        .map_err(|_| "block model: bad min_share")?,
-                );
+                min_share = Some(number(v, "block model: bad min_share")?);
             } else {
                 rest.push_str(line);
                 rest.push('\n');

@@ -152,8 +152,8 @@ const COMMON_ATTRIBUTES: &[&str] = &[
     "y",
 ];
 
-/// The bytes of a name of at most 8 bytes as one integer.
-fn pack(name: &str) -> Option<u64> {
+/// The bytes of a name of at most 8 bytes as one integer (tag and attribute tables key on it).
+pub(super) fn pack(name: &str) -> Option<u64> {
     let b = name.as_bytes();
     if b.len() > 8 {
         return None;

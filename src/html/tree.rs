@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::tokenizer::{Attr, StartTag, TextMode, TokenSink};
+use super::tokenizer::{Attr, StartTag, TextMode, TokenSink, pack};
 use crate::extract::dom::{self, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
 
 /// Namespace of an open element.
@@ -239,17 +239,6 @@ struct Known {
     name: &'static str,
     tag: Tag,
     flags: u16,
-}
-
-/// The bytes of a name of at most 8 bytes as one integer.
-fn pack(name: &str) -> Option<u64> {
-    let b = name.as_bytes();
-    if b.len() > 8 {
-        return None;
-    }
-    let mut buf = [0u8; 8];
-    buf[..b.len()].copy_from_slice(b);
-    Some(u64::from_le_bytes(buf))
 }
 
 fn known_table() -> &'static [Known] {

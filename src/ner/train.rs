@@ -304,17 +304,29 @@ pub fn evaluate(model: &NerModel, data: &[ConllSentence]) -> (SpanCounts, Vec<(f
     for s in data {
         let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         model.tag(&surfaces, &mut scratch, &mut tags, &mut margins);
-        let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
-        counts.add(&s.tags, &pred);
-        let gold = spans(&s.tags);
-        for span in spans(&pred) {
-            let m = margins[span.0..span.1]
-                .iter()
-                .fold(f32::INFINITY, |a, &b| a.min(b));
-            mentions.push((m, gold.contains(&span)));
-        }
+        score_sentence(&s.tags, &tags, &margins, &mut counts, &mut mentions);
     }
     (counts, mentions)
+}
+
+/// Adds one tagged sentence to the span counts, and each predicted mention's smallest token
+/// margin with whether it is right (the data of the confidence calibration).
+fn score_sentence(
+    gold_tags: &[BioTag],
+    tags: &[usize],
+    margins: &[f32],
+    counts: &mut SpanCounts,
+    mentions: &mut Vec<(f32, bool)>,
+) {
+    let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
+    counts.add(gold_tags, &pred);
+    let gold = spans(gold_tags);
+    for span in spans(&pred) {
+        let m = margins[span.0..span.1]
+            .iter()
+            .fold(f32::INFINITY, |a, &b| a.min(b));
+        mentions.push((m, gold.contains(&span)));
+    }
 }
 
 /// Picks the `O` bias with the best dev F1 from a grid of 0 to 4 in steps of 0.25 (in units of
@@ -600,15 +612,7 @@ pub fn evaluate_documents(
             .collect();
         let tagged = model.tag_document(&sentences, &mut scratch);
         for (s, (tags, margins)) in doc.iter().zip(tagged) {
-            let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
-            counts.add(&s.tags, &pred);
-            let gold = spans(&s.tags);
-            for span in spans(&pred) {
-                let m = margins[span.0..span.1]
-                    .iter()
-                    .fold(f32::INFINITY, |a, &b| a.min(b));
-                mentions.push((m, gold.contains(&span)));
-            }
+            score_sentence(&s.tags, &tags, &margins, &mut counts, &mut mentions);
         }
     }
     (counts, mentions)

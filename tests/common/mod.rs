@@ -120,3 +120,18 @@ pub fn cp_slice(text: &str, start: usize, end: usize) -> String {
         .take(end.saturating_sub(start))
         .collect()
 }
+
+/// The bytes of a file, inflated when its name ends in `.gz`; `None` when unreadable.
+pub fn read_gz_or_plain(path: &Path) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let raw = std::fs::read(path).ok()?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    } else {
+        Some(raw)
+    }
+}
