@@ -413,9 +413,11 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
             a.reason[id as usize] |= vocab::LABEL | vocab::CTA;
             continue;
         }
-        // Climb to the box the label heads: parents that are mostly the label and links.
+        // Climb to the box the label heads: parents that are mostly the label and links, or
+        // (for a "related" label that opens the box) a grid of tiles without prose.
         let mut boxed = id;
         let label_chars = a.chars[id as usize] as f32;
+        let mut before = 0u32;
         loop {
             let p = dom.node(boxed).parent;
             if p == NONE || p == body {
@@ -428,7 +430,12 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
             let pl = a.link_chars[p as usize] as f32;
             let small = pc <= 3.0 * label_chars + 60.0;
             let linky = pl >= 0.5 * (pc - label_chars) && pc < 0.3 * total;
-            if small || linky {
+            before += chars_before(dom, a, boxed);
+            let tiles = kinds & vocab::RELATED != 0
+                && before <= HEADED_WITHIN
+                && (a.prose[p as usize] as f32) <= TILE_PROSE * (pc - label_chars)
+                && pc < 0.3 * total;
+            if small || linky || tiles {
                 boxed = p;
             } else {
                 break;
@@ -437,6 +444,27 @@ fn mark_labels(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis, tota
         a.removed[boxed as usize] = true;
         a.reason[boxed as usize] |= vocab::LABEL;
     }
+}
+
+/// A label heads a box when at most this many characters of the box come before it.
+const HEADED_WITHIN: u32 = 20;
+
+/// A box of tiles (other products, other stories) has at most this share of prose.
+const TILE_PROSE: f32 = 0.2;
+
+/// Visible characters of the siblings before `id` (elements and text).
+fn chars_before(dom: &Dom, a: &Analysis, id: NodeId) -> u32 {
+    let mut n = 0;
+    let mut s = dom.node(id).prev;
+    while s != NONE {
+        n += match &dom.node(s).data {
+            NodeData::Text(t) => t.chars().filter(|c| !super::text::is_space(*c)).count() as u32,
+            NodeData::Element { .. } => a.chars[s as usize],
+            _ => 0,
+        };
+        s = dom.node(s).prev;
+    }
+    n
 }
 
 /// A short copyright or picture-credit line ("© Reuters / Name", "Copyright 2024 ...").
@@ -859,6 +887,37 @@ mod tests {
         let t = main_text(&html);
         assert_eq!(t.matches("This is a real paragraph").count(), 2, "{t}");
         assert!(!t.contains("Sale"), "{t}");
+    }
+
+    #[test]
+    fn a_grid_of_other_products_under_a_related_label_goes_without_links() {
+        let tile = "<li><h3>Another ceramic mug in blue</h3><span>Private seller</span>\
+                    <span>$23.51 delivery</span></li>";
+        let html = format!(
+            "<body><main><h1>Stoneware mug</h1>{}\
+             <div class=x><div><h2>People who viewed this item also viewed</h2></div>\
+             <ul>{}</ul></div></main></body>",
+            format!("<p>{PARA}</p>").repeat(20),
+            tile.repeat(6)
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 20, "{t}");
+        assert!(
+            !t.contains("ceramic mug") && !t.contains("also viewed"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn streamed_segments_are_content_other_hidden_elements_are_not() {
+        let html = format!(
+            "<body><div id=shell>Loading</div><div hidden id=\"S:0\"><article><p>{PARA}</p>\
+             <p>{PARA}</p></article></div><div hidden id=drawer><p>A hidden drawer of the \
+             page, with a sentence that nobody sees.</p></div></body>"
+        );
+        let t = main_text(&html);
+        assert_eq!(t.matches("This is a real paragraph").count(), 2, "{t}");
+        assert!(!t.contains("hidden drawer"), "{t}");
     }
 
     #[test]

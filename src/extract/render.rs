@@ -24,7 +24,11 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
     };
     for (name, value) in attrs {
         match &**name {
-            "hidden" => return true,
+            "hidden" => {
+                if !is_streamed_segment(attrs) {
+                    return true;
+                }
+            }
             "style" => {
                 let v: String = value
                     .chars()
@@ -39,6 +43,18 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
         }
     }
     false
+}
+
+/// True for a segment of a page streamed by server-side rendering (React's
+/// `<div hidden id="S:0">`): it is hidden only until the page's own script moves it in place of
+/// its loading placeholder, so it is the page's content.
+fn is_streamed_segment(attrs: &[(super::dom::Name, Box<str>)]) -> bool {
+    attrs.iter().any(|(name, value)| {
+        &**name == "id"
+            && value
+                .strip_prefix("S:")
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Renders the text under `root` into `out`, skipping invisible elements and every element
