@@ -921,6 +921,24 @@ mod tests {
     }
 
     #[test]
+    fn closed_tabs_and_accordion_answers_are_content() {
+        let html = format!(
+            "<body><main><h1>Fire pit</h1><p>{PARA}</p><div role=tablist><button>Specs</button>\
+             </div><div role=tabpanel hidden><p>Height 39 cm, width 62 cm, weight 11 kg, made \
+             of stainless steel.</p></div><div class='faq-answer' style='display: none'><p>Yes, \
+             it burns wood pellets as well as logs of any kind.</p></div>\
+             <div class=drawer style='display:none'><p>A closed drawer of the page, with a \
+             sentence that nobody sees.</p></div></main></body>"
+        );
+        let t = main_text(&html);
+        assert!(
+            t.contains("Height 39 cm") && t.contains("wood pellets"),
+            "{t}"
+        );
+        assert!(!t.contains("closed drawer"), "{t}");
+    }
+
+    #[test]
     fn credit_lines_and_lone_numbers_are_dropped() {
         let html = format!(
             "<body><article><p>{PARA}</p><div><span>© REUTERS / Some Photographer</span></div>\

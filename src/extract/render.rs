@@ -25,7 +25,7 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
     for (name, value) in attrs {
         match &**name {
             "hidden" => {
-                if !is_streamed_segment(attrs) {
+                if !is_streamed_segment(attrs) && !is_disclosure_panel(attrs) {
                     return true;
                 }
             }
@@ -35,7 +35,9 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
                     .filter(|c| !c.is_whitespace())
                     .collect::<String>()
                     .to_ascii_lowercase();
-                if v.contains("display:none") || v.contains("visibility:hidden") {
+                if (v.contains("display:none") || v.contains("visibility:hidden"))
+                    && !is_disclosure_panel(attrs)
+                {
                     return true;
                 }
             }
@@ -55,6 +57,45 @@ fn is_streamed_segment(attrs: &[(super::dom::Name, Box<str>)]) -> bool {
                 .strip_prefix("S:")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     })
+}
+
+/// Class words of a panel that the reader opens in place (an accordion, a tab, a collapsed
+/// answer).
+const PANEL_WORDS: &[&str] = &[
+    "accordion",
+    "collapse",
+    "collapsible",
+    "tabpanel",
+    "pane",
+    "faq",
+    "answer",
+    "expandable",
+];
+
+/// True for a panel hidden until the reader opens it (a tab panel, an accordion section, a
+/// collapsed answer): what it hides is part of the page a reader sees, so it is not hidden for
+/// extraction. Menus, dialogs and banners that are hidden stay hidden.
+fn is_disclosure_panel(attrs: &[(super::dom::Name, Box<str>)]) -> bool {
+    let mut labelled = false;
+    let mut region = false;
+    for (name, value) in attrs {
+        match &**name {
+            "role" if value.eq_ignore_ascii_case("tabpanel") => return true,
+            "role" if value.eq_ignore_ascii_case("region") => region = true,
+            "aria-labelledby" => labelled = true,
+            "class" => {
+                let lower = value.to_ascii_lowercase();
+                if lower
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| PANEL_WORDS.contains(&w))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    region && labelled
 }
 
 /// Renders the text under `root` into `out`, skipping invisible elements and every element
