@@ -44,6 +44,8 @@ pub struct Analysis {
     pub body: NodeId,
     /// Whether elements hidden by their attributes were left out.
     pub respect_hidden: bool,
+    /// Whether the page was read as a discussion thread (comments kept).
+    pub thread: bool,
 }
 
 impl Analysis {
@@ -558,7 +560,7 @@ fn is_semantic_content(dom: &Dom, id: NodeId, tag: Tag) -> bool {
 
 /// True when the page declares itself a discussion (schema.org `DiscussionForumPosting`,
 /// `QAPage` or `Question`, as microdata or JSON-LD): its replies are then content.
-fn is_thread(dom: &Dom, max_depth: usize) -> bool {
+pub fn is_thread(dom: &Dom, max_depth: usize) -> bool {
     const TYPES: [&str; 3] = ["DiscussionForumPosting", "QAPage", "schema.org/Question"];
     let mut found = false;
     dom.walk(ROOT, max_depth, &mut |id, _| {
@@ -592,6 +594,12 @@ fn is_thread(dom: &Dom, max_depth: usize) -> bool {
 /// Runs the three passes. With `respect_hidden`, elements hidden by their attributes are left
 /// out (some pages hide their server-rendered content until a script shows it).
 pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
+    analyse_as(dom, max_depth, respect_hidden, is_thread(dom, max_depth))
+}
+
+/// [`analyse`] with the page taken as a discussion thread (its comments are content) or not,
+/// whatever it declares.
+pub fn analyse_as(dom: &Dom, max_depth: usize, respect_hidden: bool, thread: bool) -> Analysis {
     let n = dom.nodes.len();
     let body = dom.find_first(Tag::Body, max_depth).unwrap_or(ROOT);
     let mut a = Analysis {
@@ -605,9 +613,10 @@ pub fn analyse(dom: &Dom, max_depth: usize, respect_hidden: bool) -> Analysis {
         score: vec![0.0; n],
         body,
         respect_hidden,
+        thread,
     };
     measure(dom, body, max_depth, &mut a);
-    let thread = is_thread(dom, max_depth);
+    a.thread = thread;
     mark(dom, body, max_depth, thread, &mut a);
     score(dom, body, max_depth, &mut a);
     a

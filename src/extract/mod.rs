@@ -142,13 +142,33 @@ struct Heuristic {
 /// short for the page, the whole text of the body less its boilerplate is returned instead
 /// (`fallback`).
 fn heuristic(dom: &Dom, max_depth: usize) -> Heuristic {
-    let mut a = content::analyse(dom, max_depth, true);
+    let thread = content::is_thread(dom, max_depth);
+    let mut a = content::analyse_as(dom, max_depth, true, thread);
     if (a.chars[a.body as usize] as usize) < RETRY_HIDDEN_BELOW {
-        let all = content::analyse(dom, max_depth, false);
+        let all = content::analyse_as(dom, max_depth, false, thread);
         if all.chars[all.body as usize] > 2 * a.chars[a.body as usize] {
             a = all;
         }
     }
+    let first = read(dom, a, max_depth);
+    let short = first.extractor == "fallback" || non_space(&first.text) < MIN_MAIN_CHARS;
+    if thread || !short || first.choice.is_none() {
+        return first;
+    }
+    // The chosen content was implausibly short: when the page is an undeclared discussion
+    // whose posts were taken for comments, reading it as a thread finds them, and more text
+    // than the fallback holds (the posts were left out of it too).
+    let as_thread = content::analyse_as(dom, max_depth, first.analysis.respect_hidden, true);
+    let second = read(dom, as_thread, max_depth);
+    if second.extractor == "main" && non_space(&second.text) > non_space(&first.text) {
+        second
+    } else {
+        first
+    }
+}
+
+/// The main content of one analysis of the page, with the recall guard.
+fn read(dom: &Dom, a: content::Analysis, max_depth: usize) -> Heuristic {
     let root = content::widen_to_main(dom, &a, content::choose(dom, &a, max_depth));
     let mut b = text::TextBuilder::new();
     content::render_main(dom, &a, root, max_depth, &mut b);
@@ -341,6 +361,26 @@ mod tests {
             &ExtractOptions::default(),
         );
         assert_eq!((bare.text.as_str(), bare.extractor), ("", "empty"));
+    }
+
+    #[test]
+    fn an_undeclared_thread_keeps_its_posts_when_nothing_else_is_left() {
+        let post = "<div class=comment><p>I had the same problem with my router and a firmware \
+                    update fixed it for me last week.</p></div>";
+        let links = "<a href=/x>Another forum section</a> ".repeat(30);
+        let html = format!(
+            "<body><nav>{links}</nav><h1>Router keeps dropping</h1>\
+             <div class=comments>{}</div></body>",
+            post.repeat(5)
+        );
+        let ex = extract(&html, None, &ExtractOptions::default());
+        assert_eq!(
+            ex.text.matches("I had the same problem").count(),
+            5,
+            "{ex:?}"
+        );
+        assert!(!ex.text.contains("Another forum section"), "{ex:?}");
+        assert_eq!(ex.extractor, "main");
     }
 
     #[test]
