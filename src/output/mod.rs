@@ -2,6 +2,7 @@
 
 pub mod schema;
 pub mod tables;
+mod tokens_parquet;
 pub mod writer;
 
 pub use tables::{ErrorRow, TableBuilders, TableId};

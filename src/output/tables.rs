@@ -1,5 +1,7 @@
 //! Building Arrow record batches of the five output tables from finished documents. The CLI's
-//! writer and the batch API share this one code path, so both give the same rows.
+//! writer and the batch API share this code path for the documents, sentences, entities and
+//! errors tables; the writer encodes the tokens table straight from the documents
+//! (`tokens_parquet`), and a test there checks that its files hold this module's token rows.
 
 use super::schema::{self, Table};
 use crate::document::Document;
@@ -490,6 +492,14 @@ impl TableBuilders {
         self.documents.append(d);
         self.sentences.append(d);
         self.tokens.append(d);
+        self.entities.append(d);
+    }
+
+    /// Appends a finished document's rows to the documents, sentences and entities tables: the
+    /// file writer writes the tokens table from the documents directly (`tokens_parquet`).
+    pub(super) fn append_document_except_tokens(&mut self, d: &Document) {
+        self.documents.append(d);
+        self.sentences.append(d);
         self.entities.append(d);
     }
 

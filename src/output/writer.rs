@@ -1,9 +1,11 @@
-//! Writing the five tables as zstd Parquet files: buffering rows into Arrow batches, rotating
-//! files at `max_rows_per_file`, and writing each file under a hidden temporary name that is
-//! renamed only once the file is complete.
+//! Writing the five tables as zstd Parquet files: buffering rows into Arrow batches (the tokens
+//! table: encoded from the documents directly, see `tokens_parquet`), rotating files at
+//! `max_rows_per_file`, and writing each file under a hidden temporary name that is renamed
+//! only once the file is complete.
 
 use super::schema::ColumnType;
 use super::tables::{ErrorRow, TableBuilders, TableId};
+use super::tokens_parquet::TokensFile;
 use crate::document::Document;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -63,6 +65,7 @@ fn werr(context: &str, e: impl std::fmt::Display) -> WriteError {
 struct TableFiles {
     table: TableId,
     props: WriterProperties,
+    row_group_rows: usize,
     dir: PathBuf,
     current: Option<OpenFile>,
     next_index: usize,
@@ -70,8 +73,15 @@ struct TableFiles {
     rows: u64,
 }
 
+/// The encoder of an open file: parquet's Arrow writer, or the tokens table's own writer
+/// (`tokens_parquet`), which takes documents rather than Arrow batches.
+enum Sink {
+    Arrow(Box<ArrowWriter<File>>),
+    Tokens(Box<TokensFile>),
+}
+
 struct OpenFile {
-    writer: ArrowWriter<File>,
+    sink: Sink,
     temp_path: PathBuf,
     final_path: PathBuf,
     rows: usize,
@@ -85,14 +95,23 @@ impl TableFiles {
         let temp_path = self.dir.join(format!(".{name}.tmp"));
         let file = File::create(&temp_path)
             .map_err(|e| werr(&format!("cannot create {}", temp_path.display()), e))?;
-        let writer = ArrowWriter::try_new(
-            file,
-            self.table.table().arrow_schema(),
-            Some(self.props.clone()),
-        )
-        .map_err(|e| werr("cannot start a Parquet file", e))?;
+        let sink = if self.table == TableId::Tokens {
+            Sink::Tokens(Box::new(
+                TokensFile::try_new(file, self.props.clone(), self.row_group_rows)
+                    .map_err(|e| werr("cannot start a Parquet file", e))?,
+            ))
+        } else {
+            Sink::Arrow(Box::new(
+                ArrowWriter::try_new(
+                    file,
+                    self.table.table().arrow_schema(),
+                    Some(self.props.clone()),
+                )
+                .map_err(|e| werr("cannot start a Parquet file", e))?,
+            ))
+        };
         self.current = Some(OpenFile {
-            writer,
+            sink,
             temp_path,
             final_path,
             rows: 0,
@@ -102,9 +121,11 @@ impl TableFiles {
 
     fn close_current(&mut self) -> Result<(), WriteError> {
         if let Some(open) = self.current.take() {
-            open.writer
-                .close()
-                .map_err(|e| werr(&format!("cannot finish {}", open.temp_path.display()), e))?;
+            let closed = match open.sink {
+                Sink::Arrow(writer) => writer.close().map(|_| ()),
+                Sink::Tokens(writer) => writer.close(),
+            };
+            closed.map_err(|e| werr(&format!("cannot finish {}", open.temp_path.display()), e))?;
             std::fs::rename(&open.temp_path, &open.final_path)
                 .map_err(|e| werr(&format!("cannot rename {}", open.temp_path.display()), e))?;
             self.completed.push(open.final_path);
@@ -119,26 +140,64 @@ impl TableFiles {
                 self.close_current()?;
                 self.open_next()?;
             }
-            let Some(open) = self.current.as_mut() else {
-                return Err(WriteError("internal: no open Parquet file".into()));
+            let Some(OpenFile {
+                sink: Sink::Arrow(writer),
+                temp_path,
+                rows,
+                ..
+            }) = self.current.as_mut()
+            else {
+                return Err(WriteError("internal: no open Arrow Parquet file".into()));
             };
-            let room = max_rows - open.rows;
+            let room = max_rows - *rows;
             let take = room.min(batch.num_rows() - offset);
             let slice = batch.slice(offset, take);
-            open.writer
+            writer
                 .write(&slice)
-                .map_err(|e| werr(&format!("cannot write {}", open.temp_path.display()), e))?;
-            open.rows += take;
+                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
+            *rows += take;
             offset += take;
             // Bound the memory a file holds before its row group is complete: a row group of
             // long documents can otherwise grow to hundreds of MB.
-            if open.writer.memory_size() > ROW_GROUP_MEMORY_LIMIT {
-                open.writer
+            if writer.memory_size() > ROW_GROUP_MEMORY_LIMIT {
+                writer
                     .flush()
-                    .map_err(|e| werr(&format!("cannot write {}", open.temp_path.display()), e))?;
+                    .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
             }
         }
         self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    /// Writes a document's token rows (tokens table only), splitting them over row groups and
+    /// files at the same row counts as [`write`](Self::write) does for batches.
+    fn write_tokens(&mut self, doc: &Document, max_rows: usize) -> Result<(), WriteError> {
+        let total = doc.tokens.len();
+        let mut offset = 0;
+        while offset < total {
+            if self.current.as_ref().is_none_or(|f| f.rows >= max_rows) {
+                self.close_current()?;
+                self.open_next()?;
+            }
+            let Some(OpenFile {
+                sink: Sink::Tokens(writer),
+                temp_path,
+                rows,
+                ..
+            }) = self.current.as_mut()
+            else {
+                return Err(WriteError("internal: no open tokens Parquet file".into()));
+            };
+            let take = (max_rows - *rows)
+                .min(writer.room_in_row_group())
+                .min(total - offset);
+            writer
+                .append(doc, offset..offset + take)
+                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
+            *rows += take;
+            offset += take;
+        }
+        self.rows += total as u64;
         Ok(())
     }
 }
@@ -233,6 +292,7 @@ impl OutputWriter {
             tables.push(TableFiles {
                 table,
                 props,
+                row_group_rows: options.row_group_rows,
                 dir,
                 current: None,
                 next_index: 0,
@@ -256,7 +316,9 @@ impl OutputWriter {
 
     /// Adds a finished document's rows.
     pub fn push_document(&mut self, doc: &Document) -> Result<(), WriteError> {
-        self.builders.append_document(doc);
+        self.builders.append_document_except_tokens(doc);
+        let max_rows = self.options.max_rows_per_file;
+        self.tables[TableId::Tokens as usize].write_tokens(doc, max_rows)?;
         self.flush_full()
     }
 

@@ -1,0 +1,847 @@
+//! Parquet files of the `tokens` table written straight from documents, without Arrow string
+//! arrays for the six string columns and without parquet's per-value dictionary interning.
+//!
+//! The tokens table has one row per token and six dictionary-encoded string columns. Parquet's
+//! Arrow writer hashes every value of every one of them into a per-column dictionary, which was
+//! most of the writer thread's time. Here the dictionary indices are known without hashing or
+//! with one hash per token instead of three:
+//! - `doc_id` is the same on every row of a document: one dictionary entry per document;
+//! - `kind` and `ner` come from a handful of static strings, found by address;
+//! - `text`, `norm` and `segments` share one interner per row group, and `norm` and the only
+//!   segment of an unsplit token are the surface text itself, so they reuse its entry.
+//!
+//! Each of these columns is written as one column chunk of a PLAIN dictionary page and one
+//! RLE_DICTIONARY data page (Parquet format v1), zstd-compressed, with no statistics (the
+//! per-table properties ask for none on these columns). The integer columns go through
+//! parquet's own Arrow column writers with the table's properties, so their encoding and
+//! statistics are what [`ArrowWriter`](parquet::arrow::ArrowWriter) would write. The values read
+//! back are the same as those of [`TableBuilders`](super::TableBuilders)' `tokens` batch; a
+//! test checks it row for row.
+
+use super::schema::TOKENS;
+use crate::document::Document;
+use arrow::array::{ArrayRef, Int64Array};
+use arrow::datatypes::SchemaRef;
+use bytes::Bytes;
+use parquet::arrow::ArrowSchemaConverter;
+use parquet::arrow::add_encoded_arrow_schema_to_metadata;
+use parquet::arrow::arrow_writer::{ArrowRowGroupWriterFactory, compute_leaves};
+use parquet::basic::{Compression, Encoding, PageType};
+use parquet::column::page::{CompressedPage, Page, PageWriter};
+use parquet::column::writer::ColumnCloseResult;
+use parquet::errors::ParquetError;
+use parquet::file::metadata::ColumnChunkMetaData;
+use parquet::file::properties::WriterProperties;
+use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use std::fs::File;
+use std::sync::Arc;
+
+/// Column positions of the tokens table (and of its Parquet leaves: `segments` has one leaf).
+const DOC_ID: usize = 0;
+const INT_COLUMNS: [usize; 4] = [1, 2, 3, 4];
+const TEXT: usize = 5;
+const NORM: usize = 6;
+const KIND: usize = 7;
+const SEGMENTS: usize = 8;
+const NER: usize = 9;
+
+fn perr(e: impl std::fmt::Display) -> ParquetError {
+    ParquetError::General(e.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The RLE / bit-packing hybrid encoding of Parquet (dictionary indices and levels).
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Bits needed for values up to `max`.
+fn bit_width(max: u32) -> u8 {
+    (32 - max.leading_zeros()) as u8
+}
+
+/// Appends `values` bit-packed in groups of eight (the last group padded with zeros), with the
+/// bit-packed run's header.
+fn put_bit_packed(out: &mut Vec<u8>, values: &[u32], width: u8) {
+    let groups = values.len().div_ceil(8);
+    put_varint(out, ((groups as u64) << 1) | 1);
+    let width = u32::from(width);
+    let mut acc: u64 = 0;
+    let mut bits: u32 = 0;
+    for &v in values
+        .iter()
+        .chain(std::iter::repeat_n(&0, groups * 8 - values.len()))
+    {
+        acc |= u64::from(v) << bits;
+        bits += width;
+        while bits >= 8 {
+            out.push(acc as u8);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+}
+
+fn put_rle_run(out: &mut Vec<u8>, value: u32, count: usize, width: u8) {
+    put_varint(out, (count as u64) << 1);
+    let bytes = usize::from(width).div_ceil(8);
+    out.extend_from_slice(&value.to_le_bytes()[..bytes]);
+}
+
+/// Appends `values` (each below `2^width`) in the RLE / bit-packing hybrid encoding: runs of at
+/// least 16 equal values as RLE runs, everything else bit-packed.
+fn put_hybrid(out: &mut Vec<u8>, values: &[u32], width: u8) {
+    let min_run = if width == 0 { 1 } else { 16 };
+    let mut pending = 0; // start of the values not yet written
+    let mut i = 0;
+    while i < values.len() {
+        let v = values[i];
+        let mut j = i + 1;
+        while j < values.len() && values[j] == v {
+            j += 1;
+        }
+        if j - i >= min_run {
+            // Bit-packed runs hold whole groups of eight: lend the run enough values to fill
+            // the last group.
+            let lend = (8 - (i - pending) % 8) % 8;
+            if i - pending + lend > 0 {
+                put_bit_packed(out, &values[pending..i + lend], width);
+            }
+            put_rle_run(out, v, j - i - lend, width);
+            pending = j;
+        }
+        i = j;
+    }
+    if pending < values.len() {
+        put_bit_packed(out, &values[pending..], width);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dictionaries.
+
+/// A slot of [`StrInterner`]'s table: the string's first eight bytes (zero-padded), its
+/// length and its id + 1 (0: empty). Strings of up to eight bytes, most tokens, are compared
+/// in the slot alone, without touching the arena.
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    prefix: u64,
+    len: u32,
+    id_plus_one: u32,
+}
+
+/// Interns strings of one row group: an open-addressing table over an arena of bytes.
+///
+/// Probing reads one control byte per slot (empty, or seven bits of the hash), a table small
+/// enough to stay in cache, and a slot only when its control byte matches: a string seen for
+/// the first time, a quarter of a row group's tokens, costs no read of the large slot table.
+#[derive(Default)]
+struct StrInterner {
+    bytes: Vec<u8>,
+    /// `(start, end)` in `bytes` of each id.
+    spans: Vec<(u32, u32)>,
+    /// 0 for an empty slot, else `0x80` | the hash's seven top bits.
+    control: Vec<u8>,
+    /// Same length as `control`, a power of two; at most half full.
+    slots: Vec<Slot>,
+}
+
+/// The control byte of a hash.
+fn control_of(hash: u64) -> u8 {
+    0x80 | (hash >> 57) as u8
+}
+
+fn prefix_word(s: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = s.len().min(8);
+    w[..n].copy_from_slice(&s[..n]);
+    u64::from_le_bytes(w)
+}
+
+/// A multiplicative hash of a string whose first eight bytes are `prefix`.
+fn hash_bytes(s: &[u8], prefix: u64) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (prefix ^ (s.len() as u64).rotate_left(59)).wrapping_mul(K);
+    if s.len() > 8 {
+        for c in s[8..].chunks(8) {
+            h = (h.rotate_left(23) ^ prefix_word(c)).wrapping_mul(K);
+        }
+    }
+    // The product's low bits depend only on its factors' low bits: fold the high half in.
+    h ^ (h >> 32)
+}
+
+impl StrInterner {
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.spans.clear();
+        self.control.fill(0);
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn get(&self, id: u32) -> &[u8] {
+        let (a, b) = self.spans[id as usize];
+        &self.bytes[a as usize..b as usize]
+    }
+
+    /// The slot a hash starts probing at: its low bits (the control byte has the top ones).
+    fn slot_of(size: usize, hash: u64) -> usize {
+        (hash as usize) & (size - 1)
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1 << 12);
+        let mut control = vec![0u8; size];
+        let mut slots = vec![Slot::default(); size];
+        for id in 0..self.spans.len() {
+            let s = self.get(id as u32);
+            let prefix = prefix_word(s);
+            let hash = hash_bytes(s, prefix);
+            let mut at = StrInterner::slot_of(size, hash);
+            while control[at] != 0 {
+                at = (at + 1) & (size - 1);
+            }
+            control[at] = control_of(hash);
+            slots[at] = Slot {
+                prefix,
+                len: s.len() as u32,
+                id_plus_one: id as u32 + 1,
+            };
+        }
+        self.control = control;
+        self.slots = slots;
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if (self.spans.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let s = s.as_bytes();
+        let prefix = prefix_word(s);
+        let len = s.len() as u32;
+        let mask = self.slots.len() - 1;
+        let hash = hash_bytes(s, prefix);
+        let tag = control_of(hash);
+        let mut at = StrInterner::slot_of(self.slots.len(), hash);
+        loop {
+            let control = self.control[at];
+            if control == 0 {
+                let id = self.spans.len() as u32;
+                let start = self.bytes.len() as u32;
+                self.bytes.extend_from_slice(s);
+                self.spans.push((start, self.bytes.len() as u32));
+                self.control[at] = tag;
+                self.slots[at] = Slot {
+                    prefix,
+                    len,
+                    id_plus_one: id + 1,
+                };
+                return id;
+            }
+            if control == tag {
+                let slot = self.slots[at];
+                if slot.prefix == prefix
+                    && slot.len == len
+                    && (len <= 8 || self.get(slot.id_plus_one - 1) == s)
+                {
+                    return slot.id_plus_one - 1;
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
+/// One dictionary-encoded column of a row group: its dictionary page (PLAIN values in order of
+/// first use) and the index of every value.
+#[derive(Default)]
+struct DictColumn {
+    page: Vec<u8>,
+    entries: u32,
+    indices: Vec<u32>,
+}
+
+impl DictColumn {
+    fn clear(&mut self) {
+        self.page.clear();
+        self.entries = 0;
+        self.indices.clear();
+    }
+
+    /// Adds a dictionary entry and returns its index.
+    fn add_entry(&mut self, value: &[u8]) -> u32 {
+        self.page
+            .extend_from_slice(&(value.len() as u32).to_le_bytes());
+        self.page.extend_from_slice(value);
+        self.entries += 1;
+        self.entries - 1
+    }
+}
+
+/// The columns whose values come from the shared interner, as indices into
+/// [`SharedEntries`]' rows.
+const SHARED_TEXT: usize = 0;
+const SHARED_NORM: usize = 1;
+const SHARED_SEGMENTS: usize = 2;
+
+/// For each interned id, its dictionary entry in each of `text`, `norm` and `segments`
+/// (`u32::MAX` while the column has not used it): one row per id, so that the three lookups of
+/// a token touch one cache line.
+#[derive(Default)]
+struct SharedEntries {
+    rows: Vec<[u32; 3]>,
+}
+
+impl SharedEntries {
+    fn push(&mut self, column: &mut DictColumn, which: usize, id: u32, interner: &StrInterner) {
+        let at = id as usize;
+        if at >= self.rows.len() {
+            self.rows.resize(interner.len().max(at + 1), [u32::MAX; 3]);
+        }
+        let mut entry = self.rows[at][which];
+        if entry == u32::MAX {
+            entry = column.add_entry(interner.get(id));
+            self.rows[at][which] = entry;
+        }
+        column.indices.push(entry);
+    }
+}
+
+/// A column of a few static strings (`kind`, `ner`), found by address before by content.
+#[derive(Default)]
+struct StaticDictColumn {
+    column: DictColumn,
+    seen: Vec<&'static str>,
+}
+
+impl StaticDictColumn {
+    fn clear(&mut self) {
+        self.column.clear();
+        self.seen.clear();
+    }
+
+    fn push(&mut self, value: &'static str) {
+        let entry = match self.seen.iter().position(|s| std::ptr::eq(*s, value)) {
+            Some(e) => e as u32,
+            None => match self.seen.iter().position(|s| *s == value) {
+                Some(e) => e as u32,
+                None => {
+                    self.seen.push(value);
+                    self.column.add_entry(value.as_bytes())
+                }
+            },
+        };
+        self.column.indices.push(entry);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A row group being filled.
+
+#[derive(Default)]
+struct TokenRowGroup {
+    rows: usize,
+    doc_id: DictColumn,
+    /// The document whose id is `doc_id`'s last entry.
+    last_doc_id: Option<String>,
+    ints: [Vec<i64>; 4],
+    interner: StrInterner,
+    shared: SharedEntries,
+    text: DictColumn,
+    norm: DictColumn,
+    kind: StaticDictColumn,
+    segments: DictColumn,
+    /// Repetition level of each segment: 0 for a token's first, 1 for the others.
+    segment_rep: Vec<u32>,
+    ner: StaticDictColumn,
+}
+
+impl TokenRowGroup {
+    fn clear(&mut self) {
+        self.rows = 0;
+        self.doc_id.clear();
+        self.last_doc_id = None;
+        self.ints.iter_mut().for_each(Vec::clear);
+        self.interner.clear();
+        self.shared.rows.clear();
+        self.text.clear();
+        self.norm.clear();
+        self.kind.clear();
+        self.segments.clear();
+        self.segment_rep.clear();
+        self.ner.clear();
+    }
+
+    /// Appends the rows of tokens `range` of `d` (the same rows as `TableBuilders`).
+    fn append(&mut self, d: &Document, range: std::ops::Range<usize>) {
+        let n = range.len();
+        if self.last_doc_id.as_deref() != Some(d.doc_id.as_str()) {
+            self.doc_id.add_entry(d.doc_id.as_bytes());
+            self.last_doc_id = Some(d.doc_id.clone());
+        }
+        let doc_entry = self.doc_id.entries - 1;
+        self.doc_id
+            .indices
+            .extend(std::iter::repeat_n(doc_entry, n));
+        for i in range.clone() {
+            let t = &d.tokens[i];
+            let surface = d.slice(t.byte_start, t.byte_end);
+            self.ints[0].push(i64::from(t.sent_idx));
+            self.ints[1].push(to_i64(i));
+            self.ints[2].push(to_i64(t.start));
+            self.ints[3].push(to_i64(t.end));
+            let interner = &mut self.interner;
+            let shared = &mut self.shared;
+            let surface_id = interner.intern(surface);
+            shared.push(&mut self.text, SHARED_TEXT, surface_id, interner);
+            let norm_id = match &t.norm {
+                Some(norm) => interner.intern(norm),
+                None => surface_id,
+            };
+            shared.push(&mut self.norm, SHARED_NORM, norm_id, interner);
+            self.kind.push(t.kind.as_str());
+            if t.segments.is_empty() {
+                shared.push(&mut self.segments, SHARED_SEGMENTS, surface_id, interner);
+                self.segment_rep.push(0);
+            } else {
+                for (k, s) in t.segments.iter().enumerate() {
+                    let id = interner.intern(s);
+                    shared.push(&mut self.segments, SHARED_SEGMENTS, id, interner);
+                    self.segment_rep.push(u32::from(k > 0));
+                }
+            }
+            self.ner.push(t.ner.as_str());
+        }
+        self.rows += n;
+    }
+}
+
+fn to_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column chunks.
+
+/// Encodes one dictionary column as a column chunk: dictionary page, one data page.
+fn dictionary_chunk(
+    column: &DictColumn,
+    repetition: Option<&[u32]>,
+    rows: usize,
+    descr: parquet::schema::types::ColumnDescPtr,
+    compressor: &mut zstd::bulk::Compressor<'static>,
+    compression: Compression,
+) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
+    let mut sink = TrackedWrite::new(Vec::new());
+    let mut specs = Vec::with_capacity(2);
+    {
+        let mut pages = SerializedPageWriter::new(&mut sink);
+        let dict_raw = &column.page;
+        let dict = compressor.compress(dict_raw).map_err(perr)?;
+        specs.push(pages.write_page(CompressedPage::new(
+            Page::DictionaryPage {
+                buf: Bytes::from(dict),
+                num_values: column.entries,
+                encoding: Encoding::PLAIN,
+                is_sorted: false,
+            },
+            dict_raw.len(),
+        ))?);
+
+        let mut body = Vec::with_capacity(column.indices.len() * 2 + 64);
+        if let Some(rep) = repetition {
+            // Levels of a required list of required items: repetition 0/1, definition 1.
+            let mut levels = Vec::new();
+            put_hybrid(&mut levels, rep, 1);
+            body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
+            body.extend_from_slice(&levels);
+            levels.clear();
+            put_rle_run(&mut levels, 1, rep.len(), 1);
+            body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
+            body.extend_from_slice(&levels);
+        }
+        let width = bit_width(column.entries.saturating_sub(1));
+        body.push(width);
+        put_hybrid(&mut body, &column.indices, width);
+        let data = compressor.compress(&body).map_err(perr)?;
+        specs.push(pages.write_page(CompressedPage::new(
+            Page::DataPage {
+                buf: Bytes::from(data),
+                num_values: column.indices.len() as u32,
+                encoding: Encoding::RLE_DICTIONARY,
+                def_level_encoding: Encoding::RLE,
+                rep_level_encoding: Encoding::RLE,
+                statistics: None,
+            },
+            body.len(),
+        ))?);
+        pages.close()?;
+    }
+    let dict_spec = &specs[0];
+    let data_spec = &specs[1];
+    debug_assert_eq!(dict_spec.page_type, PageType::DICTIONARY_PAGE);
+    let compressed: usize = specs.iter().map(|s| s.compressed_size).sum();
+    let uncompressed: usize = specs.iter().map(|s| s.uncompressed_size).sum();
+    let metadata = ColumnChunkMetaData::builder(descr)
+        .set_compression(compression)
+        .set_encodings(vec![
+            Encoding::PLAIN,
+            Encoding::RLE,
+            Encoding::RLE_DICTIONARY,
+        ])
+        .set_total_compressed_size(compressed as i64)
+        .set_total_uncompressed_size(uncompressed as i64)
+        .set_num_values(column.indices.len() as i64)
+        .set_dictionary_page_offset(Some(dict_spec.offset as i64))
+        .set_data_page_offset(data_spec.offset as i64)
+        .build()?;
+    let bytes = Bytes::from(sink.into_inner().map_err(perr)?);
+    let close = ColumnCloseResult {
+        bytes_written: bytes.len() as u64,
+        rows_written: rows as u64,
+        metadata,
+        bloom_filter: None,
+        column_index: None,
+        offset_index: None,
+    };
+    Ok((bytes, close))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file.
+
+/// An open Parquet file of the tokens table.
+pub(super) struct TokensFile {
+    writer: SerializedFileWriter<File>,
+    factory: ArrowRowGroupWriterFactory,
+    schema: SchemaRef,
+    parquet_schema: Arc<parquet::schema::types::SchemaDescriptor>,
+    compression: Compression,
+    compressor: zstd::bulk::Compressor<'static>,
+    group: TokenRowGroup,
+    row_group_rows: usize,
+    row_groups: usize,
+}
+
+impl TokensFile {
+    /// Starts a tokens file with the table's Parquet properties.
+    pub(super) fn try_new(
+        file: File,
+        props: WriterProperties,
+        row_group_rows: usize,
+    ) -> Result<Self, ParquetError> {
+        let schema = TOKENS.arrow_schema();
+        let mut props = props;
+        let parquet_schema = ArrowSchemaConverter::new()
+            .with_coerce_types(props.coerce_types())
+            .convert(&schema)?;
+        add_encoded_arrow_schema_to_metadata(&schema, &mut props);
+        let compression = props.compression(&parquet_schema.column(TEXT).path().clone());
+        let level = match compression {
+            Compression::ZSTD(level) => level.compression_level(),
+            other => {
+                return Err(perr(format!(
+                    "the tokens writer compresses with zstd only, not {other}"
+                )));
+            }
+        };
+        let compressor = zstd::bulk::Compressor::new(level).map_err(perr)?;
+        let writer =
+            SerializedFileWriter::new(file, parquet_schema.root_schema_ptr(), Arc::new(props))?;
+        let parquet_schema = Arc::new(parquet_schema);
+        let factory = ArrowRowGroupWriterFactory::new(&writer, schema.clone());
+        Ok(TokensFile {
+            writer,
+            factory,
+            schema,
+            parquet_schema,
+            compression,
+            compressor,
+            group: TokenRowGroup::default(),
+            row_group_rows: row_group_rows.max(1),
+            row_groups: 0,
+        })
+    }
+
+    /// Rows the current row group can still take.
+    pub(super) fn room_in_row_group(&self) -> usize {
+        self.row_group_rows - self.group.rows
+    }
+
+    /// Appends the rows of tokens `range` of `d`, closing the row group when it is full. The
+    /// range must fit in [`room_in_row_group`](Self::room_in_row_group).
+    pub(super) fn append(
+        &mut self,
+        d: &Document,
+        range: std::ops::Range<usize>,
+    ) -> Result<(), ParquetError> {
+        self.group.append(d, range);
+        if self.group.rows >= self.row_group_rows {
+            self.flush_row_group()?;
+        }
+        Ok(())
+    }
+
+    fn flush_row_group(&mut self) -> Result<(), ParquetError> {
+        if self.group.rows == 0 {
+            return Ok(());
+        }
+        let writers = self.factory.create_column_writers(self.row_groups)?;
+        self.row_groups += 1;
+        let descr = Arc::clone(&self.parquet_schema);
+        let group = &mut self.group;
+        let rows = group.rows;
+        let mut rg = self.writer.next_row_group()?;
+        // One writer per leaf, in schema order, which is the order the row group takes them.
+        for (leaf, column_writer) in writers.into_iter().enumerate() {
+            let dict = match leaf {
+                DOC_ID => Some((&group.doc_id, None)),
+                TEXT => Some((&group.text, None)),
+                NORM => Some((&group.norm, None)),
+                KIND => Some((&group.kind.column, None)),
+                SEGMENTS => Some((&group.segments, Some(group.segment_rep.as_slice()))),
+                NER => Some((&group.ner.column, None)),
+                _ => None,
+            };
+            match dict {
+                Some((column, rep)) => {
+                    drop(column_writer);
+                    let (bytes, close) = dictionary_chunk(
+                        column,
+                        rep,
+                        rows,
+                        descr.column(leaf),
+                        &mut self.compressor,
+                        self.compression,
+                    )?;
+                    rg.append_column(&bytes, close)?;
+                }
+                None => {
+                    let k = INT_COLUMNS
+                        .iter()
+                        .position(|&c| c == leaf)
+                        .ok_or_else(|| perr(format!("tokens: unexpected leaf {leaf}")))?;
+                    let values = std::mem::replace(
+                        &mut group.ints[k],
+                        Vec::with_capacity(self.row_group_rows),
+                    );
+                    let array: ArrayRef = Arc::new(Int64Array::from(values));
+                    let mut column_writer = column_writer;
+                    for col in compute_leaves(self.schema.field(leaf), &array)? {
+                        column_writer.write(&col)?;
+                    }
+                    column_writer.close()?.append_to_row_group(&mut rg)?;
+                }
+            }
+        }
+        rg.close()?;
+        group.clear();
+        Ok(())
+    }
+
+    /// Writes the last row group and the footer.
+    pub(super) fn close(mut self) -> Result<(), ParquetError> {
+        self.flush_row_group()?;
+        self.writer.close()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{FormatChoice, ReadItem, RecordReader, resolve};
+    use crate::output::{OutputWriter, TableBuilders, TableId, WriterOptions};
+    use crate::pipeline::Pipeline;
+    use crate::runner::process_record;
+    use arrow::array::RecordBatch;
+    use arrow::compute::concat_batches;
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use std::path::{Path, PathBuf};
+
+    fn documents(input: &Path, limit: usize) -> Vec<Document> {
+        let inputs = resolve(&[input.to_string_lossy().into_owned()], FormatChoice::Auto)
+            .expect("input resolves");
+        let reader = RecordReader::new(8 << 20, "html", "url");
+        let mut records = Vec::new();
+        reader.read_all(&inputs.files, &mut |item| {
+            if let ReadItem::Record(r) = item {
+                records.push(r);
+            }
+            records.len() < limit
+        });
+        let pipeline = Pipeline::default_pipeline().expect("default pipeline");
+        records
+            .into_iter()
+            .filter_map(|r| process_record(r, &pipeline, None).document)
+            .collect()
+    }
+
+    /// The tokens table as `TableBuilders` builds it (the batch API's rows).
+    fn built_tokens(docs: &[Document]) -> RecordBatch {
+        let mut builders = TableBuilders::new();
+        for d in docs {
+            builders.append_document(d);
+        }
+        builders.take_batch(TableId::Tokens).expect("tokens batch")
+    }
+
+    /// Writes `docs` with the file writer and reads the tokens files back, in file order;
+    /// also returns how many files and row groups there were.
+    fn written_tokens(docs: &[Document], options: WriterOptions) -> (RecordBatch, usize, usize) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut writer = OutputWriter::create(dir.path(), options).expect("writer");
+        for d in docs {
+            writer.push_document(d).expect("document written");
+        }
+        writer.finish().expect("files finished");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path().join("tokens"))
+            .expect("tokens folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        let schema = TOKENS.arrow_schema();
+        let mut batches = Vec::new();
+        let mut row_groups = 0;
+        for f in &files {
+            let file = File::open(f).expect("file opens");
+            let builder = ParquetRecordBatchReaderBuilder::try_new(file).expect("parquet file");
+            row_groups += builder.metadata().num_row_groups();
+            assert_eq!(
+                builder.schema().as_ref(),
+                schema.as_ref(),
+                "{}",
+                f.display()
+            );
+            for b in builder.build().expect("reader") {
+                batches.push(b.expect("batch reads"));
+            }
+        }
+        let all = concat_batches(&schema, &batches).expect("batches concatenate");
+        (all, files.len(), row_groups)
+    }
+
+    fn assert_same_rows(docs: &[Document], options: WriterOptions) -> (usize, usize) {
+        let expected = built_tokens(docs);
+        let (got, files, row_groups) = written_tokens(docs, options);
+        assert_eq!(got.num_rows(), expected.num_rows());
+        for (i, field) in TOKENS.arrow_schema().fields().iter().enumerate() {
+            assert_eq!(
+                got.column(i).as_ref(),
+                expected.column(i).as_ref(),
+                "column {}",
+                field.name()
+            );
+        }
+        (files, row_groups)
+    }
+
+    fn samples() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
+    }
+
+    #[test]
+    fn tokens_files_hold_the_builders_rows_on_the_samples() {
+        let docs = documents(&samples(), usize::MAX);
+        assert!(docs.iter().map(|d| d.tokens.len()).sum::<usize>() > 500);
+        assert!(
+            docs.iter()
+                .flat_map(|d| &d.tokens)
+                .any(|t| t.segments.len() > 1),
+            "the samples have split Arabic tokens"
+        );
+        assert!(
+            docs.iter()
+                .flat_map(|d| &d.tokens)
+                .any(|t| t.norm.is_some())
+        );
+        let (files, row_groups) = assert_same_rows(&docs, WriterOptions::default());
+        assert_eq!((files, row_groups), (1, 1));
+        // Row groups and files that split documents.
+        let small = WriterOptions {
+            max_rows_per_file: 200,
+            row_group_rows: 37,
+            ..WriterOptions::default()
+        };
+        let total: usize = docs.iter().map(|d| d.tokens.len()).sum();
+        let (files, row_groups) = assert_same_rows(&docs, small);
+        assert_eq!(files, total.div_ceil(200));
+        assert!(row_groups >= total.div_ceil(37));
+    }
+
+    #[test]
+    fn tokens_files_hold_the_builders_rows_on_wcxb_pages() {
+        let dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/extraction/wcxb-dev/html");
+        if !dir.exists() {
+            eprintln!("SKIP: {} is absent", dir.display());
+            return;
+        }
+        let docs = documents(&dir, 120);
+        assert!(docs.len() >= 100);
+        assert_same_rows(&docs, WriterOptions::default());
+        let odd = WriterOptions {
+            max_rows_per_file: 50_000,
+            row_group_rows: 4099,
+            ..WriterOptions::default()
+        };
+        assert_same_rows(&docs, odd);
+    }
+
+    #[test]
+    fn no_documents_give_an_empty_tokens_file() {
+        let (got, files, row_groups) = written_tokens(&[], WriterOptions::default());
+        assert_eq!((got.num_rows(), files, row_groups), (0, 1, 0));
+    }
+
+    #[test]
+    fn interner_gives_one_id_per_distinct_string() {
+        let mut interner = StrInterner::default();
+        // Short, exactly eight bytes, long with shared prefixes, empty, and enough to grow.
+        let words: Vec<String> = (0..20_000)
+            .map(|i| match i % 4 {
+                0 => format!("w{i}"),
+                1 => format!("{:08}", i),
+                2 => format!("prefix--{i}-long-tail"),
+                _ => "x".repeat(i % 40),
+            })
+            .collect();
+        let ids: Vec<u32> = words.iter().map(|w| interner.intern(w)).collect();
+        for (w, &id) in words.iter().zip(&ids) {
+            assert_eq!(interner.get(id), w.as_bytes());
+            assert_eq!(interner.intern(w), id);
+        }
+        let distinct: std::collections::HashSet<&String> = words.iter().collect();
+        assert_eq!(interner.len(), distinct.len());
+        interner.clear();
+        assert_eq!(interner.intern("again"), 0);
+    }
+
+    #[test]
+    fn hybrid_encoding_of_runs_and_mixed_values() {
+        // A run of 20 after three values: the three are padded to a group of eight with five
+        // of the run, then an RLE run of the remaining 15.
+        let mut values = vec![1, 2, 3];
+        values.extend(std::iter::repeat_n(5, 20));
+        let mut out = Vec::new();
+        put_hybrid(&mut out, &values, 3);
+        // Bit-packed header (1 group), 3 bytes of 8 three-bit values, RLE header, value.
+        assert_eq!(out[0], 0b11);
+        let packed = u32::from_le_bytes([out[1], out[2], out[3], 0]);
+        let unpacked: Vec<u32> = (0..8).map(|k| (packed >> (3 * k)) & 7).collect();
+        assert_eq!(unpacked, vec![1, 2, 3, 5, 5, 5, 5, 5]);
+        assert_eq!(&out[4..], &[15 << 1, 5]);
+        // Width zero: one RLE run and no value bytes.
+        let mut out = Vec::new();
+        put_hybrid(&mut out, &[0; 300], 0);
+        assert_eq!(out, vec![0xD8, 0x04]);
+    }
+}
