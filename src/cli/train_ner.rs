@@ -60,8 +60,9 @@ pub struct TrainNerArgs {
     pub without: Vec<String>,
     /// Feature groups to add to the default ones: names (the personal-name list of `--names`;
     /// the shipped models use it), and, not shipped as they did not help on ANERcorp dev,
-    /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions)
-    /// and clx (clusters at ±2, coarse clusters at ±1, cluster × suffix).
+    /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions),
+    /// clx (clusters at ±2, coarse clusters at ±1, cluster × suffix) and cgram (the core's
+    /// first and last three letters and its character trigrams).
     #[arg(long, value_delimiter = ',')]
     pub with: Vec<String>,
     /// Probability of hiding a token's word identity in a training pass (word dropout: teaches
@@ -76,6 +77,15 @@ pub struct TrainNerArgs {
     /// learn a margin (0: plain perceptron).
     #[arg(long, default_value_t = 0.0)]
     pub margin: f32,
+    /// Passive-aggressive updates (PA-I) with this aggressiveness C: each update's step is
+    /// the smallest that separates the gold tags from the prediction by its Hamming loss, at
+    /// most C (0: the perceptron's step of 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub pa: f32,
+    /// Probability of leaving each feature out of one training visit of a sentence (feature
+    /// dropout; 0: none). Cannot be combined with --word-dropout.
+    #[arg(long, default_value_t = 0.0)]
+    pub feature_dropout: f32,
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
@@ -200,6 +210,8 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         runs: args.runs,
         margin: args.margin,
         crf_rate: args.crf_rate,
+        pa: args.pa,
+        feature_dropout: args.feature_dropout,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();

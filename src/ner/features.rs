@@ -17,6 +17,7 @@
 //! | [`group::CONJ`] | the previous word × the word's cluster (8 bits) and × its frequency band; the two words' clusters |
 //! | [`group::PERSON_NAMES`] | the word (or its core) is in the personal-name list, alone and × its frequency band; the same at ±1 |
 //! | [`group::CLUSTER_WIDE`] | the clusters at ±2, the 6-bit clusters at ±1, the word's 8-bit cluster × its last two letters |
+//! | [`group::CORE_GRAMS`] | the first and last three code points of the core, and its character trigrams (with word-boundary marks) |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
@@ -53,15 +54,18 @@ pub mod group {
     /// Membership of the word (or its core) in the personal-name list of the lexicon, alone
     /// and × its frequency band, and of the words at ±1.
     pub const PERSON_NAMES: u32 = 2048;
+    /// Character n-grams of the core (the word without proclitics and article): its first
+    /// and last three code points, and its trigrams with the word boundaries marked.
+    pub const CORE_GRAMS: u32 = 4096;
     /// Every group.
-    pub const ALL: u32 = 4095;
+    pub const ALL: u32 = 8191;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
     /// have it).
-    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES;
+    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES & !CORE_GRAMS;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 12] = [
+    pub const NAMES: [(&str, u32); 13] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -74,6 +78,7 @@ pub mod group {
         ("conj", CONJ),
         ("clx", CLUSTER_WIDE),
         ("names", PERSON_NAMES),
+        ("cgram", CORE_GRAMS),
     ];
 }
 
@@ -106,6 +111,10 @@ struct TokenInfo {
     suffix: [u64; 3],
     core_prefix: [u64; 2],
     core_suffix: [u64; 2],
+    /// [`group::CORE_GRAMS`]: the core's 3-prefix, 3-suffix and up to [`MAX_CORE_TRIGRAMS`]
+    /// trigrams; `core_grams_len` of them are set.
+    core_grams: [u64; 2 + MAX_CORE_TRIGRAMS],
+    core_grams_len: u8,
     shape: u64,
     script: u8,
     len: u8,
@@ -123,7 +132,34 @@ const CORE_GROUPS: u32 = group::STEM
     | group::FREQ
     | group::CLUSTER
     | group::HISTORY
-    | group::PERSON_NAMES;
+    | group::PERSON_NAMES
+    | group::CORE_GRAMS;
+
+/// Most character trigrams of a core that [`group::CORE_GRAMS`] uses (those of the first
+/// code points of longer cores).
+const MAX_CORE_TRIGRAMS: usize = 8;
+
+/// The [`group::CORE_GRAMS`] values of a core into `out`; returns how many were written.
+fn core_grams(core: &str, out: &mut [u64; 2 + MAX_CORE_TRIGRAMS]) -> u8 {
+    out[0] = prefix_hash(core, 3);
+    out[1] = suffix_hash(core, 3);
+    let mut n = 2;
+    // Trigrams over `^core$`: a window of three code points, `^`/`$` marking the ends.
+    let mut window = ['^', '^', '^'];
+    let mut filled = 1;
+    for c in core.chars().chain(std::iter::once('$')) {
+        window = [window[1], window[2], c];
+        filled += 1;
+        if filled >= 3 && n < out.len() {
+            let v = window
+                .iter()
+                .fold(0x7c6f_7265_u64, |h, &c| combine(h, u64::from(c)));
+            out[n] = v;
+            n += 1;
+        }
+    }
+    n as u8
+}
 
 /// Value hashes standing for the words before the start and after the end of a sentence.
 const BOS: u64 = 0x5eed_0000_0000_0b05;
@@ -336,6 +372,9 @@ impl Extractor {
                 let clitic_end = key.char_indices().nth(split.stripped).map_or(0, |(b, _)| b);
                 info.clitics = combine(info.clitics, hash_str(&key[..clitic_end]));
             }
+            if g & group::CORE_GRAMS != 0 {
+                info.core_grams_len = core_grams(core, &mut info.core_grams);
+            }
             if g & group::AFFIX != 0 {
                 for n in 1..=3 {
                     info.prefix[n - 1] = prefix_hash(key, n);
@@ -482,6 +521,14 @@ impl Extractor {
             push(OWN, 91, u64::from(t.name) << 8 | u64::from(t.freq / 5));
             push(Left1, 92, nb(Left1, 92));
             push(Right1, 93, nb(Right1, 93));
+        }
+        if g & group::CORE_GRAMS != 0 {
+            let n = usize::from(t.core_grams_len);
+            push(OWN, 94, t.core_grams[0]);
+            push(OWN, 95, t.core_grams[1]);
+            for &v in &t.core_grams[2.min(n)..n] {
+                push(OWN, 96, v);
+            }
         }
         if g & group::CLUSTER_WIDE != 0 {
             push(Left2, 66, nb(Left2, 66));
@@ -877,6 +924,21 @@ mod tests {
         h.push(vec![(9, 3)]);
         h.clear();
         assert_eq!(h.best(9), None);
+    }
+
+    #[test]
+    fn core_grams_mark_the_word_ends() {
+        let mut a = [0u64; 2 + MAX_CORE_TRIGRAMS];
+        let mut b = a;
+        // ^دم دمش مشق شق$ after the 3-prefix and 3-suffix.
+        assert_eq!(core_grams("دمشق", &mut a), 6);
+        assert_eq!(core_grams("مشق", &mut b), 5);
+        assert_eq!(a[1], b[1], "same last three letters");
+        assert_eq!(a[5], b[4], "same final trigram");
+        assert!(!b[2..5].contains(&a[3]), "دمش is not in مشق");
+        assert_eq!(core_grams("ب", &mut a), 3);
+        let long = "ابتثجحخدذرزس";
+        assert_eq!(usize::from(core_grams(long, &mut a)), 2 + MAX_CORE_TRIGRAMS);
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! Training: an averaged structured perceptron (Collins 2002) over the hashed features of
 //! [`crate::ner::features`], with first-order tag transitions and constrained Viterbi
 //! decoding. Sentences are visited in a shuffled order drawn from a fixed seed, so the same
-//! data and options always give the same model. [`TrainOptions::crf_rate`] trains a CRF over the
-//! same features instead, and [`train_stacked`] adds the document-level second stage of
-//! [`crate::ner::stack`] (neither is used by the shipped models: see models/README.md).
+//! data and options always give the same model. [`TrainOptions::feature_dropout`] leaves a
+//! random part of each token's features out of every training visit (the shipped Arabic model
+//! uses it). [`TrainOptions::crf_rate`] trains a CRF over the same features instead,
+//! [`TrainOptions::pa`] takes passive-aggressive steps, and [`train_stacked`] adds the
+//! document-level second stage of [`crate::ner::stack`] (none of these three is used by the
+//! shipped models: see models/README.md).
 
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
@@ -39,6 +42,13 @@ pub struct TrainOptions {
     /// Learning rate of CRF training (stochastic gradient on the conditional log-likelihood,
     /// averaged like the perceptron); 0 trains the perceptron.
     pub crf_rate: f32,
+    /// Passive-aggressive updates (PA-I, Crammer et al. 2006) with this aggressiveness `C`:
+    /// each update's step is the smallest that makes the gold sequence beat the prediction by
+    /// its Hamming loss, capped at `C`; 0 keeps the perceptron's step of 1.
+    pub pa: f32,
+    /// Probability of leaving each feature of a token out of one training visit of its
+    /// sentence (feature dropout; the bias feature is always kept); 0 keeps them all.
+    pub feature_dropout: f32,
 }
 
 impl Default for TrainOptions {
@@ -53,6 +63,8 @@ impl Default for TrainOptions {
             runs: 1,
             margin: 0.0,
             crf_rate: 0.0,
+            pa: 0.0,
+            feature_dropout: 0.0,
         }
     }
 }
@@ -78,6 +90,30 @@ struct Example {
 }
 
 impl Example {
+    /// A copy with each feature but the first of every token (the bias) left out with
+    /// probability `p` (feature dropout), without the dropped-identity rows.
+    fn thinned(&self, p: f32, rng: &mut Rng) -> Example {
+        let threshold = (p.min(1.0) * u32::MAX as f32) as u64;
+        let mut rows = Vec::with_capacity(self.rows.len());
+        let mut offsets = Vec::with_capacity(self.offsets.len());
+        offsets.push(0u32);
+        for w in self.offsets.windows(2) {
+            let (from, to) = (w[0] as usize, w[1] as usize);
+            for (k, &r) in self.rows[from..to].iter().enumerate() {
+                if k == 0 || (rng.next() >> 32) >= threshold {
+                    rows.push(r);
+                }
+            }
+            offsets.push(rows.len() as u32);
+        }
+        Example {
+            rows,
+            dropped_rows: Vec::new(),
+            offsets,
+            gold: self.gold.clone(),
+        }
+    }
+
     /// The rows of token `i`, from the dropped-identity copy when `drop` says so.
     fn token_rows(&self, i: usize, drop: &[bool]) -> &[u32] {
         let range = self.offsets[i] as usize..self.offsets[i + 1] as usize;
@@ -167,13 +203,13 @@ impl Perceptron {
         }
     }
 
-    /// Moves the weights towards `gold` and away from `pred`.
-    fn update(&mut self, ex: &Example, drop: &[bool], pred: &[usize]) {
+    /// Moves the weights by `step` towards `gold` and away from `pred`.
+    fn update(&mut self, ex: &Example, drop: &[bool], pred: &[usize], step: f32) {
         for i in 0..pred.len() {
             let (g, p) = (ex.gold[i], pred[i]);
             if g != p {
-                self.bump_row(ex, drop, i, g, 1.0);
-                self.bump_row(ex, drop, i, p, -1.0);
+                self.bump_row(ex, drop, i, g, step);
+                self.bump_row(ex, drop, i, p, -step);
             }
             let (gp, pp) = if i == 0 {
                 (None, None)
@@ -181,10 +217,59 @@ impl Perceptron {
                 (Some(ex.gold[i - 1]), Some(pred[i - 1]))
             };
             if (gp, g) != (pp, p) {
-                self.bump_transition(gp, g, 1.0);
-                self.bump_transition(pp, p, -1.0);
+                self.bump_transition(gp, g, step);
+                self.bump_transition(pp, p, -step);
             }
         }
+    }
+
+    /// The score of a tag sequence under emissions `em` and the current transitions.
+    fn path_score(&self, em: &[[f32; N_TAGS]], tags: &[usize]) -> f32 {
+        let mut s = 0.0;
+        for (i, &t) in tags.iter().enumerate() {
+            s += em[i][t];
+            s += if i == 0 {
+                self.tr.start[t]
+            } else {
+                self.tr.trans[tags[i - 1]][t]
+            };
+        }
+        s
+    }
+
+    /// The step of a passive-aggressive (PA-I) update towards `gold` from `pred`: the
+    /// violated margin (the prediction's score minus the gold's, plus the Hamming loss) over
+    /// the squared norm of the feature difference, at most `c`.
+    fn pa_step(
+        &self,
+        ex: &Example,
+        drop: &[bool],
+        em: &[[f32; N_TAGS]],
+        pred: &[usize],
+        c: f32,
+    ) -> f32 {
+        let mut loss = 0.0f32;
+        let mut norm = 0.0f32;
+        for i in 0..pred.len() {
+            let (g, p) = (ex.gold[i], pred[i]);
+            if g != p {
+                loss += 1.0;
+                norm += 2.0 * ex.token_rows(i, drop).len() as f32;
+            }
+            let differs = if i == 0 {
+                g != p
+            } else {
+                (ex.gold[i - 1], g) != (pred[i - 1], p)
+            };
+            if differs {
+                norm += 2.0;
+            }
+        }
+        if norm == 0.0 {
+            return 0.0;
+        }
+        let violation = self.path_score(em, pred) - self.path_score(em, &ex.gold) + loss;
+        (violation.max(0.0) / norm).min(c)
     }
 
     /// One stochastic-gradient step on the CRF log-likelihood of `ex` with step size `eta`:
@@ -329,12 +414,12 @@ fn score_sentence(
     }
 }
 
-/// Picks the `O` bias with the best dev F1 from a grid of 0 to 4 in steps of 0.25 (in units of
+/// Picks the `O` bias with the best dev F1 from a grid of 0 to 8 in steps of 0.25 (in units of
 /// the model's emission scores), the smallest on ties.
 pub fn tune_o_bias(model: &NerModel, dev: &[ConllSentence]) -> f32 {
     let mut m = model.clone();
     let mut best = (f64::MIN, 0.0f32);
-    for k in 0..=16 {
+    for k in 0..=32 {
         m.o_bias = k as f32 * 0.25;
         let f = evaluate(&m, dev).0.prf().2;
         if f > best.0 + 1e-9 {
@@ -396,6 +481,9 @@ pub fn train(
 ) -> Result<NerModel, String> {
     if !(8..=24).contains(&options.config.bucket_bits) {
         return Err("bucket bits must be between 8 and 24".into());
+    }
+    if options.feature_dropout > 0.0 && options.word_dropout > 0.0 {
+        return Err("feature dropout and word dropout cannot be combined".into());
     }
     let list = EntityList::builtin(&options.lang);
     let mut extractor = Extractor::new();
@@ -468,6 +556,13 @@ pub fn train(
                     } else {
                         &cached[k]
                     };
+                    let thinned;
+                    let ex = if options.feature_dropout > 0.0 {
+                        thinned = ex.thinned(options.feature_dropout, rng);
+                        &thinned
+                    } else {
+                        ex
+                    };
                     drop.clear();
                     if options.word_dropout > 0.0 {
                         let threshold = (options.word_dropout.min(1.0) * u32::MAX as f32) as u64;
@@ -497,7 +592,12 @@ pub fn train(
                     extractor.record(config, &pred);
                     if pred != ex.gold {
                         mistakes += 1;
-                        p.update(ex, &drop, &pred);
+                        let step = if options.pa > 0.0 {
+                            p.pa_step(ex, &drop, &em, &pred, options.pa)
+                        } else {
+                            1.0
+                        };
+                        p.update(ex, &drop, &pred, step);
                     }
                     p.c += 1.0;
                     on_sentence();
@@ -622,7 +722,7 @@ pub fn evaluate_documents(
 pub fn tune_o_bias_documents(model: &NerModel, dev: &[ConllSentence], doc_sentences: usize) -> f32 {
     let mut m = model.clone();
     let mut best = (f64::MIN, 0.0f32);
-    for k in 0..=16 {
+    for k in 0..=32 {
         m.o_bias = k as f32 * 0.25;
         let f = evaluate_documents(&m, dev, doc_sentences).0.prf().2;
         if f > best.0 + 1e-9 {
@@ -829,6 +929,36 @@ mod tests {
             largest(&four),
             largest(&one)
         );
+    }
+
+    #[test]
+    fn feature_dropout_learns_a_tiny_corpus_and_is_reproducible() {
+        let data = parse_conll(TINY, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 10,
+            feature_dropout: 0.3,
+            tune_o_bias: false,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let fit = |o: &TrainOptions| train(&data, None, Lexicon::new(), o, |_| {}, || {}).unwrap();
+        let model = fit(&options);
+        let (counts, _) = evaluate(&model, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
+        assert_eq!(model.to_bytes().unwrap(), fit(&options).to_bytes().unwrap());
+        let plain = TrainOptions {
+            feature_dropout: 0.0,
+            ..options.clone()
+        };
+        assert_ne!(model.to_bytes().unwrap(), fit(&plain).to_bytes().unwrap());
+        let both = TrainOptions {
+            word_dropout: 0.1,
+            ..options
+        };
+        assert!(train(&data, None, Lexicon::new(), &both, |_| {}, || {}).is_err());
     }
 
     #[test]
