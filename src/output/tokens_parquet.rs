@@ -157,10 +157,47 @@ fn control_of(hash: u64) -> u8 {
 }
 
 fn prefix_word(s: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    let n = s.len().min(8);
-    w[..n].copy_from_slice(&s[..n]);
-    u64::from_le_bytes(w)
+    match s.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => {
+            let mut w = 0u64;
+            for (k, &b) in s.iter().enumerate() {
+                w |= u64::from(b) << (8 * k);
+            }
+            w
+        }
+    }
+}
+
+/// A string's first-eight-bytes word and hash, computed ahead of [`StrInterner::intern_hashed`].
+#[derive(Clone, Copy)]
+struct Hashed {
+    prefix: u64,
+    hash: u64,
+}
+
+impl Hashed {
+    fn of(s: &str) -> Self {
+        let prefix = prefix_word(s.as_bytes());
+        Hashed {
+            prefix,
+            hash: hash_bytes(s.as_bytes(), prefix),
+        }
+    }
+}
+
+/// Asks the CPU to bring the cache line at `p` in (a hint: no effect on results).
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: prefetching never faults and never reads into the program: any address is
+        // sound, and this one is a valid reference.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>()) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 /// A multiplicative hash of a string whose first eight bytes are `prefix`.
@@ -221,14 +258,27 @@ impl StrInterner {
     }
 
     fn intern(&mut self, s: &str) -> u32 {
+        self.intern_hashed(s, Hashed::of(s))
+    }
+
+    /// Brings the table lines a string of this hash will probe first into the cache.
+    fn prefetch(&self, h: Hashed) {
+        if !self.slots.is_empty() {
+            let at = StrInterner::slot_of(self.slots.len(), h.hash);
+            prefetch(&self.control[at]);
+            prefetch(&self.slots[at]);
+        }
+    }
+
+    /// [`intern`](Self::intern) with the string's [`Hashed`] computed beforehand.
+    fn intern_hashed(&mut self, s: &str, h: Hashed) -> u32 {
         if (self.spans.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         let s = s.as_bytes();
-        let prefix = prefix_word(s);
+        let Hashed { prefix, hash } = h;
         let len = s.len() as u32;
         let mask = self.slots.len() - 1;
-        let hash = hash_bytes(s, prefix);
         let tag = control_of(hash);
         let mut at = StrInterner::slot_of(self.slots.len(), hash);
         loop {
@@ -362,7 +412,12 @@ struct TokenRowGroup {
     /// Repetition level of each segment: 0 for a token's first, 1 for the others.
     segment_rep: Vec<u32>,
     ner: StaticDictColumn,
+    /// Scratch: the hashes of the surfaces of the tokens being appended.
+    surface_hashes: Vec<Hashed>,
 }
+
+/// How many tokens ahead of its probe a surface's table lines are prefetched.
+const PREFETCH_AHEAD: usize = 8;
 
 impl TokenRowGroup {
     fn clear(&mut self) {
@@ -391,7 +446,17 @@ impl TokenRowGroup {
         self.doc_id
             .indices
             .extend(std::iter::repeat_n(doc_entry, n));
-        for i in range.clone() {
+        // The surfaces' hashes first, so that each token's table lines can be asked for a few
+        // tokens before they are probed: the table does not stay in cache beside the stages.
+        self.surface_hashes.clear();
+        self.surface_hashes.extend(range.clone().map(|i| {
+            let t = &d.tokens[i];
+            Hashed::of(d.slice(t.byte_start, t.byte_end))
+        }));
+        for (k, i) in range.clone().enumerate() {
+            if let Some(&ahead) = self.surface_hashes.get(k + PREFETCH_AHEAD) {
+                self.interner.prefetch(ahead);
+            }
             let t = &d.tokens[i];
             let surface = d.slice(t.byte_start, t.byte_end);
             self.ints[0].push(i64::from(t.sent_idx));
@@ -400,7 +465,7 @@ impl TokenRowGroup {
             self.ints[3].push(to_i64(t.end));
             let interner = &mut self.interner;
             let shared = &mut self.shared;
-            let surface_id = interner.intern(surface);
+            let surface_id = interner.intern_hashed(surface, self.surface_hashes[k]);
             shared.push(&mut self.text, SHARED_TEXT, surface_id, interner);
             let norm_id = match &t.norm {
                 Some(norm) => interner.intern(norm),
