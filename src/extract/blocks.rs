@@ -743,7 +743,9 @@ mod tests {
             "<body><nav><a href=/>Home</a> <a href=/a>About us</a> <a href=/c>Contact</a></nav>\
              <article><h1>Headline</h1>{}</article>\
              <footer><a href=/t>Terms of use</a> <a href=/p>Privacy policy</a></footer></body>",
-            format!("<p>{PARA}</p>").repeat(6)
+            (0..6)
+                .map(|i| format!("<p>{PARA} Part {i}.</p>"))
+                .collect::<String>()
         );
         let opts = super::super::ExtractOptions {
             block_model: Some(model),

@@ -94,6 +94,7 @@ pub fn extract(html: &str, url: Option<&str>, opts: &ExtractOptions) -> Extracti
         }
         Mode::Main => {
             let (text, extractor) = main_text(&dom, max_depth, opts.block_model.as_deref());
+            let text = drop_repeats(text);
             let (text, extractor) = cross_check(text, extractor, facts.ld.body.as_deref());
             let (text, extractor) = describe_empty(text, extractor, meta.description.as_deref());
             (with_headline(text, meta.title.as_deref()), extractor)
@@ -247,6 +248,33 @@ const RETRY_HIDDEN_BELOW: usize = 1000;
 /// Main content shorter than this (non-space characters) is checked against the page.
 const MIN_MAIN_CHARS: usize = 200;
 
+/// Lines at least this long (characters) are dropped when they repeat an earlier line.
+const REPEAT_MIN_CHARS: usize = 60;
+
+/// Drops every line of [`REPEAT_MIN_CHARS`] or more that repeats an earlier line of the text
+/// word for word: pages that carry their content twice (a desktop and a mobile layout, a
+/// sticky copy of the summary, a slider's cloned slides, a post quoted in each reply) would
+/// otherwise give it twice.
+fn drop_repeats(text: String) -> String {
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut dropped = false;
+    let mut paras: Vec<String> = Vec::new();
+    for para in text.split("\n\n") {
+        let mut lines: Vec<&str> = Vec::new();
+        for line in para.split('\n') {
+            if line.chars().count() >= REPEAT_MIN_CHARS && !seen.insert(line) {
+                dropped = true;
+                continue;
+            }
+            lines.push(line);
+        }
+        if !lines.is_empty() {
+            paras.push(lines.join("\n"));
+        }
+    }
+    if dropped { paras.join("\n\n") } else { text }
+}
+
 /// JSON-LD `articleBody` as a cross-check: when the page's own body text is much longer than
 /// what the DOM gave (a script-rendered page, a missed container), it is used instead.
 fn cross_check(
@@ -365,13 +393,18 @@ mod tests {
 
     #[test]
     fn an_undeclared_thread_keeps_its_posts_when_nothing_else_is_left() {
-        let post = "<div class=comment><p>I had the same problem with my router and a firmware \
-                    update fixed it for me last week.</p></div>";
+        let posts: String = (0..5)
+            .map(|i| {
+                format!(
+                    "<div class=comment><p>I had the same problem with my router and a \
+                     firmware update fixed it for me {i} days ago.</p></div>"
+                )
+            })
+            .collect();
         let links = "<a href=/x>Another forum section</a> ".repeat(30);
         let html = format!(
             "<body><nav>{links}</nav><h1>Router keeps dropping</h1>\
-             <div class=comments>{}</div></body>",
-            post.repeat(5)
+             <div class=comments>{posts}</div></body>"
         );
         let ex = extract(&html, None, &ExtractOptions::default());
         assert_eq!(
@@ -381,6 +414,22 @@ mod tests {
         );
         assert!(!ex.text.contains("Another forum section"), "{ex:?}");
         assert_eq!(ex.extractor, "main");
+    }
+
+    #[test]
+    fn content_carried_twice_is_given_once() {
+        let para = "The simple design with clean lines makes the shelf easy to use at home.";
+        let text = format!("Shelf\n\n{para}\nShort line\n\nShort line\n{para}\n\nThe end.");
+        assert_eq!(
+            drop_repeats(text),
+            format!("Shelf\n\n{para}\nShort line\n\nShort line\n\nThe end.")
+        );
+        let html = format!(
+            "<body><div class=desktop><p>{para}</p><p>{para} Twice.</p></div>\
+             <div class=mobile><p>{para}</p><p>{para} Twice.</p></div></body>"
+        );
+        let ex = extract(&html, None, &ExtractOptions::default());
+        assert_eq!(ex.text.matches("The simple design").count(), 2, "{ex:?}");
     }
 
     #[test]
