@@ -20,18 +20,16 @@
 
 use super::schema::TOKENS;
 use crate::document::Document;
-use arrow::array::{ArrayRef, Int64Array};
-use arrow::datatypes::SchemaRef;
 use bytes::Bytes;
 use parquet::arrow::ArrowSchemaConverter;
 use parquet::arrow::add_encoded_arrow_schema_to_metadata;
-use parquet::arrow::arrow_writer::{ArrowRowGroupWriterFactory, compute_leaves};
-use parquet::basic::{Compression, Encoding, PageType};
+use parquet::basic::{Compression, Encoding};
 use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::errors::ParquetError;
 use parquet::file::metadata::ColumnChunkMetaData;
 use parquet::file::properties::WriterProperties;
+use parquet::file::statistics::{Statistics, ValueStatistics};
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
 use std::fs::File;
 use std::sync::Arc;
@@ -119,6 +117,66 @@ fn put_hybrid(out: &mut Vec<u8>, values: &[u32], width: u8) {
     }
     if pending < values.len() {
         put_bit_packed(out, &values[pending..], width);
+    }
+}
+
+/// Values per block and per miniblock of [`put_delta_binary_packed`] (parquet-rs's choice).
+const DELTA_BLOCK: usize = 128;
+const DELTA_MINIBLOCK: usize = 32;
+
+fn put_zigzag(out: &mut Vec<u8>, v: i64) {
+    put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
+}
+
+/// Appends `values` bit-packed with `width` bits each (up to 64), LSB first.
+fn put_packed_u64(out: &mut Vec<u8>, values: &[u64], width: u32) {
+    let mut acc: u128 = 0;
+    let mut bits: u32 = 0;
+    for &v in values {
+        acc |= u128::from(v) << bits;
+        bits += width;
+        while bits >= 8 {
+            out.push(acc as u8);
+            acc >>= 8;
+            bits -= 8;
+        }
+    }
+    if bits > 0 {
+        out.push(acc as u8);
+    }
+}
+
+/// Appends `values` in Parquet's DELTA_BINARY_PACKED encoding: a header (block size, miniblocks
+/// per block, value count, first value), then per block of 128 deltas its smallest delta, the
+/// bit width of each of its four miniblocks and the miniblocks' deltas above the smallest,
+/// bit-packed. The last miniblock with values is padded to 32; miniblocks after it have width
+/// 0 and no bytes.
+fn put_delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
+    put_varint(out, DELTA_BLOCK as u64);
+    put_varint(out, (DELTA_BLOCK / DELTA_MINIBLOCK) as u64);
+    put_varint(out, values.len() as u64);
+    put_zigzag(out, values.first().copied().unwrap_or(0));
+    let mut deltas = [0u64; DELTA_BLOCK];
+    let mut start = 1;
+    while start < values.len() {
+        let end = (start + DELTA_BLOCK).min(values.len());
+        let raw = (start..end).map(|i| values[i].wrapping_sub(values[i - 1]));
+        let min = raw.clone().min().unwrap_or(0);
+        for (d, r) in deltas.iter_mut().zip(raw) {
+            *d = (r as u64).wrapping_sub(min as u64);
+        }
+        put_zigzag(out, min);
+        let widths_at = out.len();
+        out.extend_from_slice(&[0u8; DELTA_BLOCK / DELTA_MINIBLOCK]);
+        for (m, mini) in deltas[..end - start].chunks(DELTA_MINIBLOCK).enumerate() {
+            let max = mini.iter().copied().max().unwrap_or(0);
+            let width = 64 - max.leading_zeros();
+            out[widths_at + m] = width as u8;
+            let mut padded = [0u64; DELTA_MINIBLOCK];
+            padded[..mini.len()].copy_from_slice(mini);
+            put_packed_u64(out, &padded, width);
+        }
+        start = end;
     }
 }
 
@@ -550,23 +608,90 @@ fn dictionary_chunk(
         ))?);
         pages.close()?;
     }
-    let dict_spec = &specs[0];
-    let data_spec = &specs[1];
-    debug_assert_eq!(dict_spec.page_type, PageType::DICTIONARY_PAGE);
-    let compressed: usize = specs.iter().map(|s| s.compressed_size).sum();
-    let uncompressed: usize = specs.iter().map(|s| s.uncompressed_size).sum();
     let metadata = ColumnChunkMetaData::builder(descr)
-        .set_compression(compression)
         .set_encodings(vec![
             Encoding::PLAIN,
             Encoding::RLE,
             Encoding::RLE_DICTIONARY,
         ])
+        .set_dictionary_page_offset(Some(specs[0].offset as i64))
+        .set_data_page_offset(specs[1].offset as i64);
+    finish_chunk(
+        sink,
+        &specs,
+        metadata,
+        compression,
+        rows,
+        column.indices.len(),
+    )
+}
+
+/// Encodes one integer column (no nulls) as a column chunk of one DELTA_BINARY_PACKED data
+/// page, with the chunk's min and max as statistics (as parquet's writer gives them).
+fn delta_chunk(
+    values: &[i64],
+    descr: parquet::schema::types::ColumnDescPtr,
+    compressor: &mut zstd::bulk::Compressor<'static>,
+    compression: Compression,
+) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
+    let mut sink = TrackedWrite::new(Vec::new());
+    let mut body = Vec::with_capacity(values.len() + 64);
+    put_delta_binary_packed(&mut body, values);
+    let data = compressor.compress(&body).map_err(perr)?;
+    let spec = {
+        let mut pages = SerializedPageWriter::new(&mut sink);
+        let spec = pages.write_page(CompressedPage::new(
+            Page::DataPage {
+                buf: Bytes::from(data),
+                num_values: values.len() as u32,
+                encoding: Encoding::DELTA_BINARY_PACKED,
+                def_level_encoding: Encoding::RLE,
+                rep_level_encoding: Encoding::RLE,
+                statistics: None,
+            },
+            body.len(),
+        ))?;
+        pages.close()?;
+        spec
+    };
+    let statistics = ValueStatistics::new(
+        values.iter().min().copied(),
+        values.iter().max().copied(),
+        None,
+        Some(0),
+        false,
+    )
+    .with_backwards_compatible_min_max(true);
+    let metadata = ColumnChunkMetaData::builder(descr)
+        .set_encodings(vec![Encoding::RLE, Encoding::DELTA_BINARY_PACKED])
+        .set_data_page_offset(spec.offset as i64)
+        .set_statistics(Statistics::Int64(statistics));
+    finish_chunk(
+        sink,
+        &[spec],
+        metadata,
+        compression,
+        values.len(),
+        values.len(),
+    )
+}
+
+/// The bytes and close result of a column chunk whose pages `specs` were written to `sink`.
+fn finish_chunk(
+    sink: TrackedWrite<Vec<u8>>,
+    specs: &[parquet::column::page::PageWriteSpec],
+    metadata: parquet::file::metadata::ColumnChunkMetaDataBuilder,
+    compression: Compression,
+    rows: usize,
+    num_values: usize,
+) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
+    let compressed: usize = specs.iter().map(|s| s.compressed_size).sum();
+    let uncompressed: usize = specs.iter().map(|s| s.uncompressed_size).sum();
+    let metadata = metadata
+        .set_compression(compression)
         .set_total_compressed_size(compressed as i64)
         .set_total_uncompressed_size(uncompressed as i64)
-        .set_num_values(column.indices.len() as i64)
-        .set_dictionary_page_offset(Some(dict_spec.offset as i64))
-        .set_data_page_offset(data_spec.offset as i64)
+        .set_num_values(num_values as i64)
         .build()?;
     let bytes = Bytes::from(sink.into_inner().map_err(perr)?);
     let close = ColumnCloseResult {
@@ -586,14 +711,11 @@ fn dictionary_chunk(
 /// An open Parquet file of the tokens table.
 pub(super) struct TokensFile {
     writer: SerializedFileWriter<File>,
-    factory: ArrowRowGroupWriterFactory,
-    schema: SchemaRef,
     parquet_schema: Arc<parquet::schema::types::SchemaDescriptor>,
     compression: Compression,
     compressor: zstd::bulk::Compressor<'static>,
     group: TokenRowGroup,
     row_group_rows: usize,
-    row_groups: usize,
 }
 
 impl TokensFile {
@@ -622,17 +744,13 @@ impl TokensFile {
         let writer =
             SerializedFileWriter::new(file, parquet_schema.root_schema_ptr(), Arc::new(props))?;
         let parquet_schema = Arc::new(parquet_schema);
-        let factory = ArrowRowGroupWriterFactory::new(&writer, schema.clone());
         Ok(TokensFile {
             writer,
-            factory,
-            schema,
             parquet_schema,
             compression,
             compressor,
             group: TokenRowGroup::default(),
             row_group_rows: row_group_rows.max(1),
-            row_groups: 0,
         })
     }
 
@@ -659,14 +777,12 @@ impl TokensFile {
         if self.group.rows == 0 {
             return Ok(());
         }
-        let writers = self.factory.create_column_writers(self.row_groups)?;
-        self.row_groups += 1;
-        let descr = Arc::clone(&self.parquet_schema);
+        let descr = &self.parquet_schema;
         let group = &mut self.group;
         let rows = group.rows;
         let mut rg = self.writer.next_row_group()?;
-        // One writer per leaf, in schema order, which is the order the row group takes them.
-        for (leaf, column_writer) in writers.into_iter().enumerate() {
+        // The row group takes its columns in schema order.
+        for leaf in 0..descr.num_columns() {
             let dict = match leaf {
                 DOC_ID => Some((&group.doc_id, None)),
                 TEXT => Some((&group.text, None)),
@@ -676,36 +792,29 @@ impl TokensFile {
                 NER => Some((&group.ner.column, None)),
                 _ => None,
             };
-            match dict {
-                Some((column, rep)) => {
-                    drop(column_writer);
-                    let (bytes, close) = dictionary_chunk(
-                        column,
-                        rep,
-                        rows,
-                        descr.column(leaf),
-                        &mut self.compressor,
-                        self.compression,
-                    )?;
-                    rg.append_column(&bytes, close)?;
-                }
+            let (bytes, close) = match dict {
+                Some((column, rep)) => dictionary_chunk(
+                    column,
+                    rep,
+                    rows,
+                    descr.column(leaf),
+                    &mut self.compressor,
+                    self.compression,
+                )?,
                 None => {
                     let k = INT_COLUMNS
                         .iter()
                         .position(|&c| c == leaf)
                         .ok_or_else(|| perr(format!("tokens: unexpected leaf {leaf}")))?;
-                    let values = std::mem::replace(
-                        &mut group.ints[k],
-                        Vec::with_capacity(self.row_group_rows),
-                    );
-                    let array: ArrayRef = Arc::new(Int64Array::from(values));
-                    let mut column_writer = column_writer;
-                    for col in compute_leaves(self.schema.field(leaf), &array)? {
-                        column_writer.write(&col)?;
-                    }
-                    column_writer.close()?.append_to_row_group(&mut rg)?;
+                    delta_chunk(
+                        &group.ints[k],
+                        descr.column(leaf),
+                        &mut self.compressor,
+                        self.compression,
+                    )?
                 }
-            }
+            };
+            rg.append_column(&bytes, close)?;
         }
         rg.close()?;
         group.clear();
