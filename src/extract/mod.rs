@@ -299,15 +299,24 @@ fn cross_check(
     }
 }
 
-/// A page whose body has no text at all (a script-rendered shell) is described by its own
-/// description meta tag, when it has one.
+/// A description of at least this many words replaces a shorter text.
+const DESCRIBE_MIN_WORDS: usize = 20;
+
+/// A page whose body has no text at all (a script-rendered shell), or less than its own
+/// description meta tag of [`DESCRIBE_MIN_WORDS`] or more (a forum that renders its posts by
+/// script, with the first post as its description), is described by that description.
 fn describe_empty(
     text: String,
     extractor: &'static str,
     description: Option<&str>,
 ) -> (String, &'static str) {
     match description {
-        Some(d) if text.is_empty() && !d.trim().is_empty() => {
+        Some(d)
+            if !d.trim().is_empty()
+                && (text.is_empty()
+                    || (text::word_count(d) >= DESCRIBE_MIN_WORDS
+                        && text::word_count(&text) < text::word_count(d))) =>
+        {
             let mut b = text::TextBuilder::new();
             b.push(d, false);
             (b.finish(), "fallback")
@@ -430,6 +439,22 @@ mod tests {
         );
         let ex = extract(&html, None, &ExtractOptions::default());
         assert_eq!(ex.text.matches("The simple design").count(), 2, "{ex:?}");
+    }
+
+    #[test]
+    fn a_description_longer_than_the_text_replaces_it() {
+        let d = "So I wanted to know what real world range people are getting. I did 24 miles on \
+                 Friday and another 15 on Tuesday without charging, and still had some left.";
+        let html = format!(
+            "<head><meta name=description content='{d}'></head><body><h1>Range?</h1>\
+             <div id=app>Donate now</div></body>"
+        );
+        let ex = extract(&html, None, &ExtractOptions::default());
+        assert_eq!((ex.text.as_str(), ex.extractor), (d, "fallback"));
+        let short = "<head><meta name=description content='A thread.'></head>\
+                     <body><p>Two words</p></body>";
+        let ex = extract(short, None, &ExtractOptions::default());
+        assert_eq!(ex.text, "Two words");
     }
 
     #[test]
