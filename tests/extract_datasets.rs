@@ -126,7 +126,7 @@ fn arabic_dev_quality_and_dates() {
     }
     let mean = f1 / pages.len() as f64;
     eprintln!("arabic-dev word-F1 {mean:.3}, leaks {leaks}/{snippets}, dates {right}/{dated}");
-    assert!(mean >= 0.88, "mean word-F1 {mean:.3}");
+    assert!(mean >= 0.95, "mean word-F1 {mean:.3}");
     assert!(
         leaks * 20 <= snippets,
         "{leaks} of {snippets} boilerplate snippets leaked"
@@ -148,20 +148,21 @@ fn wcxb_articles_quality() {
         .sum::<f64>()
         / pages.len() as f64;
     eprintln!("wcxb-dev first {} articles word-F1 {mean:.3}", pages.len());
-    assert!(mean >= 0.85, "mean word-F1 {mean:.3}");
+    assert!(mean >= 0.94, "mean word-F1 {mean:.3}");
 }
 
-/// The non-article pages of wcxb-dev (product, collection, listing, service), where the
+/// The non-article pages of wcxb-dev (product, collection, listing, service, forum), where the
 /// boilerplate rules matter most: per page type the mean word-F1 stays above a floor set a
 /// little below the figure measured when the test was written, and no page whose truth has
 /// text comes out empty.
 #[test]
 fn wcxb_non_article_pages_quality() {
     let floors = [
-        ("product", 0.58),
-        ("collection", 0.67),
+        ("product", 0.60),
+        ("collection", 0.69),
         ("listing", 0.70),
         ("service", 0.81),
+        ("forum", 0.77),
     ];
     let keep = |v: &serde_json::Value| {
         floors.iter().any(|(t, _)| v["page_type"] == *t)
