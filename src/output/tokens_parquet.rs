@@ -128,21 +128,33 @@ fn put_zigzag(out: &mut Vec<u8>, v: i64) {
     put_varint(out, ((v << 1) ^ (v >> 63)) as u64);
 }
 
-/// Appends `values` bit-packed with `width` bits each (up to 64), LSB first.
-fn put_packed_u64(out: &mut Vec<u8>, values: &[u64], width: u32) {
-    let mut acc: u128 = 0;
-    let mut bits: u32 = 0;
-    for &v in values {
-        acc |= u128::from(v) << bits;
-        bits += width;
-        while bits >= 8 {
-            out.push(acc as u8);
-            acc >>= 8;
-            bits -= 8;
+/// Appends a miniblock of 32 values bit-packed with `width` bits each (up to 64), LSB first:
+/// `4 * width` bytes.
+fn put_miniblock(out: &mut Vec<u8>, values: &[u64; DELTA_MINIBLOCK], width: u32) {
+    if width <= 56 {
+        let mut acc: u64 = 0;
+        let mut bits: u32 = 0;
+        for &v in values {
+            acc |= v << bits;
+            bits += width;
+            while bits >= 8 {
+                out.push(acc as u8);
+                acc >>= 8;
+                bits -= 8;
+            }
         }
-    }
-    if bits > 0 {
-        out.push(acc as u8);
+    } else {
+        let mut acc: u128 = 0;
+        let mut bits: u32 = 0;
+        for &v in values {
+            acc |= u128::from(v) << bits;
+            bits += width;
+            while bits >= 8 {
+                out.push(acc as u8);
+                acc >>= 8;
+                bits -= 8;
+            }
+        }
     }
 }
 
@@ -156,25 +168,29 @@ fn put_delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
     put_varint(out, (DELTA_BLOCK / DELTA_MINIBLOCK) as u64);
     put_varint(out, values.len() as u64);
     put_zigzag(out, values.first().copied().unwrap_or(0));
-    let mut deltas = [0u64; DELTA_BLOCK];
+    let mut deltas = [0i64; DELTA_BLOCK];
     let mut start = 1;
     while start < values.len() {
         let end = (start + DELTA_BLOCK).min(values.len());
-        let raw = (start..end).map(|i| values[i].wrapping_sub(values[i - 1]));
-        let min = raw.clone().min().unwrap_or(0);
-        for (d, r) in deltas.iter_mut().zip(raw) {
-            *d = (r as u64).wrapping_sub(min as u64);
+        let block = &mut deltas[..end - start];
+        let mut min = i64::MAX;
+        for (d, pair) in block.iter_mut().zip(values[start - 1..end].windows(2)) {
+            *d = pair[1].wrapping_sub(pair[0]);
+            min = min.min(*d);
         }
         put_zigzag(out, min);
         let widths_at = out.len();
         out.extend_from_slice(&[0u8; DELTA_BLOCK / DELTA_MINIBLOCK]);
-        for (m, mini) in deltas[..end - start].chunks(DELTA_MINIBLOCK).enumerate() {
-            let max = mini.iter().copied().max().unwrap_or(0);
-            let width = 64 - max.leading_zeros();
+        for (m, mini) in block.chunks(DELTA_MINIBLOCK).enumerate() {
+            let mut packed = [0u64; DELTA_MINIBLOCK];
+            let mut bits_used = 0u64;
+            for (p, &d) in packed.iter_mut().zip(mini) {
+                *p = (d as u64).wrapping_sub(min as u64);
+                bits_used |= *p;
+            }
+            let width = 64 - bits_used.leading_zeros();
             out[widths_at + m] = width as u8;
-            let mut padded = [0u64; DELTA_MINIBLOCK];
-            padded[..mini.len()].copy_from_slice(mini);
-            put_packed_u64(out, &padded, width);
+            put_miniblock(out, &packed, width);
         }
         start = end;
     }
@@ -428,15 +444,26 @@ impl SharedEntries {
 struct StaticDictColumn {
     column: DictColumn,
     seen: Vec<&'static str>,
+    /// The entry of the last value (most tokens repeat it: `word`, `O`).
+    last: usize,
 }
 
 impl StaticDictColumn {
     fn clear(&mut self) {
         self.column.clear();
         self.seen.clear();
+        self.last = 0;
     }
 
     fn push(&mut self, value: &'static str) {
+        if self
+            .seen
+            .get(self.last)
+            .is_some_and(|s| std::ptr::eq(*s, value))
+        {
+            self.column.indices.push(self.last as u32);
+            return;
+        }
         let entry = match self.seen.iter().position(|s| std::ptr::eq(*s, value)) {
             Some(e) => e as u32,
             None => match self.seen.iter().position(|s| *s == value) {
@@ -447,6 +474,7 @@ impl StaticDictColumn {
                 }
             },
         };
+        self.last = entry as usize;
         self.column.indices.push(entry);
     }
 }
@@ -968,6 +996,73 @@ mod tests {
             ..WriterOptions::default()
         };
         assert_same_rows(&docs, odd);
+    }
+
+    fn token(text: &str, start: usize, sent_idx: u32) -> crate::document::Token {
+        use crate::document::{BioTag, TokenKind};
+        crate::document::Token {
+            sent_idx,
+            start,
+            end: start.saturating_add(text.chars().count()),
+            byte_start: 0,
+            byte_end: text.len(),
+            kind: TokenKind::Word,
+            norm: None,
+            segments: Vec::new(),
+            ner: BioTag::O,
+        }
+    }
+
+    #[test]
+    fn extreme_and_odd_rows_survive() {
+        use crate::document::{BioTag, EntityLabel, TokenKind};
+        let mut a = Document {
+            doc_id: "a".repeat(32),
+            text: "Word word".into(),
+            ..Document::default()
+        };
+        // Offsets that jump across the whole i64 range (deltas of 63 and 64 bits), sentence
+        // indices going down, a norm, segments, an empty segment, an invalid byte span.
+        let mut t = token("Word", 0, 5);
+        t.norm = Some("word".into());
+        a.tokens.push(t);
+        let mut t = token("word", usize::MAX, 0);
+        t.byte_start = 5;
+        t.byte_end = 9;
+        t.segments = vec!["w".into(), String::new(), "ord".into()];
+        t.kind = TokenKind::Number;
+        t.ner = BioTag::B(EntityLabel::Org);
+        a.tokens.push(t);
+        let mut t = token("", 3, u32::MAX);
+        t.byte_start = 7;
+        t.byte_end = 2;
+        t.ner = BioTag::I(EntityLabel::Misc);
+        a.tokens.push(t);
+        for k in 0..300 {
+            let mut t = token("Word", k * 1_000_003 % 7919, (k % 3) as u32);
+            t.kind = if k % 5 == 0 {
+                TokenKind::Punct
+            } else {
+                TokenKind::Word
+            };
+            a.tokens.push(t);
+        }
+        let empty = Document {
+            doc_id: "e".repeat(32),
+            ..Document::default()
+        };
+        let mut b = a.clone();
+        b.doc_id = "b".repeat(32);
+        b.tokens.reverse();
+        // The same document again after another one: its id gets a second dictionary entry.
+        let docs = vec![a.clone(), empty, b, a];
+        assert_same_rows(&docs, WriterOptions::default());
+        let small = WriterOptions {
+            max_rows_per_file: 250,
+            row_group_rows: 129,
+            ..WriterOptions::default()
+        };
+        assert_same_rows(&docs, small);
     }
 
     #[test]
