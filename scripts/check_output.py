@@ -25,6 +25,7 @@ DUCK_TYPES = {
     "timestamp[us, UTC]": "TIMESTAMP WITH TIME ZONE",
     "date": "DATE",
     "list<string>": "VARCHAR[]",
+    "bool": "BOOLEAN",
 }
 
 
@@ -36,6 +37,8 @@ def pandas_ok(contract_type: str, dtype) -> bool:
         return name == "int64"
     if contract_type == "float32":
         return name == "float32"
+    if contract_type == "bool":
+        return name == "bool"
     if contract_type == "date":
         return name in ("object", "date32[day][pyarrow]")
     if contract_type == "timestamp[us, UTC]":

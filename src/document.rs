@@ -296,6 +296,8 @@ pub struct Document {
     pub text: String,
     /// Which extraction path produced `text` (e.g. `main`, `fallback`, `visible`, `empty`).
     pub extractor: String,
+    /// True when the `clean` stage's work bounds cut the page (only its first part was read).
+    pub truncated: bool,
     /// Page metadata.
     pub meta: Metadata,
     /// Detected language of `text` (ISO 639-1), when detected.

@@ -666,3 +666,21 @@ fn user_list_from_a_pipeline_file_tags_entities() {
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"arabic-news\""));
 }
+
+#[test]
+fn pages_cut_by_a_work_bound_are_marked_truncated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pipeline = tmp.path().join("few-nodes.toml");
+    std::fs::write(&pipeline, "stages = [\"clean\"]\n[clean]\nmax_nodes = 60\n").unwrap();
+    let page = samples().join("ar-wordpress-article.html");
+    let cut = tmp.path().join("cut");
+    run_ok(&[&page], &cut, &["--pipeline", pipeline.to_str().unwrap()]);
+    let whole = tmp.path().join("whole");
+    run_ok(&[&page], &whole, &[]);
+    let cut = read_table(&cut, "documents");
+    let whole = read_table(&whole, "documents");
+    assert_eq!(cut[0]["truncated"], "true");
+    assert_eq!(whole[0]["truncated"], "false");
+    let chars = |rows: &[Row]| rows[0]["n_chars"].parse::<usize>().unwrap();
+    assert!(chars(&cut) < chars(&whole), "{} vs {}", chars(&cut), chars(&whole));
+}

@@ -23,6 +23,8 @@ pub enum ColumnType {
     Date,
     /// List of UTF-8 strings.
     Utf8List,
+    /// True or false.
+    Boolean,
 }
 
 impl ColumnType {
@@ -39,6 +41,7 @@ impl ColumnType {
             ColumnType::Utf8List => {
                 DataType::List(Arc::new(Field::new("item", DataType::Utf8, false)))
             }
+            ColumnType::Boolean => DataType::Boolean,
         }
     }
 
@@ -51,6 +54,7 @@ impl ColumnType {
             ColumnType::TimestampUtc => "timestamp[us, UTC]",
             ColumnType::Date => "date",
             ColumnType::Utf8List => "list<string>",
+            ColumnType::Boolean => "bool",
         }
     }
 }
@@ -206,6 +210,12 @@ pub const DOCUMENTS: Table = Table {
             Utf8,
             false,
             "Which extraction path produced `text`: `main` (main content found), `fallback` (main content implausibly short: densest or visible text used), `visible` (all visible text), `empty` (no text), or empty string when the pipeline has no `clean` stage.",
+        ),
+        col(
+            "truncated",
+            Boolean,
+            false,
+            "True when the page was larger than the `clean` stage's work bounds (`max_bytes` of HTML or `max_nodes` elements and text runs) and only its first part was parsed and extracted; false otherwise, and when the pipeline has no `clean` stage.",
         ),
         col(
             "text",

@@ -6,7 +6,7 @@
 use super::schema::{self, Table};
 use crate::document::Document;
 use arrow::array::{
-    ArrayRef, Date32Builder, Float32Builder, Int64Builder, ListBuilder, StringBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Int64Builder, ListBuilder, StringBuilder,
     TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field};
@@ -65,6 +65,7 @@ struct DocumentsBuilder {
     encoding: StringBuilder,
     encoding_source: StringBuilder,
     extractor: StringBuilder,
+    truncated: BooleanBuilder,
     text: StringBuilder,
     raw_bytes: Int64Builder,
     n_chars: Int64Builder,
@@ -96,6 +97,7 @@ impl DocumentsBuilder {
             encoding: StringBuilder::new(),
             encoding_source: StringBuilder::new(),
             extractor: StringBuilder::new(),
+            truncated: BooleanBuilder::new(),
             text: StringBuilder::new(),
             raw_bytes: Int64Builder::new(),
             n_chars: Int64Builder::new(),
@@ -131,6 +133,7 @@ impl DocumentsBuilder {
         self.encoding_source
             .append_value(d.encoding_source.as_str());
         self.extractor.append_value(&d.extractor);
+        self.truncated.append_value(d.truncated);
         self.text.append_value(&d.text);
         self.raw_bytes.append_value(to_i64(d.raw_bytes));
         self.n_chars.append_value(to_i64(d.text.chars().count()));
@@ -163,6 +166,7 @@ impl DocumentsBuilder {
             Arc::new(self.encoding.finish()),
             Arc::new(self.encoding_source.finish()),
             Arc::new(self.extractor.finish()),
+            Arc::new(self.truncated.finish()),
             Arc::new(self.text.finish()),
             Arc::new(self.raw_bytes.finish()),
             Arc::new(self.n_chars.finish()),

@@ -93,6 +93,7 @@ impl Stage for CleanStage {
         let ex = extract::extract(&doc.html, doc.url.as_deref(), &self.opts);
         doc.text = ex.text;
         doc.extractor = ex.extractor.to_string();
+        doc.truncated = ex.truncated;
         doc.meta = ex.meta;
         match lang::detect(&doc.text) {
             Some(g) => {
