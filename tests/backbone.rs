@@ -682,5 +682,10 @@ fn pages_cut_by_a_work_bound_are_marked_truncated() {
     assert_eq!(cut[0]["truncated"], "true");
     assert_eq!(whole[0]["truncated"], "false");
     let chars = |rows: &[Row]| rows[0]["n_chars"].parse::<usize>().unwrap();
-    assert!(chars(&cut) < chars(&whole), "{} vs {}", chars(&cut), chars(&whole));
+    assert!(
+        chars(&cut) < chars(&whole),
+        "{} vs {}",
+        chars(&cut),
+        chars(&whole)
+    );
 }

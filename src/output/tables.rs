@@ -6,8 +6,8 @@
 use super::schema::{self, Table};
 use crate::document::Document;
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Int64Builder, ListBuilder, StringBuilder,
-    TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Int64Builder, ListBuilder,
+    StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field};
 use arrow::error::ArrowError;
