@@ -172,6 +172,14 @@ pub(crate) fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
             }
         }
     }
+    if matches!(
+        tag,
+        Tag::Table | Tag::Thead | Tag::Tbody | Tag::Tfoot | Tag::Tr | Tag::Th | Tag::Td
+    ) {
+        // A table's "header" or "footer" (`sticky-header`, `table-footer`) is a part of the
+        // table, not of the page.
+        kinds &= !(vocab::HEADER | vocab::FOOTER);
+    }
     (kinds, positive)
 }
 
@@ -945,6 +953,27 @@ mod tests {
             "{t}"
         );
         assert!(!t.contains("closed drawer"), "{t}");
+    }
+
+    #[test]
+    fn a_table_with_a_sticky_header_is_not_the_page_header() {
+        let rows: String = (1901..1911)
+            .map(|y| {
+                format!(
+                    "<tr><th>{y}</th><td>Physics</td><td><a href=/p{y}>Laureate {y}</a> (Germany)</td></tr>"
+                )
+            })
+            .collect();
+        let html = format!(
+            "<body><main><h1>List of laureates</h1>{}\
+             <table class='wikitable sticky-header'><tbody>{rows}</tbody></table></main></body>",
+            format!("<p>{PARA}</p>").repeat(8)
+        );
+        let t = main_text(&html);
+        assert!(
+            t.contains("1901\tPhysics\tLaureate 1901 (Germany)") && t.contains("Laureate 1910"),
+            "{t}"
+        );
     }
 
     #[test]
