@@ -8,8 +8,8 @@
 #   make ner-variants dev F1 of learner and feature variants that are not shipped (CRF, conjunction
 #                     features, the document-level second stage; one perceptron each), model only
 #                     and through `nahr ner`
-#   make ner-seeds    the shipped Arabic design against one variant (NER_VARIANT, default: one
-#                     perceptron instead of AR_RUNS) over NER_SEEDS sentence orders, through
+#   make ner-seeds    the shipped Arabic design against one variant (NER_VARIANT, default: the
+#                     design before feature dropout) over NER_SEEDS sentence orders, through
 #                     `nahr ner` (~15 min)
 #   make ner-lists    rebuild data/lists/places-*.tsv (CLDR via babel; needs PyPI once)
 #   make ner-wordfreq rebuild models/lexicon/wordfreq-*.tsv (wordfreq; needs PyPI once)
@@ -28,6 +28,9 @@ AR_NAMES  := --names models/lexicon/names-ar.tsv --with names
 # The Arabic model is the average of this many perceptrons, each visiting the sentences in its
 # own order (+0.8 F1 on ANERcorp dev over ten orders; models/README.md).
 AR_RUNS   := 4
+# ... each trained for 40 epochs with feature dropout: every visit of a sentence leaves out 40 %
+# of each token's features (ten orders, through `nahr ner`: see models/README.md).
+AR_LEARN  := --runs $(AR_RUNS) --feature-dropout 0.4 --epochs 40
 # Unlabelled Arabic text for word clusters: the training tokens, the Arabic extraction pages' text
 # and the UD Arabic-PUD raw text. Evaluation texts (ANERcorp dev for the dev model, AQMAR) are not used.
 AR_UNL    := $(AR_TRAIN) $(NER_OUT)/unlabelled-ar.txt $(SHARED)/data/tok/ar-pud-dev.txt
@@ -38,17 +41,19 @@ EN_DEV    := $(NER_DATA)/english/wnut17-dev.conll $(NER_DATA)/english/btc/h.conl
 EN_LEX    := models/lexicon/wordfreq-en.tsv
 # The romanised personal-name words of the same dictionary (WNUT-17 dev +3 F1 over three orders).
 EN_NAMES  := --names models/lexicon/names-en.tsv --with names
+# One perceptron, trained with the same feature dropout as the Arabic one (models/README.md).
+EN_LEARN  := --feature-dropout 0.4
 EN_UNL    := $(EN_TRAIN) $(NER_OUT)/unlabelled-en.txt $(SHARED)/data/tok/en-ewt-dev.txt
 WNUT_MAP  := person=PER location=LOC corporation=ORG group=ORG product=MISC creative-work=MISC
 
 .PHONY: models eval-ner ner-ablation ner-variants ner-seeds ner-lists ner-wordfreq ner-names
 
 models: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
-	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) $(AR_DEV) --epochs $(NER_EPOCHS) \
-	  --lexicon $(AR_LEX) $(AR_NAMES) --runs $(AR_RUNS) --unlabelled $(AR_UNL) $(AR_DEV) --clusters-out models/lexicon/clusters-ar.tsv \
+	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) $(AR_DEV) \
+	  --lexicon $(AR_LEX) $(AR_NAMES) $(AR_LEARN) --unlabelled $(AR_UNL) $(AR_DEV) --clusters-out models/lexicon/clusters-ar.tsv \
 	  --tuning-from $(NER_OUT)/ner-ar-train.bin --out models/ner-ar.bin
 	$(NAHR) train-ner --lang en --train $(EN_TRAIN) $(EN_DEV) --epochs $(NER_EPOCHS) \
-	  --lexicon $(EN_LEX) $(EN_NAMES) --unlabelled $(EN_UNL) $(EN_DEV) --clusters-out models/lexicon/clusters-en.tsv \
+	  --lexicon $(EN_LEX) $(EN_NAMES) $(EN_LEARN) --unlabelled $(EN_UNL) $(EN_DEV) --clusters-out models/lexicon/clusters-en.tsv \
 	  --tuning-from $(NER_OUT)/ner-en-train.bin --out models/ner-en.bin
 	$(CARGO) build --release --bin nahr
 
@@ -61,12 +66,12 @@ $(NER_OUT)/unlabelled-ar.txt $(NER_OUT)/unlabelled-en.txt: mk/ner.mk
 
 # Dev models: trained on train only; the O bias and the confidence calibration are tuned on dev.
 $(NER_OUT)/ner-ar-train.bin: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
-	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) --epochs $(NER_EPOCHS) \
-	  --lexicon $(AR_LEX) $(AR_NAMES) --runs $(AR_RUNS) --unlabelled $(AR_UNL) --out $@
+	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) \
+	  --lexicon $(AR_LEX) $(AR_NAMES) $(AR_LEARN) --unlabelled $(AR_UNL) --out $@
 
 $(NER_OUT)/ner-en-train.bin: $(NAHR) $(NER_OUT)/unlabelled-en.txt
 	$(NAHR) train-ner --lang en --train $(EN_TRAIN) --dev $(EN_DEV) --epochs $(NER_EPOCHS) \
-	  --lexicon $(EN_LEX) $(EN_NAMES) --unlabelled $(EN_UNL) --out $@
+	  --lexicon $(EN_LEX) $(EN_NAMES) $(EN_LEARN) --unlabelled $(EN_UNL) --out $@
 
 eval-ner: $(NAHR) $(NER_OUT)/ner-ar-train.bin $(NER_OUT)/ner-en-train.bin
 	@echo "== ANERcorp dev, Arabic model trained on ANERcorp train only (the file is one document)"
@@ -99,16 +104,16 @@ ner-ablation: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
 	  echo "without $$g: ANERcorp dev $$f1"; \
 	done
 
-AR_DEV_ARGS = --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) --epochs $(NER_EPOCHS) \
+AR_DEV_ARGS = --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) \
   --lexicon $(AR_LEX) $(AR_NAMES) --unlabelled $(AR_UNL)
 
 ner-variants: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
 	@for v in "--runs $(AR_RUNS)" "" "--without names" "--with clx" "--crf-rate 0.1" "--with conj" "--stack 5"; do \
-	  f1=$$($(NAHR) train-ner $(AR_DEV_ARGS) $$v --out $(NER_OUT)/variant.bin 2>/dev/null | cut -f4); \
+	  f1=$$($(NAHR) train-ner $(AR_DEV_ARGS) --epochs $(NER_EPOCHS) $$v --out $(NER_OUT)/variant.bin 2>/dev/null | cut -f4); \
 	  echo "train-ner $$v: ANERcorp dev (model only) $$f1"; \
 	done
 	@echo "== the document-level second stage (--stack 5) through nahr ner: one document, 40-sentence documents, no propagation"
-	$(NAHR) train-ner $(AR_DEV_ARGS) --stack 5 --out $(NER_OUT)/ner-ar-stacked.bin 2>/dev/null
+	$(NAHR) train-ner $(AR_DEV_ARGS) --epochs $(NER_EPOCHS) --stack 5 --out $(NER_OUT)/ner-ar-stacked.bin 2>/dev/null
 	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-stacked.bin --conll $(AR_DEV) > $(NER_OUT)/stacked.pred
 	$(NER_SCORE) $(AR_DEV) $(NER_OUT)/stacked.pred --map PERS=PER | tail -1
 	$(NAHR) ner --lang ar --model $(NER_OUT)/ner-ar-stacked.bin --conll $(AR_DEV) --doc-sentences 40 > $(NER_OUT)/stacked-40.pred
@@ -138,11 +143,11 @@ ner-names: $(NER_VENV)/.installed-2
 # Seed noise is about ±1 F1 on ANERcorp dev: compare designs over several sentence orders.
 # (The seed is or-ed with 1 inside the trainer, so only odd seeds give different orders.)
 NER_SEEDS   ?= 1851877490 1 3 5 7 9 11 13 15 17
-NER_VARIANT ?= --runs 1
+NER_VARIANT ?= --runs $(AR_RUNS) --epochs $(NER_EPOCHS)
 ner-seeds: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
 	@for s in $(NER_SEEDS); do \
 	  for v in shipped variant; do \
-	    if [ $$v = shipped ]; then x="--runs $(AR_RUNS)"; else x="$(NER_VARIANT)"; fi; \
+	    if [ $$v = shipped ]; then x="$(AR_LEARN)"; else x="$(NER_VARIANT)"; fi; \
 	    $(NAHR) train-ner $(AR_DEV_ARGS) $$x --seed $$s --out $(NER_OUT)/seed.bin >/dev/null 2>&1; \
 	    $(NAHR) ner --lang ar --model $(NER_OUT)/seed.bin --conll $(AR_DEV) > $(NER_OUT)/seed.pred; \
 	    echo "seed $$s $$v: $$($(NER_SCORE) $(AR_DEV) $(NER_OUT)/seed.pred --map PERS=PER | tail -1)"; \
