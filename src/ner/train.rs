@@ -2,8 +2,8 @@
 //! [`crate::ner::features`], with first-order tag transitions and constrained Viterbi
 //! decoding. Sentences are visited in a shuffled order drawn from a fixed seed, so the same
 //! data and options always give the same model. [`TrainOptions::feature_dropout`] leaves a
-//! random part of each token's features out of every training visit (the shipped Arabic model
-//! uses it). [`TrainOptions::crf_rate`] trains a CRF over the same features instead,
+//! random part of each token's features out of every training visit (both shipped models use
+//! it). [`TrainOptions::crf_rate`] trains a CRF over the same features instead,
 //! [`TrainOptions::pa`] takes passive-aggressive steps, and [`train_stacked`] adds the
 //! document-level second stage of [`crate::ner::stack`] (none of these three is used by the
 //! shipped models: see models/README.md).
