@@ -1,0 +1,63 @@
+//! Benchmark of the output writer: Arrow batches and Parquet files of all five tables (the
+//! tokens table through `tokens_parquet`) for documents already processed, on the bundled
+//! samples and, when `../shared/data` is present, on the first 300 WCXB dev pages. Speed is
+//! measured here, never asserted in tests.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use nahr::document::Document;
+use nahr::input::{FormatChoice, ReadItem, RecordReader, resolve};
+use nahr::output::{OutputWriter, WriterOptions};
+use nahr::pipeline::Pipeline;
+use nahr::runner::process_record;
+use std::path::Path;
+
+fn documents(input: &Path, limit: usize) -> Vec<Document> {
+    let inputs = resolve(&[input.to_string_lossy().into_owned()], FormatChoice::Auto)
+        .expect("input resolves");
+    let reader = RecordReader::new(8 << 20, "html", "url");
+    let mut records = Vec::new();
+    reader.read_all(&inputs.files, &mut |item| {
+        if let ReadItem::Record(r) = item {
+            records.push(r);
+        }
+        records.len() < limit
+    });
+    let pipeline = Pipeline::default_pipeline().expect("default pipeline loads");
+    records
+        .into_iter()
+        .filter_map(|r| process_record(r, &pipeline, None).document)
+        .collect()
+}
+
+fn bench_corpus(c: &mut Criterion, name: &str, docs: &[Document]) {
+    let tokens: usize = docs.iter().map(|d| d.tokens.len()).sum();
+    let mut group = c.benchmark_group("writer");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(tokens as u64));
+    group.bench_function(format!("all_tables/{name}"), |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let mut writer =
+                OutputWriter::create(dir.path(), WriterOptions::default()).expect("writer");
+            for d in docs {
+                writer.push_document(d).expect("document written");
+            }
+            writer.finish().expect("files finished")
+        })
+    });
+    group.finish();
+}
+
+fn bench_writer(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bench_corpus(c, "samples", &documents(&root.join("samples"), usize::MAX));
+    let wcxb = root.join("../shared/data/extraction/wcxb-dev/html");
+    if wcxb.exists() {
+        bench_corpus(c, "wcxb-dev-300", &documents(&wcxb, 300));
+    } else {
+        eprintln!("SKIP wcxb-dev-300: {} is absent", wcxb.display());
+    }
+}
+
+criterion_group!(benches, bench_writer);
+criterion_main!(benches);
