@@ -24,10 +24,8 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
     };
     for (name, value) in attrs {
         match &**name {
-            "hidden" => {
-                if !is_streamed_segment(attrs) && !is_disclosure_panel(attrs) {
-                    return true;
-                }
+            "hidden" if !is_streamed_segment(attrs) && !is_disclosure_panel(attrs) => {
+                return true;
             }
             "style" => {
                 let v: String = value
