@@ -592,3 +592,32 @@ fn random_tag_soup() {
         "same text on {same_text} of {total}"
     );
 }
+
+/// The one deliberate departure from html5ever's scripting-off tree: an `iframe` inside an open
+/// `noscript` holds no raw text, so a tag manager's `<noscript><iframe ... /></noscript>` does
+/// not swallow the page that follows it.
+#[test]
+fn iframe_in_noscript_does_not_swallow_the_page() {
+    let html = "<body><noscript><iframe src=gtm height=0 /></noscript><p>The article.</p>";
+    assert_eq!(
+        body(html),
+        "<noscript><iframe src=\"gtm\" height=\"0\"></iframe></noscript><p>The article.</p>"
+    );
+    // The standard's parse (html5ever) puts the article inside the iframe as raw text.
+    assert!(
+        reference(html).contains("The article.</p></iframe>"),
+        "{}",
+        reference(html)
+    );
+    // A closed iframe in noscript: its end tag is ignored, nothing else changes.
+    assert_eq!(
+        body("<body><noscript><iframe src=x></iframe></noscript><p>a</p>"),
+        "<noscript><iframe src=\"x\"></iframe></noscript><p>a</p>"
+    );
+    // Outside noscript an iframe is still raw text up to its end tag.
+    let html = "<body><iframe><p>x</p></iframe><p>a</p>";
+    assert_eq!(body(html), "<iframe><p>x</p></iframe><p>a</p>");
+    assert_eq!(ours(html), reference(html));
+    let html = "<body><iframe src=x /><p>a</p>";
+    assert_eq!(ours(html), reference(html));
+}

@@ -1550,6 +1550,17 @@ impl Builder {
                 self.reconstruct_formatting();
                 return self.insert_raw("xmp", std::mem::take(&mut t.attrs), TextMode::RawText);
             }
+            // A deliberate departure from the standard's scripting-off parse: an `iframe`
+            // inside an open `noscript` is an empty element, not a raw-text one. Tag managers
+            // write `<noscript><iframe ... /></noscript>` at the top of the body; `/>` does not
+            // close an `iframe`, so the standard's raw text (and html5ever's) runs on to the end of
+            // the page, and the whole page would vanish into an invisible element. A browser
+            // (scripting on) reads the `noscript` as text and shows the page; so does this.
+            "iframe" if self.counts[Tag::Noscript as usize] > 0 => {
+                self.reconstruct_formatting();
+                self.insert_html("iframe", std::mem::take(&mut t.attrs), true);
+                return TextMode::Data;
+            }
             "iframe" | "noembed" => {
                 return self.insert_raw(name, std::mem::take(&mut t.attrs), TextMode::RawText);
             }
