@@ -505,6 +505,13 @@ struct TokenRowGroup {
 /// How many tokens ahead of its probe a surface's table lines are prefetched.
 const PREFETCH_AHEAD: usize = 8;
 
+/// Bytes of distinct strings (surfaces, norms, segments and document ids) a row group may hold
+/// before it is closed early, whatever its row count. Ordinary text stays far below this (WCXB
+/// dev's row groups of 131,072 tokens hold well under 1 MB); it bounds the memory of a row group of
+/// very long unbroken tokens, and keeps the string table's 32-bit spans and Parquet's 32-bit
+/// page sizes far from overflowing (one document adds at most a few times its text).
+const ROW_GROUP_STRING_BYTES: usize = 8 << 20;
+
 impl TokenRowGroup {
     fn clear(&mut self) {
         self.rows = 0;
@@ -519,6 +526,11 @@ impl TokenRowGroup {
         self.segments.clear();
         self.segment_rep.clear();
         self.ner.clear();
+    }
+
+    /// Bytes of distinct strings held (see [`ROW_GROUP_STRING_BYTES`]).
+    fn string_bytes(&self) -> usize {
+        self.interner.bytes.len() + self.doc_id.page.len()
     }
 
     /// Appends the rows of tokens `range` of `d` (the same rows as `TableBuilders`).
@@ -787,15 +799,18 @@ impl TokensFile {
         self.row_group_rows - self.group.rows
     }
 
-    /// Appends the rows of tokens `range` of `d`, closing the row group when it is full. The
-    /// range must fit in [`room_in_row_group`](Self::room_in_row_group).
+    /// Appends the rows of tokens `range` of `d`, closing the row group when it is full (its
+    /// row count, or [`ROW_GROUP_STRING_BYTES`] of strings). The range must fit in
+    /// [`room_in_row_group`](Self::room_in_row_group).
     pub(super) fn append(
         &mut self,
         d: &Document,
         range: std::ops::Range<usize>,
     ) -> Result<(), ParquetError> {
         self.group.append(d, range);
-        if self.group.rows >= self.row_group_rows {
+        if self.group.rows >= self.row_group_rows
+            || self.group.string_bytes() >= ROW_GROUP_STRING_BYTES
+        {
             self.flush_row_group()?;
         }
         Ok(())
@@ -1063,6 +1078,38 @@ mod tests {
             ..WriterOptions::default()
         };
         assert_same_rows(&docs, small);
+    }
+
+    /// Documents of long distinct tokens close their row groups by the strings' bytes, long
+    /// before the row count, and the rows are unchanged.
+    #[test]
+    fn row_groups_of_long_tokens_close_at_the_byte_bound() {
+        let word = |k: usize| format!("{k:0>4000}");
+        let docs: Vec<Document> = (0..6)
+            .map(|d| {
+                let words: Vec<String> = (0..1000).map(|k| word(d * 1000 + k)).collect();
+                let text = words.join(" ");
+                let mut doc = Document {
+                    doc_id: format!("{d:0>32}"),
+                    ..Document::default()
+                };
+                let mut at = 0;
+                for w in &words {
+                    let mut t = token(w, at, 0);
+                    t.byte_start = at;
+                    t.byte_end = at + w.len();
+                    doc.tokens.push(t);
+                    at += w.len() + 1;
+                }
+                doc.text = text;
+                doc
+            })
+            .collect();
+        // 6,000 rows of 4,000-byte distinct surfaces, 4 MB of strings a document: the row
+        // group closes after the third and the sixth document, although the row count allows
+        // one row group for all.
+        let (_, row_groups) = assert_same_rows(&docs, WriterOptions::default());
+        assert_eq!(row_groups, 2);
     }
 
     #[test]
