@@ -13,6 +13,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 use std::fs::File;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Memory a Parquet file may hold for its unfinished row group before the row group is closed.
@@ -133,72 +134,65 @@ impl TableFiles {
         Ok(())
     }
 
-    fn write(&mut self, batch: &RecordBatch, max_rows: usize) -> Result<(), WriteError> {
-        let mut offset = 0;
-        while offset < batch.num_rows() {
-            if self.current.as_ref().is_none_or(|f| f.rows >= max_rows) {
-                self.close_current()?;
-                self.open_next()?;
-            }
-            let Some(OpenFile {
-                sink: Sink::Arrow(writer),
-                temp_path,
-                rows,
-                ..
-            }) = self.current.as_mut()
-            else {
-                return Err(WriteError("internal: no open Arrow Parquet file".into()));
-            };
-            let room = max_rows - *rows;
-            let take = room.min(batch.num_rows() - offset);
-            let slice = batch.slice(offset, take);
-            writer
-                .write(&slice)
-                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
-            *rows += take;
-            offset += take;
-            // Bound the memory a file holds before its row group is complete: a row group of
-            // long documents can otherwise grow to hundreds of MB.
-            if writer.memory_size() > ROW_GROUP_MEMORY_LIMIT {
-                writer
-                    .flush()
-                    .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
-            }
-        }
-        self.rows += batch.num_rows() as u64;
-        Ok(())
-    }
-
-    /// Writes a document's token rows (tokens table only), splitting them over row groups and
-    /// files at the same row counts as [`write`](Self::write) does for batches.
-    fn write_tokens(&mut self, doc: &Document, max_rows: usize) -> Result<(), WriteError> {
-        let total = doc.tokens.len();
+    /// Writes `total` rows over this table's files, starting a new file when the open one holds
+    /// `max_rows`. `put` writes rows `range` (at most what the open file has room for) into the
+    /// open file's sink, whose temporary path it gets for error messages, and returns how many
+    /// it took (at least one).
+    fn write_rows(
+        &mut self,
+        total: usize,
+        max_rows: usize,
+        mut put: impl FnMut(&mut Sink, Range<usize>, &Path) -> Result<usize, WriteError>,
+    ) -> Result<(), WriteError> {
         let mut offset = 0;
         while offset < total {
             if self.current.as_ref().is_none_or(|f| f.rows >= max_rows) {
                 self.close_current()?;
                 self.open_next()?;
             }
-            let Some(OpenFile {
-                sink: Sink::Tokens(writer),
-                temp_path,
-                rows,
-                ..
-            }) = self.current.as_mut()
-            else {
-                return Err(WriteError("internal: no open tokens Parquet file".into()));
+            let Some(open) = self.current.as_mut() else {
+                return Err(WriteError("internal: no open Parquet file".into()));
             };
-            let take = (max_rows - *rows)
-                .min(writer.room_in_row_group())
-                .min(total - offset);
-            writer
-                .append(doc, offset..offset + take)
-                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
-            *rows += take;
+            let end = offset + (max_rows - open.rows).min(total - offset);
+            let take = put(&mut open.sink, offset..end, &open.temp_path)?;
+            open.rows += take;
             offset += take;
         }
         self.rows += total as u64;
         Ok(())
+    }
+
+    fn write(&mut self, batch: &RecordBatch, max_rows: usize) -> Result<(), WriteError> {
+        self.write_rows(batch.num_rows(), max_rows, |sink, range, temp_path| {
+            let Sink::Arrow(writer) = sink else {
+                return Err(WriteError("internal: no open Arrow Parquet file".into()));
+            };
+            let cannot_write = |e| werr(&format!("cannot write {}", temp_path.display()), e);
+            writer
+                .write(&batch.slice(range.start, range.len()))
+                .map_err(cannot_write)?;
+            // Bound the memory a file holds before its row group is complete: a row group of
+            // long documents can otherwise grow to hundreds of MB.
+            if writer.memory_size() > ROW_GROUP_MEMORY_LIMIT {
+                writer.flush().map_err(cannot_write)?;
+            }
+            Ok(range.len())
+        })
+    }
+
+    /// Writes a document's token rows (tokens table only), splitting them over row groups and
+    /// files at the same row counts as [`write`](Self::write) does for batches.
+    fn write_tokens(&mut self, doc: &Document, max_rows: usize) -> Result<(), WriteError> {
+        self.write_rows(doc.tokens.len(), max_rows, |sink, range, temp_path| {
+            let Sink::Tokens(writer) = sink else {
+                return Err(WriteError("internal: no open tokens Parquet file".into()));
+            };
+            let take = range.len().min(writer.room_in_row_group());
+            writer
+                .append(doc, range.start..range.start + take)
+                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
+            Ok(take)
+        })
     }
 }
 
