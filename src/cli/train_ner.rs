@@ -59,7 +59,9 @@ pub struct TrainNerArgs {
     #[arg(long, value_delimiter = ',')]
     pub without: Vec<String>,
     /// Feature groups to add to the default ones: names (the personal-name list of `--names`;
-    /// the shipped models use it), and, not shipped as they did not help on ANERcorp dev,
+    /// the shipped models use it), gaz (what the labelled training data say about each word,
+    /// read from the other tenths of the data in training; the shipped Arabic model uses it),
+    /// and, not shipped as they did not help on ANERcorp dev,
     /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions),
     /// clx (clusters at ±2, coarse clusters at ±1, cluster × suffix) and cgram (the core's
     /// first and last three letters and its character trigrams).

@@ -18,6 +18,7 @@
 //! | [`group::PERSON_NAMES`] | the word (or its core) is in the personal-name list, alone and × its frequency band; the same at ±1 |
 //! | [`group::CLUSTER_WIDE`] | the clusters at ±2, the 6-bit clusters at ±1, the word's 8-bit cluster × its last two letters |
 //! | [`group::CORE_GRAMS`] | the first and last three code points of the core, and its character trigrams (with word-boundary marks) |
+//! | [`group::MEMORY`] | what the labelled training text said about the core word ([`Lexicon::memory`]: never seen, seen outside mentions, or its usual label, share and count), and the same (coarser) at ±1 |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::Lexicon;
@@ -57,15 +58,21 @@ pub mod group {
     /// Character n-grams of the core (the word without proclitics and article): its first
     /// and last three code points, and its trigrams with the word boundaries marked.
     pub const CORE_GRAMS: u32 = 4096;
+    /// The lexicon's memory of labelled training text ([`crate::ner::lexicon::Lexicon::memory`])
+    /// for the core word, and coarsely for the words at ±1. In training each sentence reads
+    /// the memory of the other folds of the training data (cross-validation), so that the
+    /// model learns how far a name seen elsewhere can be trusted.
+    pub const MEMORY: u32 = 8192;
     /// Every group.
-    pub const ALL: u32 = 8191;
+    pub const ALL: u32 = 16383;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
     /// have it).
-    pub const DEFAULT: u32 = ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES & !CORE_GRAMS;
+    pub const DEFAULT: u32 =
+        ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES & !CORE_GRAMS & !MEMORY;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 13] = [
+    pub const NAMES: [(&str, u32); 14] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -79,6 +86,7 @@ pub mod group {
         ("clx", CLUSTER_WIDE),
         ("names", PERSON_NAMES),
         ("cgram", CORE_GRAMS),
+        ("gaz", MEMORY),
     ];
 }
 
@@ -124,6 +132,8 @@ struct TokenInfo {
     cluster: u32,
     list_tag: u8,
     name: bool,
+    /// [`Lexicon::memory`] of the core.
+    memory: u8,
 }
 
 /// The groups that need the stem and core of each token (and its frequency band).
@@ -133,7 +143,8 @@ const CORE_GROUPS: u32 = group::STEM
     | group::CLUSTER
     | group::HISTORY
     | group::PERSON_NAMES
-    | group::CORE_GRAMS;
+    | group::CORE_GRAMS
+    | group::MEMORY;
 
 /// Most character trigrams of a core that [`group::CORE_GRAMS`] uses (those of the first
 /// code points of longer cores).
@@ -392,6 +403,7 @@ impl Extractor {
                 .or_else(|| lexicon.cluster(info.stem))
                 .unwrap_or(0);
             info.name = lexicon.is_name(key_hash) || lexicon.is_name(info.core);
+            info.memory = lexicon.memory(info.core);
         }
         if g & group::SHAPE != 0 {
             info.shape = shape_hash(surface);
@@ -529,6 +541,17 @@ impl Extractor {
             for &v in &t.core_grams[2.min(n)..n] {
                 push(OWN, 96, v);
             }
+        }
+        if g & group::MEMORY != 0 {
+            push(OWN, 97, u64::from(t.memory));
+            push(OWN, 98, u64::from(memory_coarse(t.memory)));
+            push(
+                OWN,
+                99,
+                combine(u64::from(memory_coarse(t.memory)), t.clitics),
+            );
+            push(Left1, 85, nb(Left1, 85));
+            push(Right1, 86, nb(Right1, 86));
         }
         if g & group::CLUSTER_WIDE != 0 {
             push(Left2, 66, nb(Left2, 66));
@@ -755,6 +778,7 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (64, group::CLUSTER),
         (68, group::CLUSTER_WIDE),
         (92, group::PERSON_NAMES),
+        (85, group::MEMORY),
     ],
     &[
         (3, group::CONTEXT),
@@ -764,6 +788,7 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (65, group::CLUSTER),
         (69, group::CLUSTER_WIDE),
         (93, group::PERSON_NAMES),
+        (86, group::MEMORY),
     ],
     &[(4, group::CONTEXT), (66, group::CLUSTER_WIDE)],
     &[(5, group::CONTEXT), (67, group::CLUSTER_WIDE)],
@@ -783,7 +808,18 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
         64..=67 => x.map_or(1, |x| u64::from(x.cluster)),
         68 | 69 => x.map_or(1, |x| cluster_prefix(x.cluster, 6)),
         92 | 93 => x.map_or(2, |x| u64::from(x.name)),
+        85 | 86 => x.map_or(1, |x| u64::from(memory_coarse(x.memory))),
         _ => 0,
+    }
+}
+
+/// A [`Lexicon::memory`] code without its counts: not seen (0), seen only outside mentions
+/// (`0x40`), or the usual label with its share bucket (see [`crate::ner::lexicon::memory_code`]).
+fn memory_coarse(code: u8) -> u8 {
+    if code & 0x80 != 0 {
+        code & 0xec
+    } else {
+        code & 0x40
     }
 }
 

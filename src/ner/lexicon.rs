@@ -23,6 +23,60 @@ pub struct Lexicon {
     /// Cluster code of each clustered word: the path in the cluster tree as bits, most
     /// significant first, behind a leading 1 bit (so that `1` is the root).
     clusters: FxHashMap<u64, u32>,
+    /// What labelled training text said about each core word ([`Lexicon::memory`]): a code
+    /// made by [`memory_code`]; empty unless the model has the `gaz` feature group.
+    memory: FxHashMap<u64, u8>,
+}
+
+/// How often a core word was seen in labelled training text: outside any mention, and inside
+/// mentions of each label (index 0..4) as their first word and as a later word.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WordCounts {
+    /// Occurrences outside mentions.
+    pub outside: u32,
+    /// Occurrences as the first word of a mention, by label index.
+    pub begin: [u32; 4],
+    /// Occurrences as a later word of a mention, by label index.
+    pub inside: [u32; 4],
+}
+
+/// Packs [`WordCounts`] into one byte ([`Lexicon::memory`]): 0 for no occurrence; a word never
+/// inside a mention gives `0x40 | n` with `n` its count bucket (1, 2–4, 5–19, 20+ → 0..3); a
+/// word inside mentions gives `0x80 | label << 5 | mostly_first << 4 | share << 2 | n`, with
+/// `label` its most frequent label, `mostly_first` whether it began mentions at least as often
+/// as it continued them, `share` the bucket of its share of occurrences inside mentions
+/// (< 1/3, < 2/3, < 1, all) and `n` the bucket of its count inside mentions.
+pub fn memory_code(c: &WordCounts) -> u8 {
+    let bucket = |n: u32| -> u8 {
+        match n {
+            0 | 1 => 0,
+            2..=4 => 1,
+            5..=19 => 2,
+            _ => 3,
+        }
+    };
+    let per_label: [u32; 4] = std::array::from_fn(|l| c.begin[l] + c.inside[l]);
+    let inside: u32 = per_label.iter().sum();
+    if inside == 0 {
+        return if c.outside == 0 {
+            0
+        } else {
+            0x40 | bucket(c.outside)
+        };
+    }
+    let label = (0..4).max_by_key(|&l| (per_label[l], 4 - l)).unwrap_or(0);
+    let total = inside + c.outside;
+    let share = if inside == total {
+        3
+    } else if 3 * inside >= 2 * total {
+        2
+    } else if 3 * inside >= total {
+        1
+    } else {
+        0
+    };
+    let first = u8::from(c.begin[label] >= c.inside[label]);
+    0x80 | (label as u8) << 5 | first << 4 | share << 2 | bucket(inside)
 }
 
 /// How a word reads once its proclitics are set aside.
@@ -84,6 +138,54 @@ impl Lexicon {
         self.freq
             .get(&key_hash)
             .is_some_and(|&v| v & NAME_FLAG != 0)
+    }
+
+    /// Replaces the memory of labelled text (see [`Lexicon::memory`]) by the codes of these
+    /// counts, keyed by the hash of a core word.
+    pub fn set_memory<'a>(&mut self, counts: impl IntoIterator<Item = (&'a u64, &'a WordCounts)>) {
+        self.memory = counts
+            .into_iter()
+            .map(|(&k, c)| (k, memory_code(c)))
+            .filter(|&(_, code)| code != 0)
+            .collect();
+    }
+
+    /// What labelled training text said about a core word (by hash): a [`memory_code`], 0 when
+    /// the word was not seen (or the model keeps no memory).
+    #[inline]
+    pub fn memory(&self, core_hash: u64) -> u8 {
+        self.memory.get(&core_hash).copied().unwrap_or(0)
+    }
+
+    /// Whether the lexicon holds a memory of labelled text.
+    pub fn has_memory(&self) -> bool {
+        !self.memory.is_empty()
+    }
+
+    /// Serialises the memory of labelled text alone (a section of its own in the model file,
+    /// so that files without it keep their layout).
+    pub fn write_memory_to(&self, out: &mut Vec<u8>) {
+        let mut memory: Vec<(u64, u8)> = self.memory.iter().map(|(k, v)| (*k, *v)).collect();
+        memory.sort_unstable();
+        out.extend_from_slice(&(memory.len() as u64).to_le_bytes());
+        for (k, v) in memory {
+            out.extend_from_slice(&k.to_le_bytes());
+            out.push(v);
+        }
+    }
+
+    /// Reads the section written by [`Lexicon::write_memory_to`] from the front of `input`,
+    /// advancing it.
+    pub fn read_memory_from(&mut self, input: &mut &[u8]) -> Result<(), String> {
+        let n = read_u64(input)? as usize;
+        self.memory.clear();
+        self.memory.reserve(n.min(1 << 24));
+        for _ in 0..n {
+            let k = read_u64(input)?;
+            let v = read_bytes::<1>(input)?[0];
+            self.memory.insert(k, v);
+        }
+        Ok(())
     }
 
     /// Sets the cluster code of a word (see [`Lexicon::cluster`]).
@@ -231,6 +333,48 @@ mod tests {
         assert!(Lexicon::read_from(&mut &bytes[..bytes.len() - 1]).is_err());
         assert!(lex.add_wordfreq_tsv("x\ty\n", "t").is_err());
         assert!(lex.add_wordfreq_tsv("x\t128\n", "t").is_err());
+    }
+
+    #[test]
+    fn memory_codes_say_label_share_and_count() {
+        let never = WordCounts::default();
+        assert_eq!(memory_code(&never), 0);
+        let outside = WordCounts {
+            outside: 7,
+            ..WordCounts::default()
+        };
+        assert_eq!(memory_code(&outside), 0x40 | 2);
+        // Three times the first word of a PER mention, never outside one.
+        let first_name = WordCounts {
+            begin: [3, 0, 0, 0],
+            ..WordCounts::default()
+        };
+        assert_eq!(memory_code(&first_name), 0x80 | 0x10 | 3 << 2 | 1);
+        // Mostly a later word of LOC mentions, 6 of 16 occurrences inside mentions.
+        let loc = WordCounts {
+            outside: 10,
+            begin: [0, 1, 0, 0],
+            inside: [0, 5, 0, 0],
+        };
+        assert_eq!(memory_code(&loc), 0x80 | 1 << 5 | 1 << 2 | 2);
+        let mut lex = lexicon();
+        let counts: FxHashMap<u64, WordCounts> =
+            [(hash_str("a"), first_name), (hash_str("b"), never)]
+                .into_iter()
+                .collect();
+        lex.set_memory(&counts);
+        assert!(lex.has_memory());
+        assert_eq!(lex.memory(hash_str("a")), memory_code(&first_name));
+        assert_eq!(lex.memory(hash_str("b")), 0);
+        let mut bytes = Vec::new();
+        lex.write_memory_to(&mut bytes);
+        let mut back = lexicon();
+        back.read_memory_from(&mut bytes.as_slice()).unwrap();
+        assert_eq!(back, lex);
+        assert!(
+            back.read_memory_from(&mut &bytes[..bytes.len() - 1])
+                .is_err()
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! File format (little-endian): the magic `NAHRNER1`, then a zstd frame holding: the language
 //! (u8 length + UTF-8), feature groups (u32), bucket bits (u32), calibration `a`, `b` (f32),
 //! the `O` bias (f32), weight scale (f32), start weights (9 × f32), transition weights (9 × 9 × f32), the
-//! [`Lexicon`], then the weight table as `2^bits × 9` i16, then, for a model with a
-//! document-level second stage, the byte 1 and the [`DocModel`].
+//! [`Lexicon`], then the weight table as `2^bits × 9` i16, then, for a model with the `gaz`
+//! feature group, the byte 2 and the lexicon's memory of labelled text
+//! ([`Lexicon::write_memory_to`]), then, for a model with a document-level second stage, the
+//! byte 1 and the [`DocModel`].
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -557,6 +559,10 @@ impl NerModel {
         for w in &self.weights {
             payload.extend_from_slice(&w.to_le_bytes());
         }
+        if self.lexicon.has_memory() {
+            payload.push(2);
+            self.lexicon.write_memory_to(&mut payload);
+        }
         if let Some(doc) = &self.doc {
             payload.push(1);
             doc.write_to(&mut payload);
@@ -603,7 +609,7 @@ impl NerModel {
                 *w = f32_of(&mut input)?;
             }
         }
-        let lexicon = Lexicon::read_from(&mut input)?;
+        let mut lexicon = Lexicon::read_from(&mut input)?;
         let n = (1usize << bucket_bits) * N_TAGS;
         if input.len() < n * 2 {
             return Err(format!(
@@ -617,6 +623,10 @@ impl NerModel {
             .map(|c| i16::from_le_bytes([c[0], c[1]]))
             .collect();
         input = &input[n * 2..];
+        if input.first() == Some(&2) {
+            input = &input[1..];
+            lexicon.read_memory_from(&mut input)?;
+        }
         let doc = match input.first() {
             None => None,
             Some(1) => {

@@ -13,7 +13,8 @@ use crate::ner::conll::ConllSentence;
 use crate::ner::eval::{SpanCounts, spans};
 use crate::ner::features::Prepared;
 use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
-use crate::ner::lexicon::Lexicon;
+use crate::ner::hash::FxHashMap;
+use crate::ner::lexicon::{Lexicon, WordCounts};
 use crate::ner::lists::EntityList;
 use crate::ner::model::{NerModel, Scratch, Transitions, decode};
 use crate::ner::stack::DocExample;
@@ -488,8 +489,23 @@ pub fn train(
     let list = EntityList::builtin(&options.lang);
     let mut extractor = Extractor::new();
     let config = options.config;
+    // The memory of labelled text (feature group `gaz`): the model keeps the counts of all
+    // the training data; each training sentence reads those of the other folds.
+    let (lexicon, fold_lexicons) = if config.groups & group::MEMORY != 0 {
+        memory_lexicons(train, lexicon, &list, config, &mut extractor)
+    } else {
+        (lexicon, Vec::new())
+    };
+    let lexicon_of = |k: usize| -> &Lexicon {
+        if fold_lexicons.is_empty() {
+            &lexicon
+        } else {
+            &fold_lexicons[k * fold_lexicons.len() / train.len()]
+        }
+    };
     // Extracts the features of sentence `k` (twice with word dropout).
     let extract = |extractor: &mut Extractor, k: usize| -> Example {
+        let lexicon = lexicon_of(k);
         let s = &train[k];
         let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         let (mut rows, mut offsets) = (Vec::new(), Vec::new());
@@ -498,7 +514,7 @@ pub fn train(
             extractor.drop_identity = true;
             extractor.extract(
                 &surfaces,
-                &lexicon,
+                lexicon,
                 &list,
                 config,
                 &mut dropped_rows,
@@ -506,7 +522,7 @@ pub fn train(
             );
             extractor.drop_identity = false;
         }
-        extractor.extract(&surfaces, &lexicon, &list, config, &mut rows, &mut offsets);
+        extractor.extract(&surfaces, lexicon, &list, config, &mut rows, &mut offsets);
         Example {
             rows,
             dropped_rows,
@@ -644,6 +660,75 @@ pub fn train(
         model = Some(m);
     }
     model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
+}
+
+/// Folds of the training data for the memory of labelled text ([`group::MEMORY`]): each
+/// fold's sentences read the memory of the other folds.
+pub const MEMORY_FOLDS: usize = 10;
+
+/// The lexicon with the memory of all of `train` (for the model), and one lexicon per fold of
+/// [`MEMORY_FOLDS`] contiguous blocks of sentences with the memory of the other folds (for
+/// the features of that fold's sentences in training). Contiguous blocks keep most of an
+/// article in one fold, so a name is "remembered" about as often as a name of an unseen
+/// article is.
+fn memory_lexicons(
+    train: &[ConllSentence],
+    lexicon: Lexicon,
+    list: &EntityList,
+    config: FeatureConfig,
+    extractor: &mut Extractor,
+) -> (Lexicon, Vec<Lexicon>) {
+    let folds = MEMORY_FOLDS.min(train.len()).max(1);
+    let mut per_fold: Vec<FxHashMap<u64, WordCounts>> = vec![FxHashMap::default(); folds];
+    let (mut rows, mut offsets, mut cores) = (Vec::new(), Vec::new(), Vec::new());
+    for (k, s) in train.iter().enumerate() {
+        let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        extractor.extract(&surfaces, &lexicon, list, config, &mut rows, &mut offsets);
+        cores.clear();
+        extractor.cores_and_bands(config, &mut cores);
+        let counts = &mut per_fold[k * folds / train.len()];
+        for (&(core, _), &tag) in cores.iter().zip(&s.tags) {
+            let c = counts.entry(core).or_default();
+            let t = tag_index(tag);
+            if t == crate::ner::tags::O {
+                c.outside += 1;
+            } else if t % 2 == 1 {
+                c.begin[(t - 1) / 2] += 1;
+            } else {
+                c.inside[(t - 1) / 2] += 1;
+            }
+        }
+    }
+    let add = |into: &mut FxHashMap<u64, WordCounts>, from: &FxHashMap<u64, WordCounts>| {
+        for (&k, c) in from {
+            let e = into.entry(k).or_default();
+            e.outside += c.outside;
+            for l in 0..4 {
+                e.begin[l] += c.begin[l];
+                e.inside[l] += c.inside[l];
+            }
+        }
+    };
+    let fold_lexicons = (0..folds)
+        .map(|f| {
+            let mut others = FxHashMap::default();
+            for (g, counts) in per_fold.iter().enumerate() {
+                if g != f {
+                    add(&mut others, counts);
+                }
+            }
+            let mut lex = lexicon.clone();
+            lex.set_memory(&others);
+            lex
+        })
+        .collect();
+    let mut all = FxHashMap::default();
+    for counts in &per_fold {
+        add(&mut all, counts);
+    }
+    let mut lexicon = lexicon;
+    lexicon.set_memory(&all);
+    (lexicon, fold_lexicons)
 }
 
 /// How the document-level second stage ([`crate::ner::stack`]) is trained.
@@ -863,6 +948,49 @@ mod tests {
 زار O\nأحمد B-PERS\nحلب B-LOC\n\n\
 ذهب O\nعلي B-PERS\nإلى O\nحلب B-LOC\n\n\
 قال O\nمحمد B-PERS\nإن O\nدمشق B-LOC\nجميلة O\n\n";
+
+    #[test]
+    fn each_fold_reads_the_memory_of_the_other_folds() {
+        // Twenty sentences: حلب is a place in the first two (fold 0), دمشق in all of them.
+        let mut text = String::new();
+        for k in 0..20 {
+            let place = if k < 2 { "حلب" } else { "دمشق" };
+            text.push_str(&format!("ذهب O\nمحمد B-PERS\nإلى O\n{place} B-LOC\n\n"));
+            text.push_str("في O\nدمشق B-LOC\n\n");
+        }
+        let data = parse_conll(&text, true, "t").unwrap();
+        let config = FeatureConfig {
+            groups: FeatureConfig::default().groups | group::MEMORY,
+            bucket_bits: 12,
+        };
+        let list = EntityList::builtin("ar");
+        let (all, folds) =
+            memory_lexicons(&data, Lexicon::new(), &list, config, &mut Extractor::new());
+        assert_eq!(folds.len(), MEMORY_FOLDS);
+        let h = |w: &str| crate::ner::hash::hash_str(w);
+        // Without word frequencies no proclitic is split off: these cores are the keys.
+        let aleppo = all.memory(h("حلب"));
+        assert_eq!(aleppo >> 5, 0b101, "seen as LOC: {aleppo:#x}");
+        assert_eq!(folds[0].memory(h("حلب")), 0, "fold 0 holds every حلب");
+        assert_eq!(folds[1].memory(h("حلب")), aleppo);
+        assert_eq!(folds[0].memory(h("دمشق")) >> 5, 0b101);
+        let to = crate::ner::text::match_key("إلى");
+        assert_eq!(
+            all.memory(h(&to)),
+            0x40 | 3,
+            "twenty times outside mentions"
+        );
+        // Trained with the group, the model keeps the memory of all the data in its file.
+        let options = TrainOptions {
+            epochs: 2,
+            config,
+            ..TrainOptions::default()
+        };
+        let model = train(&data, None, Lexicon::new(), &options, |_| {}, || {}).unwrap();
+        let back = NerModel::from_bytes(&model.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.lexicon.memory(h("حلب")), aleppo);
+        assert_eq!(back.lexicon, all);
+    }
 
     #[test]
     fn learns_a_tiny_corpus_and_is_reproducible() {
