@@ -227,6 +227,7 @@ pub fn collect(
         }
         match &node.data {
             NodeData::Text(t) => {
+                let t = dom.str(*t);
                 let Some(b) = open.get_mut(ctx.owner as usize) else {
                     continue;
                 };
@@ -621,7 +622,7 @@ fn render_kept(dom: &Dom, a: &Analysis, keep: &[bool], max_depth: usize, out: &m
         match &node.data {
             NodeData::Text(t) => {
                 if keep[owner as usize] {
-                    out.push(t, pre);
+                    out.push(dom.str(*t), pre);
                 }
                 continue;
             }

@@ -92,6 +92,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
         }
         match &node.data {
             NodeData::Text(t) => {
+                let t = dom.str(*t);
                 let mut n = 0u32;
                 let mut p = 0u32;
                 let mut l = 0u32;
@@ -151,9 +152,9 @@ pub(crate) fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
         _ => 0,
     };
     let mut positive = matches!(tag, Tag::Article | Tag::Main);
-    if let NodeData::Element { attrs, .. } = &dom.node(id).data {
-        for (name, value) in attrs {
-            match &**name {
+    if let NodeData::Element { .. } = &dom.node(id).data {
+        for (name, value) in dom.attributes(id) {
+            match name {
                 "class" | "id" => {
                     let (k, p) = vocab::class_kinds(value);
                     kinds |= k;
@@ -468,7 +469,11 @@ fn chars_before(dom: &Dom, a: &Analysis, id: NodeId) -> u32 {
     let mut s = dom.node(id).prev;
     while s != NONE {
         n += match &dom.node(s).data {
-            NodeData::Text(t) => t.chars().filter(|c| !super::text::is_space(*c)).count() as u32,
+            NodeData::Text(t) => dom
+                .str(*t)
+                .chars()
+                .filter(|c| !super::text::is_space(*c))
+                .count() as u32,
             NodeData::Element { .. } => a.chars[s as usize],
             _ => 0,
         };

@@ -1,7 +1,9 @@
 //! A compact arena DOM, built by nahr's own HTML parser ([`crate::html`]).
 //!
-//! Nodes live in one `Vec` and refer to each other by index, which keeps parsing cheap (no
-//! reference counting, one allocation per text run) and makes traversals cache friendly.
+//! Nodes live in one `Vec` and refer to each other by index, and the text of every text node
+//! and attribute value lives in one string buffer ([`Dom::strings`]) that nodes refer to by
+//! byte range ([`Span`]). This keeps parsing cheap (no reference counting, no allocation per
+//! text run or attribute value, and a cheap drop) and makes traversals cache friendly.
 //! Work per page is bounded: the input is cut at a byte limit, parsing stops at a node limit,
 //! and traversals stop at a depth limit.
 
@@ -16,6 +18,75 @@ pub const NONE: NodeId = u32::MAX;
 /// An element or attribute name: a static string for common names, else owned.
 pub type Name = Cow<'static, str>;
 
+/// An attribute: its lower-case name and where its decoded value is in [`Dom::strings`].
+pub type Attr = (Name, Span);
+
+/// The attributes of one element: the entries `start..end` of [`Dom::attrs`]. Like
+/// [`Span`]s, ranges are never changed once other entries follow them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AttrRange {
+    /// First entry.
+    pub start: usize,
+    /// One past the last entry.
+    pub end: usize,
+}
+
+impl AttrRange {
+    /// The entries of this range of `attrs`.
+    #[inline]
+    pub fn get(self, attrs: &[Attr]) -> &[Attr] {
+        &attrs[self.start..self.end]
+    }
+
+    /// True when the element has no attributes.
+    #[inline]
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A string kept in a [`Dom`]'s string buffer ([`Dom::strings`]): the byte range
+/// `start..end` of it. Spans are never changed once another string follows them in the
+/// buffer, so copies of a span (a cloned element's attributes) stay valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+impl Span {
+    /// Appends `s` to `buf` and returns where it is.
+    #[inline]
+    pub fn push(buf: &mut String, s: &str) -> Span {
+        let start = buf.len();
+        buf.push_str(s);
+        Span {
+            start,
+            end: buf.len(),
+        }
+    }
+
+    /// Appends `s` to the string at `self` in `buf`: in place when that string ends the
+    /// buffer, else after a copy of it moved to the end (the old bytes stay, unused).
+    pub fn extend(&mut self, buf: &mut String, s: &str) {
+        if self.end != buf.len() {
+            let start = buf.len();
+            buf.extend_from_within(self.start..self.end);
+            self.start = start;
+        }
+        buf.push_str(s);
+        self.end = buf.len();
+    }
+
+    /// The string at this span of `buf`.
+    #[inline]
+    pub fn get(self, buf: &str) -> &str {
+        &buf[self.start..self.end]
+    }
+}
+
 /// What a node is.
 #[derive(Debug)]
 pub enum NodeData {
@@ -27,11 +98,14 @@ pub enum NodeData {
         tag: Tag,
         /// The element's local name (ASCII lower case).
         name: Name,
-        /// Attributes as (lower-case name, decoded value) pairs, in source order.
-        attrs: Vec<(Name, Box<str>)>,
+        /// Attributes as (lower-case name, decoded value) pairs, in source order: a range of
+        /// [`Dom::attrs`], with the values in [`Dom::strings`] ([`Dom::attributes`] gives
+        /// them as strings).
+        attrs: AttrRange,
     },
-    /// A run of character data, references decoded.
-    Text(String),
+    /// A run of character data, references decoded, in [`Dom::strings`] ([`Dom::text`] gives
+    /// it as a string).
+    Text(Span),
     /// A node that is not page content (comments and doctypes produce no nodes; kept for the
     /// nodes that have no better kind).
     Other,
@@ -402,12 +476,27 @@ impl Default for Limits {
 pub struct Dom {
     /// All nodes; index 0 is the document.
     pub nodes: Vec<Node>,
+    /// The text of the text nodes and the attribute values, which refer to it by [`Span`].
+    pub strings: String,
+    /// The attributes of all elements, which refer to them by [`AttrRange`].
+    pub attrs: Vec<Attr>,
     /// True when the byte or node limit cut the page.
     pub truncated: bool,
 }
 
 /// The root (document) node.
 pub const ROOT: NodeId = 0;
+
+impl Drop for Dom {
+    /// Hands the node list and buffers to the parser for the thread's next page.
+    fn drop(&mut self) {
+        crate::html::recycle(
+            std::mem::take(&mut self.nodes),
+            std::mem::take(&mut self.strings),
+            std::mem::take(&mut self.attrs),
+        );
+    }
+}
 
 impl Dom {
     /// Parses `html` within `limits` with nahr's HTML parser ([`crate::html::parse`]).
@@ -430,15 +519,45 @@ impl Dom {
         }
     }
 
-    /// The value of attribute `name` of element `id`.
-    pub fn attr(&self, id: NodeId, name: &str) -> Option<&str> {
+    /// The string at `span` of [`Dom::strings`].
+    #[inline]
+    pub fn str(&self, span: Span) -> &str {
+        span.get(&self.strings)
+    }
+
+    /// The text of `id` when it is a text node.
+    #[inline]
+    pub fn text(&self, id: NodeId) -> Option<&str> {
         match &self.node(id).data {
-            NodeData::Element { attrs, .. } => attrs
-                .iter()
-                .find(|(n, _)| &**n == name)
-                .map(|(_, v)| v.as_ref()),
+            NodeData::Text(t) => Some(self.str(*t)),
             _ => None,
         }
+    }
+
+    /// The attribute entries of element `id` (none for other nodes); their values are
+    /// [`Span`]s of [`Dom::strings`].
+    #[inline]
+    pub fn attr_entries(&self, id: NodeId) -> &[Attr] {
+        match &self.node(id).data {
+            NodeData::Element { attrs, .. } => attrs.get(&self.attrs),
+            _ => &[],
+        }
+    }
+
+    /// The value of attribute `name` of element `id`.
+    pub fn attr(&self, id: NodeId, name: &str) -> Option<&str> {
+        self.attr_entries(id)
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| self.str(*v))
+    }
+
+    /// The attributes of element `id` as (name, value) pairs in source order (none for other
+    /// nodes).
+    pub fn attributes(&self, id: NodeId) -> impl Iterator<Item = (&str, &str)> + Clone + '_ {
+        self.attr_entries(id)
+            .iter()
+            .map(|(n, v)| (&**n, self.str(*v)))
     }
 
     /// The children of `id`, in order.
@@ -468,13 +587,14 @@ impl Dom {
     /// Visits `start` and its descendants in document order without recursion. `visit` gets
     /// the node and its depth below `start` and returns whether to descend into it. Nodes
     /// deeper than `max_depth` are not visited.
-    pub fn walk(
+    pub fn walk<F: FnMut(NodeId, usize) -> bool>(
         &self,
         start: NodeId,
         max_depth: usize,
-        visit: &mut dyn FnMut(NodeId, usize) -> bool,
+        visit: &mut F,
     ) {
-        let mut stack: Vec<(NodeId, usize)> = vec![(start, 0)];
+        let mut stack: Vec<(NodeId, usize)> = Vec::with_capacity(64);
+        stack.push((start, 0));
         while let Some((id, depth)) = stack.pop() {
             if !visit(id, depth) || depth >= max_depth {
                 continue;
@@ -534,7 +654,7 @@ mod tests {
         assert_eq!(dom.attr(p, "class"), Some("x"));
         let kids: Vec<_> = dom.children(p).collect();
         assert_eq!(kids.len(), 3);
-        assert!(matches!(&dom.node(kids[0]).data, NodeData::Text(t) if t == "Hello "));
+        assert_eq!(dom.text(kids[0]), Some("Hello "));
         assert_eq!(dom.tag(kids[1]), Some(Tag::B));
     }
 
@@ -547,7 +667,7 @@ mod tests {
         );
         let mut texts = String::new();
         dom.walk(ROOT, 64, &mut |id, _| {
-            if let NodeData::Text(t) = &dom.node(id).data {
+            if let Some(t) = dom.text(id) {
                 texts.push_str(t);
             }
             true
@@ -589,7 +709,7 @@ mod tests {
         let mut texts = String::new();
         dom.walk(ROOT, usize::MAX, &mut |id, depth| {
             deepest = deepest.max(depth);
-            if let NodeData::Text(t) = &dom.node(id).data {
+            if let Some(t) = dom.text(id) {
                 texts.push_str(t);
             }
             true

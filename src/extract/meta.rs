@@ -73,11 +73,12 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         let NodeData::Element { tag, attrs, .. } = &dom.node(id).data else {
             return true;
         };
+        let attrs = attrs.get(&dom.attrs);
         let attr = |name: &str| {
             attrs
                 .iter()
                 .find(|(n, _)| &**n == name)
-                .map(|(_, v)| v.as_ref())
+                .map(|(_, v)| dom.str(*v))
         };
         match tag {
             Tag::Html if f.html_lang.is_none() => {
@@ -127,28 +128,37 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
         if attrs.is_empty() {
             return true;
         }
-        let itemprop = attr("itemprop").unwrap_or("");
-        if let Some(dt) = attr("datetime").or_else(|| {
-            (itemprop == "datePublished")
-                .then(|| attr("content"))
-                .flatten()
-        }) {
+        // The attributes read below, in one pass (an element's attribute names are unique).
+        let (mut itemprop, mut datetime, mut content, mut class, mut eid, mut rel) =
+            ("", None, None, "", "", None);
+        for (n, v) in attrs {
+            match &**n {
+                "itemprop" => itemprop = dom.str(*v),
+                "datetime" => datetime = Some(dom.str(*v)),
+                "content" => content = Some(dom.str(*v)),
+                "class" => class = dom.str(*v),
+                "id" => eid = dom.str(*v),
+                "rel" => rel = Some(dom.str(*v)),
+                _ => {}
+            }
+        }
+        if let Some(dt) =
+            datetime.or_else(|| (itemprop == "datePublished").then_some(content).flatten())
+        {
             let published = itemprop == "datePublished"
-                || attr("class").is_some_and(|c| c.to_ascii_lowercase().contains("publish"));
+                || (!class.is_empty() && class.to_ascii_lowercase().contains("publish"));
             if f.times.len() < 16 {
                 f.times.push((dt.to_string(), published));
             }
         }
         if itemprop == "author" && f.authors.len() < 4 {
-            let name = attr("content")
+            let name = content
                 .map(clean_inline)
                 .unwrap_or_else(|| clean_inline(&text_content(dom, id, 8)));
             if !name.is_empty() && name.chars().count() <= 80 {
                 f.authors.push(name);
             }
         }
-        let class = attr("class").unwrap_or("");
-        let eid = attr("id").unwrap_or("");
         if !class.is_empty() || !eid.is_empty() {
             names.clear();
             names.push_str(class);
@@ -157,7 +167,7 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
             names.push_str(eid);
             names.make_ascii_lowercase();
         }
-        let rel_author = attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("author"));
+        let rel_author = rel.is_some_and(|r| r.eq_ignore_ascii_case("author"));
         if (rel_author
             || class
                 .split_ascii_whitespace()

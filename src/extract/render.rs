@@ -19,12 +19,15 @@ pub fn break_of(tag: Tag) -> Break {
 /// `visibility:hidden`). `aria-hidden` is not one: it hides from screen readers what sighted
 /// readers see anyway (a teaser's summary linked like its title, an icon's label).
 pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
-    let NodeData::Element { attrs, .. } = &dom.node(id).data else {
+    if !matches!(dom.node(id).data, NodeData::Element { .. }) {
         return false;
-    };
-    for (name, value) in attrs {
-        match &**name {
-            "hidden" if !is_streamed_segment(attrs) && !is_disclosure_panel(attrs) => {
+    }
+    let attrs = dom.attributes(id);
+    for (name, value) in attrs.clone() {
+        match name {
+            "hidden"
+                if !is_streamed_segment(attrs.clone()) && !is_disclosure_panel(attrs.clone()) =>
+            {
                 return true;
             }
             "style" => {
@@ -34,7 +37,7 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
                     .collect::<String>()
                     .to_ascii_lowercase();
                 if (v.contains("display:none") || v.contains("visibility:hidden"))
-                    && !is_disclosure_panel(attrs)
+                    && !is_disclosure_panel(attrs.clone())
                 {
                     return true;
                 }
@@ -48,9 +51,9 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
 /// True for a segment of a page streamed by server-side rendering (React's
 /// `<div hidden id="S:0">`): it is hidden only until the page's own script moves it in place of
 /// its loading placeholder, so it is the page's content.
-fn is_streamed_segment(attrs: &[(super::dom::Name, Box<str>)]) -> bool {
-    attrs.iter().any(|(name, value)| {
-        &**name == "id"
+fn is_streamed_segment<'a>(mut attrs: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+    attrs.any(|(name, value)| {
+        name == "id"
             && value
                 .strip_prefix("S:")
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
@@ -73,11 +76,11 @@ const PANEL_WORDS: &[&str] = &[
 /// True for a panel hidden until the reader opens it (a tab panel, an accordion section, a
 /// collapsed answer): what it hides is part of the page a reader sees, so it is not hidden for
 /// extraction. Menus, dialogs and banners that are hidden stay hidden.
-fn is_disclosure_panel(attrs: &[(super::dom::Name, Box<str>)]) -> bool {
+fn is_disclosure_panel<'a>(attrs: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
     let mut labelled = false;
     let mut region = false;
     for (name, value) in attrs {
-        match &**name {
+        match name {
             "role" if value.eq_ignore_ascii_case("tabpanel") => return true,
             "role" if value.eq_ignore_ascii_case("region") => region = true,
             "aria-labelledby" => labelled = true,
@@ -118,7 +121,7 @@ pub fn render_into(
         let mut pre_here = pre;
         match &node.data {
             NodeData::Text(t) => {
-                out.push(t, pre);
+                out.push(dom.str(*t), pre);
                 continue;
             }
             NodeData::Other => continue,
@@ -162,7 +165,7 @@ pub fn render(dom: &Dom, root: NodeId, max_depth: usize, skip: &dyn Fn(NodeId) -
 pub fn text_content(dom: &Dom, id: NodeId, max_depth: usize) -> String {
     let mut s = String::new();
     dom.walk(id, max_depth, &mut |n, _| {
-        if let NodeData::Text(t) = &dom.node(n).data {
+        if let Some(t) = dom.text(n) {
             s.push_str(t);
         }
         true

@@ -70,8 +70,9 @@ pub mod tokenizer;
 pub mod tree;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
-use crate::extract::dom::{Dom, Limits};
+use crate::extract::dom::{Attr, Dom, Limits, Node};
 
 /// Parses `html` into a [`Dom`] within `limits`.
 pub fn parse(html: &str, limits: &Limits) -> Dom {
@@ -84,6 +85,65 @@ pub fn parse(html: &str, limits: &Limits) -> Dom {
         dom.truncated = true;
     }
     dom
+}
+
+/// The buffers of a parsed page, kept per thread for the next page: a worker parses page
+/// after page, and reusing them saves the allocation, growth and first-touch page faults of
+/// each page's node list, text buffer and attribute list.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) strings: String,
+    pub(crate) attrs: Vec<Attr>,
+    pub(crate) is_open: Vec<bool>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Buffers> = RefCell::new(Buffers::default());
+}
+
+/// Buffers larger than this many bytes are freed rather than kept for the next page, so that
+/// one huge page does not hold its memory for the rest of the run.
+const KEEP_BYTES: usize = 4 << 20;
+
+/// This thread's spare buffers (empty), or new ones.
+pub(crate) fn spare_buffers() -> Buffers {
+    SPARE.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Keeps a finished page's buffers (emptied) for this thread's next page, unless they are
+/// larger than [`KEEP_BYTES`].
+pub(crate) fn recycle(mut nodes: Vec<Node>, mut strings: String, mut attrs: Vec<Attr>) {
+    nodes.clear();
+    strings.clear();
+    attrs.clear();
+    // `try_with`: a Dom dropped while the thread shuts down has nowhere to go.
+    let _ = SPARE.try_with(|s| {
+        let Ok(mut s) = s.try_borrow_mut() else {
+            return;
+        };
+        if nodes.capacity() * std::mem::size_of::<Node>() <= KEEP_BYTES {
+            s.nodes = nodes;
+        }
+        if strings.capacity() <= KEEP_BYTES {
+            s.strings = strings;
+        }
+        if attrs.capacity() * std::mem::size_of::<Attr>() <= KEEP_BYTES {
+            s.attrs = attrs;
+        }
+    });
+}
+
+/// Keeps the tree builder's open-element flags (emptied) for this thread's next page.
+pub(crate) fn recycle_open_flags(mut is_open: Vec<bool>) {
+    is_open.clear();
+    let _ = SPARE.try_with(|s| {
+        if let Ok(mut s) = s.try_borrow_mut()
+            && is_open.capacity() <= KEEP_BYTES
+        {
+            s.is_open = is_open;
+        }
+    });
 }
 
 /// The largest char boundary of `s` not above `max`.

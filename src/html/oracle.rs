@@ -10,7 +10,9 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ParseOpts, QualName, local_name, ns, parse_document};
 
-use crate::extract::dom::{self, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
+use crate::extract::dom::{
+    self, Attr, AttrRange, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Span, Tag,
+};
 
 /// Parses `html` with html5ever (scripting off, as nahr's parser) within `limits`: the page is
 /// cut at the byte limit and at the nesting depth where html5ever's tree builder would turn
@@ -22,6 +24,8 @@ pub fn parse(html: &str, limits: &Limits) -> Dom {
     }
     let sink = Sink {
         nodes: RefCell::new(vec![Node::new(NodeData::Document)]),
+        strings: RefCell::new(String::new()),
+        attrs: RefCell::new(Vec::new()),
         max_nodes: limits.max_nodes.max(1),
         overflow: Cell::new(false),
     };
@@ -141,6 +145,8 @@ struct Handle {
 
 struct Sink {
     nodes: RefCell<Vec<Node>>,
+    strings: RefCell<String>,
+    attrs: RefCell<Vec<Attr>>,
     max_nodes: usize,
     overflow: Cell<bool>,
 }
@@ -167,7 +173,7 @@ impl Sink {
         if last != NONE
             && let NodeData::Text(t) = &mut nodes[last as usize].data
         {
-            t.push_str(&text);
+            t.extend(&mut self.strings.borrow_mut(), &text);
             return;
         }
         drop(nodes);
@@ -175,7 +181,8 @@ impl Sink {
             self.overflow.set(true);
             return;
         }
-        let id = self.new_node(NodeData::Text(text.to_string()));
+        let text = Span::push(&mut self.strings.borrow_mut(), &text);
+        let id = self.new_node(NodeData::Text(text));
         dom::append_child(&mut self.nodes.borrow_mut(), parent, id);
     }
 }
@@ -189,6 +196,8 @@ impl TreeSink for Sink {
         Dom {
             truncated: self.overflow.get(),
             nodes: self.nodes.into_inner(),
+            strings: self.strings.into_inner(),
+            attrs: self.attrs.into_inner(),
         }
     }
 
@@ -220,15 +229,19 @@ impl TreeSink for Sink {
         } else {
             Tag::Other
         };
-        let attrs = attrs
-            .into_iter()
-            .map(|a| {
-                (
-                    Cow::Owned(a.name.local.to_string()),
-                    a.value.as_ref().into(),
-                )
-            })
-            .collect();
+        let mut list = self.attrs.borrow_mut();
+        let start = list.len();
+        for a in attrs {
+            list.push((
+                Cow::Owned(a.name.local.to_string()),
+                Span::push(&mut self.strings.borrow_mut(), &a.value),
+            ));
+        }
+        let attrs = AttrRange {
+            start,
+            end: list.len(),
+        };
+        drop(list);
         let id = self.new_node(NodeData::Element {
             tag,
             name: Cow::Owned(name.local.to_string()),
@@ -302,7 +315,7 @@ impl TreeSink for Sink {
                 if prev != NONE
                     && let NodeData::Text(t) = &mut nodes[prev as usize].data
                 {
-                    t.push_str(&text);
+                    t.extend(&mut self.strings.borrow_mut(), &text);
                     return;
                 }
                 drop(nodes);
@@ -310,7 +323,8 @@ impl TreeSink for Sink {
                     self.overflow.set(true);
                     return;
                 }
-                let id = self.new_node(NodeData::Text(text.to_string()));
+                let text = Span::push(&mut self.strings.borrow_mut(), &text);
+                let id = self.new_node(NodeData::Text(text));
                 dom::insert_before(&mut self.nodes.borrow_mut(), sibling.id, id);
             }
         }
@@ -319,14 +333,22 @@ impl TreeSink for Sink {
     fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
         let mut nodes = self.nodes.borrow_mut();
         if let NodeData::Element { attrs: have, .. } = &mut nodes[target.id as usize].data {
+            let mut list = self.attrs.borrow_mut();
+            let mut merged: Vec<Attr> = have.get(&list).to_vec();
             for a in attrs {
-                if !have.iter().any(|(n, _)| **n == *a.name.local) {
-                    have.push((
+                if !merged.iter().any(|(n, _)| **n == *a.name.local) {
+                    merged.push((
                         Cow::Owned(a.name.local.to_string()),
-                        a.value.as_ref().into(),
+                        Span::push(&mut self.strings.borrow_mut(), &a.value),
                     ));
                 }
             }
+            let start = list.len();
+            list.extend(merged);
+            *have = AttrRange {
+                start,
+                end: list.len(),
+            };
         }
     }
 

@@ -22,11 +22,11 @@ fn write_node(dom: &Dom, id: NodeId, out: &mut String, depth: usize) {
         return;
     }
     match &dom.node(id).data {
-        NodeData::Text(t) => out.push_str(t),
-        NodeData::Element { name, attrs, .. } => {
+        NodeData::Text(t) => out.push_str(dom.str(*t)),
+        NodeData::Element { name, .. } => {
             out.push('<');
             out.push_str(&name.to_ascii_lowercase());
-            for (n, v) in attrs {
+            for (n, v) in dom.attributes(id) {
                 out.push_str(&format!(" {}=\"{}\"", n.to_ascii_lowercase(), v));
             }
             out.push('>');

@@ -13,9 +13,8 @@ use std::sync::OnceLock;
 use memchr::memchr;
 
 use super::entities::{decode_into, has_reference};
-
-/// An attribute: lower-cased name (common names are static strings) and decoded value.
-pub type Attr = (Cow<'static, str>, Box<str>);
+pub use crate::extract::dom::Attr;
+use crate::extract::dom::{AttrRange, Span};
 
 /// How the text after a start tag is tokenized.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +34,9 @@ pub enum TextMode {
 pub struct StartTag<'a> {
     /// Lower-cased tag name.
     pub name: &'a str,
-    /// Attributes in source order; repeated names keep the first value.
-    pub attrs: Vec<Attr>,
+    /// Attributes in source order, a range of the sink's attribute list (with their values
+    /// in its string buffer, [`TokenSink::buffers`]); repeated names keep the first value.
+    pub attrs: AttrRange,
     /// The tag ended with `/>`.
     pub self_closing: bool,
 }
@@ -57,6 +57,9 @@ pub trait TokenSink {
     fn in_foreign(&self) -> bool;
     /// True when the sink wants no more tokens (its node limit is reached).
     fn stopped(&self) -> bool;
+    /// The sink's attribute list and string buffer: the tokenizer appends the attributes of
+    /// each start tag to the list and their values to the buffer.
+    fn buffers(&mut self) -> (&mut Vec<Attr>, &mut String);
 }
 
 /// Byte classes: [`SPACE`], [`SLASH`], [`GT`], [`EQ`].
@@ -326,19 +329,20 @@ impl<'a> Tokenizer<'a> {
     fn start_tag<S: TokenSink>(&mut self, sink: &mut S, at: usize) -> Option<(usize, TextMode)> {
         let name_end = self.name_end(at);
         self.set_name(at, name_end);
-        let (end, (attrs, self_closing)) = self.attributes_kept(name_end)?;
+        let (list, strings) = sink.buffers();
+        let start = list.len();
+        let (end, self_closing) =
+            self.scan_attributes(name_end, &mut Some((&mut *list, &mut *strings)))?;
+        let attrs = AttrRange {
+            start,
+            end: list.len(),
+        };
         let mode = sink.start_tag(StartTag {
             name: &self.name,
             attrs,
             self_closing,
         });
         Some((end, mode))
-    }
-
-    fn attributes_kept(&self, at: usize) -> Option<(usize, (Vec<Attr>, bool))> {
-        let mut attrs = Vec::new();
-        let (end, self_closing) = self.scan_attributes(at, &mut Some(&mut attrs))?;
-        Some((end, (attrs, self_closing)))
     }
 
     /// Skips the attributes of an end tag (they may hold quoted `>`).
@@ -351,11 +355,13 @@ impl<'a> Tokenizer<'a> {
     fn scan_attributes(
         &self,
         at: usize,
-        attrs: &mut Option<&mut Vec<Attr>>,
+        attrs: &mut Option<(&mut Vec<Attr>, &mut String)>,
     ) -> Option<(usize, bool)> {
         let b = self.b;
         let len = b.len();
         let mut i = at;
+        // The tag's first entry in the list (earlier entries are other tags').
+        let at_entry = attrs.as_ref().map_or(0, |(list, _)| list.len());
         loop {
             // Before an attribute name: white space and stray slashes.
             while i < len && (is_space(b[i]) || b[i] == b'/') {
@@ -404,8 +410,14 @@ impl<'a> Tokenizer<'a> {
                     }
                 }
             }
-            if let Some(list) = attrs.as_mut() {
-                push_attr(list, &self.src[name_start..name_end], value);
+            if let Some((list, strings)) = attrs.as_mut() {
+                push_attr(
+                    list,
+                    at_entry,
+                    strings,
+                    &self.src[name_start..name_end],
+                    value,
+                );
             }
         }
     }
@@ -556,8 +568,15 @@ impl<'a> Tokenizer<'a> {
     }
 }
 
-/// Adds an attribute unless its (lower-cased) name is already present.
-fn push_attr(list: &mut Vec<Attr>, raw_name: &str, raw_value: &str) {
+/// Adds an attribute to `list`, its value appended to `strings`, unless its (lower-cased) name
+/// is already among the tag's attributes (`list[first..]`).
+fn push_attr(
+    list: &mut Vec<Attr>,
+    first: usize,
+    strings: &mut String,
+    raw_name: &str,
+    raw_value: &str,
+) {
     let lowered;
     let name = if raw_name.bytes().any(|c| c.is_ascii_uppercase()) {
         lowered = raw_name.to_ascii_lowercase();
@@ -565,15 +584,18 @@ fn push_attr(list: &mut Vec<Attr>, raw_name: &str, raw_value: &str) {
     } else {
         raw_name
     };
-    if list.iter().any(|(n, _)| n == name) {
+    if list[first..].iter().any(|(n, _)| n == name) {
         return;
     }
-    let value: Box<str> = if has_reference(raw_value) {
-        let mut v = String::with_capacity(raw_value.len());
-        decode_into(&mut v, raw_value, true);
-        v.into_boxed_str()
+    let value = if has_reference(raw_value) {
+        let start = strings.len();
+        decode_into(strings, raw_value, true);
+        Span {
+            start,
+            end: strings.len(),
+        }
     } else {
-        raw_value.into()
+        Span::push(strings, raw_value)
     };
     list.push((attr_name(name), value));
 }

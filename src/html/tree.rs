@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::tokenizer::{Attr, StartTag, TextMode, TokenSink, pack};
-use crate::extract::dom::{self, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Tag};
+use crate::extract::dom::{
+    self, AttrRange, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Span, Tag,
+};
 
 /// Namespace of an open element.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,13 +73,14 @@ fn html_flags_by_match(name: &str) -> u16 {
 }
 
 /// Properties of an SVG or MathML element.
-fn foreign_flags(ns: Ns, name: &str, attrs: &[Attr]) -> u16 {
+fn foreign_flags(ns: Ns, name: &str, attrs: &[Attr], strings: &str) -> u16 {
     let integration = match ns {
         Ns::Svg => matches!(name, "foreignobject" | "desc" | "title"),
         Ns::Math => {
             matches!(name, "mi" | "mo" | "mn" | "ms" | "mtext")
                 || (name == "annotation-xml"
                     && attrs.iter().any(|(n, v)| {
+                        let v = v.get(strings);
                         n == "encoding"
                             && (v.eq_ignore_ascii_case("text/html")
                                 || v.eq_ignore_ascii_case("application/xhtml+xml"))
@@ -345,6 +348,10 @@ const MAX_FORMATTING: usize = 64;
 /// The tree builder; it is the tokenizer's [`TokenSink`].
 pub struct Builder {
     nodes: Vec<Node>,
+    /// The text and attribute values of the nodes ([`Dom::strings`]).
+    strings: String,
+    /// The attributes of the elements ([`Dom::attrs`]).
+    attrs: Vec<Attr>,
     /// Whether each node is on the stack of open elements.
     is_open: Vec<bool>,
     open: Vec<Open>,
@@ -373,12 +380,23 @@ impl Builder {
     pub fn new(limits: &Limits, len: usize) -> Builder {
         // About one node per 60 to 110 bytes of HTML on real pages: reserve that, within the limit.
         let capacity = (len / 64 + 16).min(limits.max_nodes.saturating_add(8));
-        let mut nodes = Vec::with_capacity(capacity);
+        // The buffers of an earlier page of this thread, when there is one (emptied).
+        let spare = super::spare_buffers();
+        let mut nodes = spare.nodes;
+        nodes.reserve(capacity);
         nodes.push(Node::new(NodeData::Document));
-        let mut is_open = Vec::with_capacity(capacity);
+        let mut is_open = spare.is_open;
+        is_open.reserve(capacity);
         is_open.push(false);
+        let mut strings = spare.strings;
+        // Text and attribute values are about a third of a page's bytes.
+        strings.reserve(len / 2);
+        let mut attrs = spare.attrs;
+        attrs.reserve(len / 100 + 8);
         Builder {
             nodes,
+            strings,
+            attrs,
             is_open,
             open: Vec::with_capacity(64),
             counts: [0; TAGS],
@@ -402,21 +420,24 @@ impl Builder {
         if !self.truncated {
             loop {
                 match self.phase {
-                    Phase::Initial => self.ensure_html(Vec::new()),
-                    Phase::BeforeHead => self.insert_head(Vec::new()),
+                    Phase::Initial => self.ensure_html(AttrRange::default()),
+                    Phase::BeforeHead => self.insert_head(AttrRange::default()),
                     Phase::InHead | Phase::InHeadNoscript => {
                         if self.counts[Tag::Template as usize] > 0 {
                             break;
                         }
                         self.leave_head();
                     }
-                    Phase::AfterHead => self.insert_body(Vec::new()),
+                    Phase::AfterHead => self.insert_body(AttrRange::default()),
                     Phase::InBody | Phase::Frameset => break,
                 }
             }
         }
+        super::recycle_open_flags(self.is_open);
         Dom {
             nodes: self.nodes,
+            strings: self.strings,
+            attrs: self.attrs,
             truncated: self.truncated,
         }
     }
@@ -433,13 +454,13 @@ impl Builder {
         id
     }
 
-    fn create_element(&mut self, name: &str, ns: Ns, attrs: Vec<Attr>) -> NodeId {
+    fn create_element(&mut self, name: &str, ns: Ns, attrs: AttrRange) -> NodeId {
         self.create_element_with_flags(name, ns, attrs).0
     }
 
     /// Creates an element; also returns its HTML properties (for HTML elements), from one
     /// look-up of the name.
-    fn create_element_with_flags(&mut self, name: &str, ns: Ns, attrs: Vec<Attr>) -> (NodeId, u16) {
+    fn create_element_with_flags(&mut self, name: &str, ns: Ns, attrs: AttrRange) -> (NodeId, u16) {
         let (stored, tag, flags) = match known(name) {
             Some(k) => (Cow::Borrowed(k.name), k.tag, k.flags),
             None => (element_name(name), Tag::of(name), html_flags_by_match(name)),
@@ -463,7 +484,7 @@ impl Builder {
             NodeData::Element { tag, name, attrs } => NodeData::Element {
                 tag: *tag,
                 name: name.clone(),
-                attrs: attrs.clone(),
+                attrs: *attrs,
             },
             _ => NodeData::Other,
         };
@@ -494,10 +515,11 @@ impl Builder {
         if last != NONE
             && let NodeData::Text(t) = &mut self.nodes[last as usize].data
         {
-            t.push_str(s);
+            t.extend(&mut self.strings, s);
             return;
         }
-        let id = self.new_node(NodeData::Text(s.to_string()));
+        let text = Span::push(&mut self.strings, s);
+        let id = self.new_node(NodeData::Text(text));
         self.append(parent, id);
     }
 
@@ -566,10 +588,11 @@ impl Builder {
                     if prev != NONE
                         && let NodeData::Text(t) = &mut self.nodes[prev as usize].data
                     {
-                        t.push_str(s);
+                        t.extend(&mut self.strings, s);
                         return;
                     }
-                    let id = self.new_node(NodeData::Text(s.to_string()));
+                    let text = Span::push(&mut self.strings, s);
+                    let id = self.new_node(NodeData::Text(text));
                     self.insert_before(table, id);
                 }
                 (parent, false) => self.append_text(parent, s),
@@ -794,7 +817,14 @@ impl Builder {
                     attrs: a2,
                     ..
                 },
-            ) => n1 == n2 && a1 == a2,
+            ) => {
+                let (a1, a2) = (a1.get(&self.attrs), a2.get(&self.attrs));
+                n1 == n2
+                    && a1.len() == a2.len()
+                    && a1.iter().zip(a2).all(|((n1, v1), (n2, v2))| {
+                        n1 == n2 && v1.get(&self.strings) == v2.get(&self.strings)
+                    })
+            }
             _ => false,
         }
     }
@@ -970,7 +1000,7 @@ impl Builder {
     // ----- insertion helpers -----
 
     /// Inserts an HTML element for `t` and pushes it unless `void`.
-    fn insert_html(&mut self, name: &str, attrs: Vec<Attr>, void: bool) -> NodeId {
+    fn insert_html(&mut self, name: &str, attrs: AttrRange, void: bool) -> NodeId {
         let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
         if !void {
@@ -981,7 +1011,7 @@ impl Builder {
 
     /// Inserts a raw-text, RCDATA or plain-text element; it is pushed even past the depth
     /// bound, since its content must not land elsewhere.
-    fn insert_raw(&mut self, name: &str, attrs: Vec<Attr>, mode: TextMode) -> TextMode {
+    fn insert_raw(&mut self, name: &str, attrs: AttrRange, mode: TextMode) -> TextMode {
         let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
         self.push_open(id, Ns::Html, flags, true);
@@ -989,7 +1019,7 @@ impl Builder {
         mode
     }
 
-    fn insert_formatting(&mut self, name: &str, attrs: Vec<Attr>) {
+    fn insert_formatting(&mut self, name: &str, attrs: AttrRange) {
         let (id, flags) = self.create_element_with_flags(name, Ns::Html, attrs);
         self.insert_node(id);
         if self.push_open(id, Ns::Html, flags, false) {
@@ -997,20 +1027,33 @@ impl Builder {
         }
     }
 
-    fn add_attrs_if_missing(&mut self, target: NodeId, attrs: Vec<Attr>) {
+    fn add_attrs_if_missing(&mut self, target: NodeId, attrs: AttrRange) {
         if target == NONE {
             return;
         }
         if let NodeData::Element { attrs: have, .. } = &mut self.nodes[target as usize].data {
-            for (n, v) in attrs {
-                if !have.iter().any(|(h, _)| *h == n) {
-                    have.push((n, v));
-                }
+            let missing: Vec<Attr> = attrs
+                .get(&self.attrs)
+                .iter()
+                .filter(|(n, _)| !have.get(&self.attrs).iter().any(|(h, _)| h == n))
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                return;
             }
+            // The element's entries move to the end of the list, followed by the new ones
+            // (ranges are not grown in place: the tag's own entries follow them).
+            let start = self.attrs.len();
+            self.attrs.extend_from_within(have.start..have.end);
+            self.attrs.extend(missing);
+            *have = AttrRange {
+                start,
+                end: self.attrs.len(),
+            };
         }
     }
 
-    fn ensure_html(&mut self, attrs: Vec<Attr>) {
+    fn ensure_html(&mut self, attrs: AttrRange) {
         let id = self.create_element("html", Ns::Html, attrs);
         self.append(ROOT, id);
         self.push_open(id, Ns::Html, html_flags("html"), true);
@@ -1018,13 +1061,13 @@ impl Builder {
         self.phase = Phase::BeforeHead;
     }
 
-    fn insert_head(&mut self, attrs: Vec<Attr>) {
+    fn insert_head(&mut self, attrs: AttrRange) {
         let id = self.insert_html("head", attrs, false);
         self.head = id;
         self.phase = Phase::InHead;
     }
 
-    fn insert_body(&mut self, attrs: Vec<Attr>) {
+    fn insert_body(&mut self, attrs: AttrRange) {
         let id = self.insert_html("body", attrs, false);
         self.body = id;
         self.phase = Phase::InBody;
@@ -1083,7 +1126,7 @@ impl Builder {
                         self.ensure_html(std::mem::take(&mut t.attrs));
                         return TextMode::Data;
                     }
-                    self.ensure_html(Vec::new());
+                    self.ensure_html(AttrRange::default());
                 }
                 Phase::BeforeHead => match t.name {
                     "html" => {
@@ -1094,7 +1137,7 @@ impl Builder {
                         self.insert_head(std::mem::take(&mut t.attrs));
                         return TextMode::Data;
                     }
-                    _ => self.insert_head(Vec::new()),
+                    _ => self.insert_head(AttrRange::default()),
                 },
                 Phase::InHead => match t.name {
                     "html" => {
@@ -1145,7 +1188,7 @@ impl Builder {
                         return mode;
                     }
                     "head" => return TextMode::Data,
-                    _ => self.insert_body(Vec::new()),
+                    _ => self.insert_body(AttrRange::default()),
                 },
                 Phase::InBody => return self.body_start(t),
                 Phase::Frameset => {
@@ -1172,7 +1215,7 @@ impl Builder {
             && cur.ns != Ns::Html
             && cur.flags & INTEGRATION == 0
         {
-            if breaks_out_of_foreign(t.name, &t.attrs) {
+            if breaks_out_of_foreign(t.name, t.attrs.get(&self.attrs)) {
                 while let Some(e) = self.open.last() {
                     if e.ns == Ns::Html || e.flags & INTEGRATION != 0 {
                         break;
@@ -1222,9 +1265,9 @@ impl Builder {
                     return self.head_start(&mut t).unwrap_or(TextMode::Data);
                 }
                 "input"
-                    if t.attrs
-                        .iter()
-                        .any(|(n, v)| n == "type" && v.eq_ignore_ascii_case("hidden")) =>
+                    if t.attrs.get(&self.attrs).iter().any(|(n, v)| {
+                        n == "type" && v.get(&self.strings).eq_ignore_ascii_case("hidden")
+                    }) =>
                 {
                     self.insert_html("input", std::mem::take(&mut t.attrs), true);
                     return TextMode::Data;
@@ -1268,7 +1311,7 @@ impl Builder {
 
     fn insert_foreign(&mut self, ns: Ns, mut t: StartTag<'_>) {
         // Namespaced attributes keep their local name, as a conforming parser stores them.
-        for (name, _) in t.attrs.iter_mut() {
+        for (name, _) in self.attrs[t.attrs.start..t.attrs.end].iter_mut() {
             let local = match &**name {
                 "xlink:actuate" | "xlink:arcrole" | "xlink:href" | "xlink:role" | "xlink:show"
                 | "xlink:title" | "xlink:type" => &name[6..],
@@ -1278,7 +1321,7 @@ impl Builder {
             };
             *name = Cow::Owned(local.to_string());
         }
-        let flags = foreign_flags(ns, t.name, &t.attrs);
+        let flags = foreign_flags(ns, t.name, t.attrs.get(&self.attrs), &self.strings);
         let id = self.create_element(t.name, ns, std::mem::take(&mut t.attrs));
         self.insert_node(id);
         if !t.self_closing {
@@ -1344,7 +1387,7 @@ impl Builder {
             "col" => {
                 if !self.current_is(Tag::Other, "colgroup") {
                     self.clear_back_to(TABLE_CTX);
-                    self.insert_html("colgroup", Vec::new(), false);
+                    self.insert_html("colgroup", AttrRange::default(), false);
                 }
                 self.insert_html("col", attrs, true);
             }
@@ -1358,7 +1401,7 @@ impl Builder {
                 }
                 self.clear_back_to(BODY_CTX | TABLE_CTX);
                 if self.current_is(Tag::Table, "table") {
-                    self.insert_html("tbody", Vec::new(), false);
+                    self.insert_html("tbody", AttrRange::default(), false);
                 }
                 self.insert_html("tr", attrs, false);
             }
@@ -1369,9 +1412,9 @@ impl Builder {
                 } else {
                     self.clear_back_to(BODY_CTX | TABLE_CTX);
                     if self.current_is(Tag::Table, "table") {
-                        self.insert_html("tbody", Vec::new(), false);
+                        self.insert_html("tbody", AttrRange::default(), false);
                     }
-                    self.insert_html("tr", Vec::new(), false);
+                    self.insert_html("tr", AttrRange::default(), false);
                 }
                 self.insert_html(t.name, attrs, false);
             }
@@ -1620,13 +1663,13 @@ impl Builder {
                     if !structural {
                         return;
                     }
-                    self.ensure_html(Vec::new());
+                    self.ensure_html(AttrRange::default());
                 }
                 Phase::BeforeHead => {
                     if !structural {
                         return;
                     }
-                    self.insert_head(Vec::new());
+                    self.insert_head(AttrRange::default());
                 }
                 Phase::InHead => match name {
                     "head" => {
@@ -1653,7 +1696,7 @@ impl Builder {
                     _ => return,
                 },
                 Phase::AfterHead => match name {
-                    "body" | "html" | "br" => self.insert_body(Vec::new()),
+                    "body" | "html" | "br" => self.insert_body(AttrRange::default()),
                     _ => return,
                 },
                 Phase::InBody => {
@@ -1753,7 +1796,7 @@ impl Builder {
             "p" => {
                 if !self.in_scope(Tag::P, "p", SCOPE | BUTTON_SCOPE) {
                     self.foster = self.in_table_mode();
-                    self.insert_html("p", Vec::new(), false);
+                    self.insert_html("p", AttrRange::default(), false);
                     self.foster = false;
                 }
                 self.close_p();
@@ -1791,7 +1834,7 @@ impl Builder {
             "br" => {
                 self.foster = self.in_table_mode();
                 self.reconstruct_formatting();
-                self.insert_html("br", Vec::new(), true);
+                self.insert_html("br", AttrRange::default(), true);
                 self.foster = false;
             }
             "table" | "tbody" | "tfoot" | "thead" | "tr" | "caption" => {
@@ -1871,9 +1914,9 @@ impl Builder {
                         return;
                     }
                     if self.phase == Phase::Initial {
-                        self.ensure_html(Vec::new());
+                        self.ensure_html(AttrRange::default());
                     } else {
-                        self.insert_head(Vec::new());
+                        self.insert_head(AttrRange::default());
                     }
                 }
                 Phase::InHead | Phase::InHeadNoscript | Phase::AfterHead => {
@@ -1891,7 +1934,7 @@ impl Builder {
                             self.phase = Phase::InHead;
                         }
                         Phase::InHead => self.leave_head(),
-                        _ => self.insert_body(Vec::new()),
+                        _ => self.insert_body(AttrRange::default()),
                     }
                 }
                 Phase::InBody => {
@@ -1972,5 +2015,9 @@ impl TokenSink for Builder {
 
     fn stopped(&self) -> bool {
         self.truncated
+    }
+
+    fn buffers(&mut self) -> (&mut Vec<Attr>, &mut String) {
+        (&mut self.attrs, &mut self.strings)
     }
 }
