@@ -161,11 +161,49 @@ const POSITIVE: &[&str] = &[
 /// Distinct class/id values remembered per thread before the memo is emptied.
 const CLASS_MEMO_CAPACITY: usize = 4096;
 
+/// FNV-1a over the bytes of a class/id value, eight at a time: the memo's keys are short
+/// strings from the page, looked up for every element, where SipHash cost more than the
+/// look-up saved.
+#[derive(Default)]
+struct ValueHasher(u64);
+
+impl std::hash::Hasher for ValueHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const PRIME: u64 = 0x0000_0100_0000_01b3;
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h ^ u64::from_le_bytes(w)).wrapping_mul(PRIME);
+            h ^= h >> 29;
+        }
+        for &b in chunks.remainder() {
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        // Mix the high bits down: hashbrown takes its control byte from the top seven bits
+        // and its bucket from the low ones.
+        let h = self.0;
+        (h ^ (h >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    }
+}
+
+type ClassMemo =
+    std::collections::HashMap<Box<str>, (Kinds, bool), std::hash::BuildHasherDefault<ValueHasher>>;
+
 thread_local! {
     /// [`class_kinds`] of values seen before: a page repeats the same few class values on
     /// hundreds of elements, and the pages of one site share them.
-    static CLASS_MEMO: std::cell::RefCell<std::collections::HashMap<Box<str>, (Kinds, bool)>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static CLASS_MEMO: std::cell::RefCell<ClassMemo> =
+        std::cell::RefCell::new(ClassMemo::default());
 }
 
 /// The boilerplate kinds named by a class or id value, and whether it names content.
@@ -190,6 +228,7 @@ pub fn class_kinds(value: &str) -> (Kinds, bool) {
 fn class_kinds_uncached(value: &str) -> (Kinds, bool) {
     let mut kinds = 0;
     let mut positive = false;
+    let tables = class_tables();
     let lower = value.to_ascii_lowercase();
     for name in lower.split_ascii_whitespace() {
         // State and layout modifiers (`no-share`, `has-sidebar`, `with-comments`) describe
@@ -204,20 +243,58 @@ fn class_kinds_uncached(value: &str) -> (Kinds, bool) {
             if token.is_empty() || (generated && token.len() <= 3) {
                 continue;
             }
-            if let Some((_, k)) = EXACT.iter().find(|(t, _)| *t == token) {
+            if let Some(&(k, p)) = tables.tokens.get(token) {
                 kinds |= k;
-            }
-            if POSITIVE.contains(&token) {
-                positive = true;
+                positive |= p;
             }
         }
-        for (s, k) in SUBSTRINGS {
-            if name.contains(s) {
+        kinds |= substring_kinds(name, tables);
+    }
+    (kinds, positive)
+}
+
+/// [`EXACT`] and [`POSITIVE`] in one map, and [`SUBSTRINGS`] indexed by first byte.
+struct ClassTables {
+    /// Each token's boilerplate kinds and whether it names content.
+    tokens: std::collections::HashMap<
+        &'static str,
+        (Kinds, bool),
+        std::hash::BuildHasherDefault<ValueHasher>,
+    >,
+    /// For each byte, the [`SUBSTRINGS`] entries that start with it.
+    by_first: Vec<Vec<(&'static [u8], Kinds)>>,
+}
+
+fn class_tables() -> &'static ClassTables {
+    static TABLES: std::sync::OnceLock<ClassTables> = std::sync::OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut tokens = std::collections::HashMap::default();
+        for &(t, k) in EXACT {
+            tokens.entry(t).or_insert((0, false)).0 |= k;
+        }
+        for &t in POSITIVE {
+            tokens.entry(t).or_insert((0, false)).1 = true;
+        }
+        let mut by_first = vec![Vec::new(); 256];
+        for &(s, k) in SUBSTRINGS {
+            by_first[s.as_bytes()[0] as usize].push((s.as_bytes(), k));
+        }
+        ClassTables { tokens, by_first }
+    })
+}
+
+/// The kinds of the [`SUBSTRINGS`] found anywhere in `name`.
+fn substring_kinds(name: &str, tables: &ClassTables) -> Kinds {
+    let b = name.as_bytes();
+    let mut kinds = 0;
+    for i in 0..b.len() {
+        for &(s, k) in &tables.by_first[b[i] as usize] {
+            if b[i..].starts_with(s) {
                 kinds |= k;
             }
         }
     }
-    (kinds, positive)
+    kinds
 }
 
 /// Prefixes of class names that are modifiers or taxonomy terms rather than names.
@@ -407,19 +484,30 @@ const LABELS: &[(&str, Kinds)] = &[
 /// dropping digits, punctuation and case; a few trailing words are allowed ("comments (3)",
 /// "share on facebook").
 pub fn label_kinds(text: &str) -> Kinds {
-    let norm: String = text
-        .chars()
-        .map(|c| {
-            if c.is_alphabetic() || c == '\u{200C}' || c == ' ' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .flat_map(char::to_lowercase)
-        .collect();
-    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
-    if norm.is_empty() || norm.chars().count() > 40 {
+    // Letters (and ZWNJ) lower-cased, every other character a space, runs of spaces as one,
+    // none at the ends; longer than 40 characters is not a label.
+    let mut norm = String::with_capacity(text.len().min(MAX_LABEL_CHARS * 4));
+    let mut count = 0;
+    let mut space = false;
+    for c in text.chars() {
+        if !(c.is_alphabetic() || c == '\u{200C}') {
+            space = true;
+            continue;
+        }
+        if space && count > 0 {
+            norm.push(' ');
+            count += 1;
+        }
+        space = false;
+        for l in c.to_lowercase() {
+            norm.push(l);
+            count += 1;
+        }
+        if count > MAX_LABEL_CHARS {
+            return 0;
+        }
+    }
+    if norm.is_empty() {
         return 0;
     }
     let mut best = 0;
@@ -437,6 +525,9 @@ pub fn label_kinds(text: &str) -> Kinds {
     }
     best
 }
+
+/// Longest label, in characters after normalisation.
+const MAX_LABEL_CHARS: usize = 40;
 
 #[cfg(test)]
 mod tests {
