@@ -2,12 +2,16 @@
 //! tags and the declared language, from `<meta>` tags, JSON-LD, microdata, `<time>`
 //! elements, the URL and visible date lines.
 
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
 use serde_json::Value;
 
 use super::date;
 use super::dom::{Dom, NodeData, ROOT, Tag};
 use super::render::text_content;
 use super::text::clean_inline;
+use super::vocab::ValueHasher;
 use crate::document::Metadata;
 
 /// What the page says about itself, gathered in one walk.
@@ -66,9 +70,10 @@ const MAX_LD_DEPTH: usize = 12;
 /// Collects the page facts in one walk of the DOM.
 pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
     let mut f = PageFacts::default();
-    // The element's class and id in lower case, rebuilt per element in one reused buffer: the
-    // name tests below are plain substring searches on it.
-    let mut names = String::new();
+    // What each distinct class value of the page says (its date priority, whether it names an
+    // author): a page repeats a few class values, some of them long, on many elements.
+    let mut classes: HashMap<&str, (Option<u8>, bool), BuildHasherDefault<ValueHasher>> =
+        HashMap::default();
     dom.walk(ROOT, max_depth, &mut |id, _| {
         let NodeData::Element { tag, attrs, .. } = &dom.node(id).data else {
             return true;
@@ -159,31 +164,28 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
                 f.authors.push(name);
             }
         }
-        if !class.is_empty() || !eid.is_empty() {
-            names.clear();
-            names.push_str(class);
-            // A separator that no needle holds, so that no match spans the class and the id.
-            names.push('\n');
-            names.push_str(eid);
-            names.make_ascii_lowercase();
-        }
+        let (class_date, class_author) = if class.is_empty() {
+            (None, false)
+        } else {
+            *classes.entry(class).or_insert_with(|| {
+                let author = class
+                    .split_ascii_whitespace()
+                    .any(|c| c == "author" || c == "fn");
+                (date_priority(class), author)
+            })
+        };
         let rel_author = rel.is_some_and(|r| r.eq_ignore_ascii_case("author"));
-        if (rel_author
-            || class
-                .split_ascii_whitespace()
-                .any(|c| c == "author" || c == "fn"))
-            && f.byline_names.len() < 4
-        {
+        if (rel_author || class_author) && f.byline_names.len() < 4 {
             let name = clean_inline(&text_content(dom, id, 8));
             let n = name.chars().count();
             if (2..=60).contains(&n) && !name.chars().any(|c| c.is_ascii_digit()) {
                 f.byline_names.push(name);
             }
         }
-        let priority = if class.is_empty() && eid.is_empty() {
-            None
-        } else {
-            date_priority(&names)
+        // The strongest of the class's and the id's (no word spans the two).
+        let priority = match (class_date, date_priority(eid)) {
+            (Some(c), Some(i)) => Some(c.min(i)),
+            (c, i) => c.or(i),
         };
         if let Some(p) = priority
             && f.date_texts.len() < 32
@@ -198,27 +200,25 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
     f
 }
 
-/// How strongly an element's lower-cased class and id suggest a date line: 0 for publishing
-/// words (`publish`, `created`, `posted`, `pubdate`), 1 for `date`/`time`, 2 for `meta`/`byline`,
-/// the strongest found anywhere in `names`. One pass over the bytes: this runs for every element
-/// with a class or an id.
+/// How strongly an element's class or id suggests a date line: 0 for publishing words
+/// (`publish`, `created`, `posted`, `pubdate`), 1 for `date`/`time`, 2 for `meta`/`byline`,
+/// the strongest found anywhere in `names`, in any ASCII case. One pass over the bytes: this
+/// runs for every element with a class or an id.
 fn date_priority(names: &str) -> Option<u8> {
     let b = names.as_bytes();
     let mut best: Option<u8> = None;
+    let at = |i: usize, word: &[u8]| {
+        b.len() - i >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
+    };
     for i in 0..b.len() {
-        let rest = &b[i..];
-        let p = match b[i] {
-            b'p' if rest.starts_with(b"publish")
-                || rest.starts_with(b"posted")
-                || rest.starts_with(b"pubdate") =>
-            {
-                0
-            }
-            b'c' if rest.starts_with(b"created") => 0,
-            b'd' if rest.starts_with(b"date") => 1,
-            b't' if rest.starts_with(b"time") => 1,
-            b'm' if rest.starts_with(b"meta") => 2,
-            b'b' if rest.starts_with(b"byline") => 2,
+        // ASCII letters in lower case (other bytes never equal a needle's first letter).
+        let p = match b[i] | 0x20 {
+            b'p' if at(i, b"publish") || at(i, b"posted") || at(i, b"pubdate") => 0,
+            b'c' if at(i, b"created") => 0,
+            b'd' if at(i, b"date") => 1,
+            b't' if at(i, b"time") => 1,
+            b'm' if at(i, b"meta") => 2,
+            b'b' if at(i, b"byline") => 2,
             _ => continue,
         };
         if p == 0 {

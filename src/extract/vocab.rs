@@ -165,7 +165,7 @@ const CLASS_MEMO_CAPACITY: usize = 4096;
 /// strings from the page, looked up for every element, where SipHash cost more than the
 /// look-up saved.
 #[derive(Default)]
-struct ValueHasher(u64);
+pub(crate) struct ValueHasher(u64);
 
 impl std::hash::Hasher for ValueHasher {
     fn write(&mut self, bytes: &[u8]) {
