@@ -81,9 +81,9 @@ pub fn english_split(word: &str) -> Option<usize> {
         return None;
     }
     // Apostrophe forms, ASCII ' or U+2019.
-    for ap in ["'", "\u{2019}"] {
+    for ap in ['\'', '\u{2019}'] {
         if let Some(pos) = word.rfind(ap) {
-            let tail = &word[pos + ap.len()..];
+            let tail = &word[pos + ap.len_utf8()..];
             if pos > 0
                 && (tail.eq_ignore_ascii_case("t"))
                 && word[..pos].ends_with(['n', 'N'])
