@@ -66,6 +66,83 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '؟' | '۔' | '。')
 }
 
+/// What [`measure`] counts in a text run.
+struct TextCounts {
+    /// Visible characters (neither space nor invisible control).
+    n: u32,
+    /// Of those, sentence punctuation.
+    p: u32,
+    /// Of those, letters.
+    l: u32,
+    /// Whether a sentence end is among them.
+    ends: bool,
+}
+
+/// Classes of ASCII bytes for [`count_text`]: counted at all, sentence punctuation, sentence
+/// end, letter.
+const ASCII_COUNTED: u8 = 1;
+const ASCII_PUNCT: u8 = 2;
+const ASCII_END: u8 = 4;
+const ASCII_LETTER: u8 = 8;
+const ASCII_CLASSES: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0x21;
+    while b < 0x7f {
+        t[b] = ASCII_COUNTED;
+        if (b as u8).is_ascii_alphabetic() {
+            t[b] |= ASCII_LETTER;
+        }
+        b += 1;
+    }
+    t[b'.' as usize] |= ASCII_PUNCT | ASCII_END;
+    t[b'!' as usize] |= ASCII_PUNCT | ASCII_END;
+    t[b'?' as usize] |= ASCII_PUNCT | ASCII_END;
+    t[b',' as usize] |= ASCII_PUNCT;
+    t[b';' as usize] |= ASCII_PUNCT;
+    t[b':' as usize] |= ASCII_PUNCT;
+    t
+};
+
+/// Counts the visible characters, sentence punctuation and letters of a text run: ASCII
+/// bytes by table, other characters by their Unicode properties.
+fn count_text(t: &str) -> TextCounts {
+    let mut c = TextCounts {
+        n: 0,
+        p: 0,
+        l: 0,
+        ends: false,
+    };
+    let b = t.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            let k = ASCII_CLASSES[b[i] as usize];
+            c.n += u32::from(k & ASCII_COUNTED);
+            c.p += u32::from(k & ASCII_PUNCT != 0);
+            c.l += u32::from(k & ASCII_LETTER != 0);
+            c.ends |= k & ASCII_END != 0;
+            i += 1;
+            continue;
+        }
+        // A non-ASCII character: `i` is on a character boundary (ASCII bytes are whole
+        // characters), so the rest of the string starts with it.
+        let Some(ch) = t[i..].chars().next() else {
+            break;
+        };
+        i += ch.len_utf8();
+        if !super::text::is_space(ch) && !super::text::is_invisible_control(ch) {
+            c.n += 1;
+            if is_sentence_punct(ch) {
+                c.p += 1;
+                c.ends |= is_sentence_end(ch);
+            } else if ch.is_alphabetic() {
+                c.l += 1;
+            }
+        }
+    }
+    c
+}
+
 /// A text run needs this many characters (and a sentence end) to count as prose.
 const PROSE_RUN: u32 = 50;
 
@@ -92,22 +169,7 @@ fn measure(dom: &Dom, body: NodeId, max_depth: usize, a: &mut Analysis) {
         }
         match &node.data {
             NodeData::Text(t) => {
-                let t = dom.str(*t);
-                let mut n = 0u32;
-                let mut p = 0u32;
-                let mut l = 0u32;
-                let mut ends = false;
-                for c in t.chars() {
-                    if !super::text::is_space(c) && !super::text::is_invisible_control(c) {
-                        n += 1;
-                        if is_sentence_punct(c) {
-                            p += 1;
-                            ends |= is_sentence_end(c);
-                        } else if c.is_alphabetic() {
-                            l += 1;
-                        }
-                    }
-                }
+                let TextCounts { n, p, l, ends } = count_text(dom.str(*t));
                 if node.parent != NONE {
                     let par = node.parent as usize;
                     a.chars[par] += n;
@@ -979,6 +1041,38 @@ mod tests {
             t.contains("1901\tPhysics\tLaureate 1901 (Germany)") && t.contains("Laureate 1910"),
             "{t}"
         );
+    }
+
+    #[test]
+    fn text_counts_by_table_agree_with_unicode_properties() {
+        let by_properties = |t: &str| {
+            let (mut n, mut p, mut l, mut ends) = (0, 0, 0, false);
+            for c in t.chars() {
+                if !super::super::text::is_space(c) && !super::super::text::is_invisible_control(c)
+                {
+                    n += 1;
+                    if is_sentence_punct(c) {
+                        p += 1;
+                        ends |= is_sentence_end(c);
+                    } else if c.is_alphabetic() {
+                        l += 1;
+                    }
+                }
+            }
+            (n, p, l, ends)
+        };
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        for t in [
+            all_ascii.as_str(),
+            "Hello, world! Is it 3:45?",
+            "قال الوزير، إن المحادثات؟ كانت مثمرة.",
+            "a\u{00A0}b\u{200B}c\u{FEFF}d\u{0085}e\u{3000}。，",
+            "",
+            "\t\n\r \x0b\x0c\x7f\x1f",
+        ] {
+            let c = count_text(t);
+            assert_eq!((c.n, c.p, c.l, c.ends), by_properties(t), "{t:?}");
+        }
     }
 
     #[test]

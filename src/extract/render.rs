@@ -31,18 +31,42 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
                 return true;
             }
             "style" => {
-                let v: String = value
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if (v.contains("display:none") || v.contains("visibility:hidden"))
-                    && !is_disclosure_panel(attrs.clone())
-                {
+                if style_hides(value) && !is_disclosure_panel(attrs.clone()) {
                     return true;
                 }
             }
             _ => {}
+        }
+    }
+    false
+}
+
+/// True when an inline style holds `display:none` or `visibility:hidden`, with white space
+/// anywhere ignored and in any ASCII case. The style is read as a stream of its non-space
+/// characters through a window as long as the longer declaration, without a copy: this runs
+/// for every element with a `style` attribute, in several passes.
+fn style_hides(style: &str) -> bool {
+    const NONE: &[u8] = b"display:none";
+    const HIDDEN: &[u8; 17] = b"visibility:hidden";
+    if memchr::memchr(b':', style.as_bytes()).is_none() {
+        return false;
+    }
+    let mut window = [0u8; 17];
+    let mut seen = 0usize;
+    let mut utf8 = [0u8; 4];
+    for c in style.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        for &byte in c.to_ascii_lowercase().encode_utf8(&mut utf8).as_bytes() {
+            window.copy_within(1.., 0);
+            window[16] = byte;
+            seen += 1;
+            if (seen >= NONE.len() && window[17 - NONE.len()..] == *NONE)
+                || (seen >= HIDDEN.len() && window == *HIDDEN)
+            {
+                return true;
+            }
         }
     }
     false
@@ -202,5 +226,40 @@ mod tests {
     fn hidden_elements_are_skipped() {
         let t = visible("<p>shown</p><div hidden>no</div><div style='display: none'>no</div>");
         assert_eq!(t, "shown");
+    }
+
+    #[test]
+    fn styles_that_hide_in_any_spacing_and_case() {
+        // The definition: white space dropped, ASCII lower-cased, then a substring search.
+        let by_definition = |s: &str| {
+            let v: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            v.contains("display:none") || v.contains("visibility:hidden")
+        };
+        for style in [
+            "display:none",
+            "DISPLAY : NONE",
+            "color: red; display:\tnone !important",
+            "dis play:no\u{a0}ne",
+            "dis\u{2003}play:none",
+            "visibility: hidden",
+            "Visibility:Hidden;",
+            "visibility:visible",
+            "display:block",
+            "display:nonE",
+            "émoji é display:none",
+            "display:non",
+            "isplay:none",
+            "ibility:hidden",
+            "",
+            ":",
+            "width:100%",
+            "font-family:'İstanbul';display:none",
+        ] {
+            assert_eq!(style_hides(style), by_definition(style), "{style:?}");
+        }
     }
 }
