@@ -232,8 +232,26 @@ pub fn page_blocks(html: &str, limits: &Limits) -> blocks::PageBlocks {
     }
 }
 
+/// Characters of `s` that are not white space: ASCII bytes by a test of the byte, other
+/// characters by their Unicode property.
 fn non_space(s: &str) -> usize {
-    s.chars().filter(|c| !c.is_whitespace()).count()
+    let b = s.as_bytes();
+    let mut n = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x80 {
+            n += usize::from(!matches!(b[i], b' ' | b'\t'..=b'\r'));
+            i += 1;
+            continue;
+        }
+        // `i` is on a character boundary: ASCII bytes are whole characters.
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        n += usize::from(!c.is_whitespace());
+        i += c.len_utf8();
+    }
+    n
 }
 
 /// When the body less its boilerplate has more than this many times the text of the chosen
@@ -343,6 +361,23 @@ fn with_headline(text: String, title: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_space_counts_what_is_not_white_space() {
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        for s in [
+            all_ascii.as_str(),
+            "Hello,  world!\n\nقال\u{00A0}الوزير\u{2003}x\u{3000}y\u{0085}\u{200B}",
+            "",
+            "   ",
+        ] {
+            assert_eq!(
+                non_space(s),
+                s.chars().filter(|c| !c.is_whitespace()).count(),
+                "{s:?}"
+            );
+        }
+    }
 
     #[test]
     fn headline_goes_first_once() {

@@ -135,8 +135,9 @@ fn named(b: &[u8], at: usize, in_attribute: bool) -> Option<(usize, Replacement)
     {
         return Some((run + 1, Replacement::Str(text)));
     }
-    // Names without `;` are the legacy ones (`&amp`, `&nbsp`, `&copy`): try the longest prefix.
-    for len in (2..=run).rev() {
+    // Names without `;` are the legacy ones (`&amp`, `&nbsp`, `&copy`): try the longest prefix
+    // (none is longer than the longest legacy name, so longer prefixes are not looked up).
+    for len in (2..=run.min(longest_legacy_name())).rev() {
         if let Some(text) = lookup(&name[..len]) {
             if in_attribute {
                 let next = b.get(at + len);
@@ -148,6 +149,19 @@ fn named(b: &[u8], at: usize, in_attribute: bool) -> Option<(usize, Replacement)
         }
     }
     None
+}
+
+/// The length of the longest name of [`ENTITIES`] without a `;` (a legacy name).
+fn longest_legacy_name() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| {
+        ENTITIES
+            .iter()
+            .filter(|(name, _)| !name.ends_with(';'))
+            .map(|(name, _)| name.len())
+            .max()
+            .unwrap_or(0)
+    })
 }
 
 /// For each ASCII letter as first byte, the range of [`ENTITIES`] whose names start with it.
