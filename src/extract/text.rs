@@ -33,6 +33,12 @@ pub fn is_invisible_control(c: char) -> bool {
         || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
+/// ASCII characters that are neither space nor control (`!` to `~`).
+#[inline]
+fn is_visible_ascii(b: u8) -> bool {
+    (0x21..0x7f).contains(&b)
+}
+
 /// White space, including the no-break and other Unicode spaces.
 #[inline]
 pub fn is_space(c: char) -> bool {
@@ -101,43 +107,72 @@ impl TextBuilder {
 
     /// Appends character data, collapsing white space (or keeping line breaks when `pre`).
     pub fn push(&mut self, text: &str, pre: bool) {
-        for c in text.chars() {
-            if c == '\u{200C}' {
-                self.zwnj = self.last_letter && self.pending.is_none();
-                continue;
-            }
-            if is_invisible_control(c) {
-                continue;
-            }
-            if pre && (c == '\n' || c == '\r') {
-                if c == '\n' {
-                    self.brk(Break::Line);
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if is_visible_ascii(b[i]) {
+                // A run of visible ASCII characters goes in whole: what `push_char` does for
+                // each of them, with the break and the ZWNJ settled by the first.
+                let start = i;
+                while i < b.len() && is_visible_ascii(b[i]) {
+                    i += 1;
+                }
+                self.flush_break();
+                if self.zwnj && b[start].is_ascii_alphabetic() {
+                    self.out.push('\u{200C}');
                 }
                 self.zwnj = false;
+                self.out.push_str(&text[start..i]);
+                self.last_letter = b[i - 1].is_ascii_alphabetic();
                 continue;
             }
-            if pre && (c == ' ' || c == '\t') && !self.out.is_empty() {
-                // Code keeps its indentation.
-                self.flush_break();
-                self.out.push(c);
-                self.last_letter = false;
-                self.zwnj = false;
-                continue;
-            }
-            if is_space(c) {
-                self.brk(Break::Space);
-                self.zwnj = false;
-                continue;
-            }
-            self.flush_break();
-            let letter = c.is_alphabetic();
-            if self.zwnj && letter {
-                self.out.push('\u{200C}');
+            // `i` is on a character boundary: ASCII bytes are whole characters.
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            self.push_char(c, pre);
+        }
+    }
+
+    /// Appends one character of [`TextBuilder::push`]'s text.
+    #[inline]
+    fn push_char(&mut self, c: char, pre: bool) {
+        if c == '\u{200C}' {
+            self.zwnj = self.last_letter && self.pending.is_none();
+            return;
+        }
+        if is_invisible_control(c) {
+            return;
+        }
+        if pre && (c == '\n' || c == '\r') {
+            if c == '\n' {
+                self.brk(Break::Line);
             }
             self.zwnj = false;
-            self.out.push(c);
-            self.last_letter = letter;
+            return;
         }
+        if pre && (c == ' ' || c == '\t') && !self.out.is_empty() {
+            // Code keeps its indentation.
+            self.flush_break();
+            self.out.push(c);
+            self.last_letter = false;
+            self.zwnj = false;
+            return;
+        }
+        if is_space(c) {
+            self.brk(Break::Space);
+            self.zwnj = false;
+            return;
+        }
+        self.flush_break();
+        let letter = c.is_alphabetic();
+        if self.zwnj && letter {
+            self.out.push('\u{200C}');
+        }
+        self.zwnj = false;
+        self.out.push(c);
+        self.last_letter = letter;
     }
 
     /// The finished text, trimmed and in Unicode NFC.
@@ -198,6 +233,36 @@ mod tests {
         b.push("cell", false);
         b.brk(Break::Para);
         assert_eq!(b.finish(), "Hello world\n\nNext\nitem\tcell");
+    }
+
+    #[test]
+    fn runs_of_ascii_go_in_as_their_characters_would() {
+        let pieces = [
+            "  Hello,  world!\n\tcode  line\r\n",
+            "a\u{200C}b \u{200C}x\u{200C}",
+            "یک\u{200C}abc می\u{200C}\u{200C}1x",
+            "\u{7f}\u{1}ab\u{0}c ~!",
+            "",
+            "\u{00A0}tail.",
+        ];
+        for pre in [false, true] {
+            let mut whole = TextBuilder::new();
+            let mut by_char = TextBuilder::new();
+            for (k, piece) in pieces.iter().enumerate() {
+                whole.push(piece, pre);
+                for c in piece.chars() {
+                    by_char.push_char(c, pre);
+                }
+                let brk = [Break::None, Break::Space, Break::Line, Break::Para][k % 4];
+                whole.brk(brk);
+                by_char.brk(brk);
+            }
+            assert_eq!(whole.out, by_char.out, "pre {pre}");
+            assert_eq!(
+                (whole.zwnj, whole.last_letter, whole.pending),
+                (by_char.zwnj, by_char.last_letter, by_char.pending)
+            );
+        }
     }
 
     #[test]
