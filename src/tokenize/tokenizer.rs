@@ -80,8 +80,10 @@ pub fn english_split(word: &str) -> Option<usize> {
     if b.len() < 3 {
         return None;
     }
-    // Apostrophe forms, ASCII ' or U+2019.
-    for ap in ['\'', '\u{2019}'] {
+    // Apostrophe forms, ASCII ' or U+2019 (whose UTF-8 starts with 0xE2): most words have
+    // neither byte and skip the search.
+    let apostrophe = b.iter().any(|&c| c == b'\'' || c == 0xE2);
+    for ap in ['\'', '\u{2019}'].into_iter().filter(|_| apostrophe) {
         if let Some(pos) = word.rfind(ap) {
             let tail = &word[pos + ap.len_utf8()..];
             if pos > 0
@@ -99,6 +101,9 @@ pub fn english_split(word: &str) -> Option<usize> {
                 return Some(pos);
             }
         }
+    }
+    if !matches!(b.len(), 5 | 6) {
+        return None; // the length of each word below
     }
     let lower_eq = |s: &str| word.eq_ignore_ascii_case(s);
     if lower_eq("cannot") {
@@ -428,6 +433,9 @@ mod tests {
         assert_eq!(split("It's"), Some(("It", "'s")));
         assert_eq!(split("company’s"), Some(("company", "’s")));
         assert_eq!(split("cannot"), Some(("can", "not")));
+        assert_eq!(split("Gonna"), Some(("Gon", "na")));
+        assert_eq!(split("we\u{2019}ll"), Some(("we", "\u{2019}ll")));
+        assert_eq!(split("cannots"), None);
         assert_eq!(split("O'Brien"), None);
         assert_eq!(split("cat"), None);
     }
