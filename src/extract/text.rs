@@ -197,10 +197,22 @@ pub fn clean_inline(s: &str) -> String {
 
 /// Counts words: maximal runs of alphanumeric characters (and combining marks).
 pub fn word_count(s: &str) -> usize {
+    let b = s.as_bytes();
     let mut n = 0;
     let mut in_word = false;
-    for c in s.chars() {
-        let w = c.is_alphanumeric() || is_mark(c) || c == '\u{200C}';
+    let mut i = 0;
+    while i < b.len() {
+        let w = if b[i] < 0x80 {
+            i += 1;
+            b[i - 1].is_ascii_alphanumeric()
+        } else {
+            // `i` is on a character boundary: ASCII bytes are whole characters.
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            c.is_alphanumeric() || is_mark(c) || c == '\u{200C}'
+        };
         if w && !in_word {
             n += 1;
         }
@@ -233,6 +245,32 @@ mod tests {
         b.push("cell", false);
         b.brk(Break::Para);
         assert_eq!(b.finish(), "Hello world\n\nNext\nitem\tcell");
+    }
+
+    #[test]
+    fn word_count_by_bytes_agrees_with_the_character_definition() {
+        let by_chars = |s: &str| {
+            let mut n = 0;
+            let mut in_word = false;
+            for c in s.chars() {
+                let w = c.is_alphanumeric() || is_mark(c) || c == '\u{200C}';
+                if w && !in_word {
+                    n += 1;
+                }
+                in_word = w;
+            }
+            n
+        };
+        let all_ascii: String = (0u8..128).map(char::from).collect();
+        for s in [
+            all_ascii.as_str(),
+            "Hello, world! It's 3:45 — fine.",
+            "می\u{200C}خواهم x1 ٢٣ café naïve ́a",
+            "",
+            "  ",
+        ] {
+            assert_eq!(word_count(s), by_chars(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -166,25 +166,69 @@ pub(super) fn pack(name: &str) -> Option<u64> {
     Some(u64::from_le_bytes(buf))
 }
 
+/// A map from names of at most 8 bytes, by their [`pack`]ed key, to values: open addressing
+/// in a table of at least four slots per entry, so that a look-up is one multiplication and
+/// usually one comparison (the tag and attribute names of every page are looked up in one).
+pub(super) struct PackedMap<T> {
+    slots: Vec<Option<(u64, T)>>,
+    shift: u32,
+}
+
+impl<T> PackedMap<T> {
+    /// A map of `entries` (keys unique).
+    pub(super) fn new(entries: impl IntoIterator<Item = (u64, T)>) -> PackedMap<T> {
+        let entries: Vec<(u64, T)> = entries.into_iter().collect();
+        let bits = (entries.len().max(1) * 4)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut slots: Vec<Option<(u64, T)>> = (0..1usize << bits).map(|_| None).collect();
+        let shift = 64 - bits;
+        let mask = slots.len() - 1;
+        for (key, value) in entries {
+            let mut i = Self::slot(key, shift);
+            while slots[i].is_some() {
+                i = (i + 1) & mask;
+            }
+            slots[i] = Some((key, value));
+        }
+        PackedMap { slots, shift }
+    }
+
+    #[inline]
+    fn slot(key: u64, shift: u32) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize
+    }
+
+    /// The value of `key`.
+    #[inline]
+    pub(super) fn get(&self, key: u64) -> Option<&T> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::slot(key, self.shift);
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if *k == key => return Some(v),
+                Some(_) => i = (i + 1) & mask,
+                None => return None,
+            }
+        }
+    }
+}
+
 /// The common attribute names of at most 8 bytes, by packed key.
-fn packed_attributes() -> &'static [(u64, &'static str)] {
-    static TABLE: OnceLock<Vec<(u64, &'static str)>> = OnceLock::new();
+fn packed_attributes() -> &'static PackedMap<&'static str> {
+    static TABLE: OnceLock<PackedMap<&'static str>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<_> = COMMON_ATTRIBUTES
-            .iter()
-            .filter_map(|&n| Some((pack(n)?, n)))
-            .collect();
-        t.sort_unstable();
-        t
+        PackedMap::new(
+            COMMON_ATTRIBUTES
+                .iter()
+                .filter_map(|&n| Some((pack(n)?, n))),
+        )
     })
 }
 
 fn attr_name(name: &str) -> Cow<'static, str> {
     let found = match pack(name) {
-        Some(key) => {
-            let t = packed_attributes();
-            t.binary_search_by_key(&key, |e| e.0).ok().map(|i| t[i].1)
-        }
+        Some(key) => packed_attributes().get(key).copied(),
         None => COMMON_ATTRIBUTES.iter().copied().find(|n| *n == name),
     };
     match found {
@@ -598,4 +642,25 @@ fn push_attr(
         Span::push(strings, raw_value)
     };
     list.push((attr_name(name), value));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_map_finds_its_keys_and_nothing_else() {
+        for n in COMMON_ATTRIBUTES {
+            assert_eq!(attr_name(n), *n);
+            assert!(matches!(attr_name(n), Cow::Borrowed(_)), "{n}");
+        }
+        for n in ["data-x", "clas", "classes", "ids", "", "z", "onload"] {
+            assert!(matches!(attr_name(n), Cow::Owned(ref s) if s == n), "{n}");
+        }
+        let map = PackedMap::new((0u64..1000).map(|k| (k * 7919, k)));
+        for k in 0u64..1000 {
+            assert_eq!(map.get(k * 7919), Some(&k));
+            assert_eq!(map.get(k * 7919 + 1), None);
+        }
+    }
 }

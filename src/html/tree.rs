@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::tokenizer::{Attr, StartTag, TextMode, TokenSink, pack};
+use super::tokenizer::{Attr, PackedMap, StartTag, TextMode, TokenSink, pack};
 use crate::extract::dom::{
     self, AttrRange, Dom, Limits, NONE, Node, NodeData, NodeId, ROOT, Span, Tag,
 };
@@ -238,39 +238,30 @@ const KNOWN_NAMES: &[&str] = &[
 
 /// A known element name with its tag and properties, looked up by its bytes packed in a `u64`.
 struct Known {
-    key: u64,
     name: &'static str,
     tag: Tag,
     flags: u16,
 }
 
-fn known_table() -> &'static [Known] {
-    static TABLE: OnceLock<Vec<Known>> = OnceLock::new();
+fn known_table() -> &'static PackedMap<Known> {
+    static TABLE: OnceLock<PackedMap<Known>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<Known> = KNOWN_NAMES
-            .iter()
-            .filter_map(|&name| {
-                Some(Known {
-                    key: pack(name)?,
+        PackedMap::new(KNOWN_NAMES.iter().filter_map(|&name| {
+            Some((
+                pack(name)?,
+                Known {
                     name,
                     tag: Tag::of(name),
                     flags: html_flags_by_match(name),
-                })
-            })
-            .collect();
-        t.sort_by_key(|k| k.key);
-        t
+                },
+            ))
+        }))
     })
 }
 
 /// The known element named `name` (names of at most 8 bytes).
 fn known(name: &str) -> Option<&'static Known> {
-    let key = pack(name)?;
-    let table = known_table();
-    table
-        .binary_search_by_key(&key, |k| k.key)
-        .ok()
-        .map(|i| &table[i])
+    known_table().get(pack(name)?)
 }
 
 /// Properties of an HTML element by name.
