@@ -214,25 +214,29 @@ pub(crate) fn element_kinds(dom: &Dom, id: NodeId, tag: Tag) -> (Kinds, bool) {
         _ => 0,
     };
     let mut positive = matches!(tag, Tag::Article | Tag::Main);
-    if let NodeData::Element { .. } = &dom.node(id).data {
-        for (name, value) in dom.attributes(id) {
-            match name {
-                "class" | "id" => {
-                    let (k, p) = vocab::class_kinds(value);
-                    kinds |= k;
-                    positive |= p;
-                }
-                "role" => {
-                    kinds |= vocab::role_kinds(value);
-                    if value.eq_ignore_ascii_case("main") || value.eq_ignore_ascii_case("article") {
-                        positive = true;
-                    }
-                }
-                "itemprop" if value.contains("articleBody") || value.contains("text") => {
+    // Values are looked at only for the names that matter.
+    for (name, value) in dom.attr_entries(id) {
+        let name: &str = name;
+        if !matches!(name, "class" | "id" | "role" | "itemprop") {
+            continue;
+        }
+        let value = dom.str(*value);
+        match name {
+            "class" | "id" => {
+                let (k, p) = vocab::class_kinds(value);
+                kinds |= k;
+                positive |= p;
+            }
+            "role" => {
+                kinds |= vocab::role_kinds(value);
+                if value.eq_ignore_ascii_case("main") || value.eq_ignore_ascii_case("article") {
                     positive = true;
                 }
-                _ => {}
             }
+            "itemprop" if value.contains("articleBody") || value.contains("text") => {
+                positive = true;
+            }
+            _ => {}
         }
     }
     if matches!(

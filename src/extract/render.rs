@@ -19,19 +19,17 @@ pub fn break_of(tag: Tag) -> Break {
 /// `visibility:hidden`). `aria-hidden` is not one: it hides from screen readers what sighted
 /// readers see anyway (a teaser's summary linked like its title, an icon's label).
 pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
-    if !matches!(dom.node(id).data, NodeData::Element { .. }) {
-        return false;
-    }
-    let attrs = dom.attributes(id);
-    for (name, value) in attrs.clone() {
-        match name {
+    // Values are looked at only for the two names that matter (most elements have neither).
+    for (name, value) in dom.attr_entries(id) {
+        match &**name {
             "hidden"
-                if !is_streamed_segment(attrs.clone()) && !is_disclosure_panel(attrs.clone()) =>
+                if !is_streamed_segment(dom.attributes(id))
+                    && !is_disclosure_panel(dom.attributes(id)) =>
             {
                 return true;
             }
             "style" => {
-                if style_hides(value) && !is_disclosure_panel(attrs.clone()) {
+                if style_hides(dom.str(*value)) && !is_disclosure_panel(dom.attributes(id)) {
                     return true;
                 }
             }
