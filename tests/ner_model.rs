@@ -41,6 +41,20 @@ fn builtin_models_load() {
     assert!(ar.lexicon.is_name(key("أحمد")) && ar.lexicon.is_name(key("ياسمين")));
     assert!(!ar.lexicon.is_name(key("الحكومة")));
     assert!(en.lexicon.is_name(key("Aaron")) && !en.lexicon.is_name(key("government")));
+    // The Arabic model remembers what its training data said about words (`gaz` group): a
+    // place, a person and an everyday word; the English model has no such memory.
+    let memory = nahr::ner::features::group::MEMORY;
+    assert_ne!(ar.config.groups & memory, 0);
+    assert_eq!(en.config.groups & memory, 0);
+    assert!(ar.lexicon.has_memory() && !en.lexicon.has_memory());
+    let label_of = |w: &str| ar.lexicon.memory(key(w)) >> 5;
+    assert_eq!(label_of("واشنطن"), 0b101, "LOC");
+    assert_eq!(label_of("بوش"), 0b100, "PER");
+    assert_eq!(
+        ar.lexicon.memory(key("قال")) & 0xc0,
+        0x40,
+        "only outside mentions"
+    );
 }
 
 #[test]

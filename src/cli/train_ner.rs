@@ -63,8 +63,9 @@ pub struct TrainNerArgs {
     /// read from the other tenths of the data in training; the shipped Arabic model uses it),
     /// and, not shipped as they did not help on ANERcorp dev,
     /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions),
-    /// clx (clusters at ±2, coarse clusters at ±1, cluster × suffix) and cgram (the core's
-    /// first and last three letters and its character trigrams).
+    /// clx (clusters at ±2, coarse clusters at ±1, cluster × suffix), cgram (the core's
+    /// first and last three letters and its character trigrams), gazpair (the memory of
+    /// pairs of words) and gazx (more memory features around the word).
     #[arg(long, value_delimiter = ',')]
     pub with: Vec<String>,
     /// Probability of hiding a token's word identity in a training pass (word dropout: teaches

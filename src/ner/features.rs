@@ -19,9 +19,11 @@
 //! | [`group::CLUSTER_WIDE`] | the clusters at ±2, the 6-bit clusters at ±1, the word's 8-bit cluster × its last two letters |
 //! | [`group::CORE_GRAMS`] | the first and last three code points of the core, and its character trigrams (with word-boundary marks) |
 //! | [`group::MEMORY`] | what the labelled training text said about the core word ([`Lexicon::memory`]: never seen, seen outside mentions, or its usual label, share and count), and the same (coarser) at ±1 |
+//! | [`group::PAIR_MEMORY`] | the memory of the pairs (previous core, core) and (core, next core), when the pair was inside a mention |
+//! | [`group::MEMORY_WIDE`] | the whole memory codes at ±1, the coarse ones at ±2, and the coarse codes of the previous word and the word together |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
-use crate::ner::lexicon::Lexicon;
+use crate::ner::lexicon::{Lexicon, pair_key};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::tags::{N_TAGS, tag_index};
 use crate::ner::text::{is_capitalised, match_key_into, script_of, shape_hash};
@@ -63,16 +65,29 @@ pub mod group {
     /// the memory of the other folds of the training data (cross-validation), so that the
     /// model learns how far a name seen elsewhere can be trusted.
     pub const MEMORY: u32 = 8192;
+    /// The memory of labelled text for the pairs of core words (the word with the previous
+    /// one, and with the next one), when the pair was inside a mention.
+    pub const PAIR_MEMORY: u32 = 16384;
+    /// More of the memory of labelled text around the word: the whole codes at ±1, the coarse
+    /// ones at ±2, and the coarse codes of the previous word and the word together.
+    pub const MEMORY_WIDE: u32 = 32768;
     /// Every group.
-    pub const ALL: u32 = 16383;
+    pub const ALL: u32 = 65535;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
     /// have it).
-    pub const DEFAULT: u32 =
-        ALL & !HISTORY & !CONJ & !CLUSTER_WIDE & !PERSON_NAMES & !CORE_GRAMS & !MEMORY;
+    pub const DEFAULT: u32 = ALL
+        & !HISTORY
+        & !CONJ
+        & !CLUSTER_WIDE
+        & !PERSON_NAMES
+        & !CORE_GRAMS
+        & !MEMORY
+        & !PAIR_MEMORY
+        & !MEMORY_WIDE;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 14] = [
+    pub const NAMES: [(&str, u32); 16] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -87,6 +102,8 @@ pub mod group {
         ("names", PERSON_NAMES),
         ("cgram", CORE_GRAMS),
         ("gaz", MEMORY),
+        ("gazpair", PAIR_MEMORY),
+        ("gazx", MEMORY_WIDE),
     ];
 }
 
@@ -134,6 +151,9 @@ struct TokenInfo {
     name: bool,
     /// [`Lexicon::memory`] of the core.
     memory: u8,
+    /// [`Lexicon::memory`] of the pair (previous core, core) for this core's tags, and of the
+    /// pair (core, next core) for this core's tags ([`group::PAIR_MEMORY`]).
+    pair_memory: [u8; 2],
 }
 
 /// The groups that need the stem and core of each token (and its frequency band).
@@ -144,7 +164,9 @@ const CORE_GROUPS: u32 = group::STEM
     | group::HISTORY
     | group::PERSON_NAMES
     | group::CORE_GRAMS
-    | group::MEMORY;
+    | group::MEMORY
+    | group::PAIR_MEMORY
+    | group::MEMORY_WIDE;
 
 /// Most character trigrams of a core that [`group::CORE_GRAMS`] uses (those of the first
 /// code points of longer cores).
@@ -317,6 +339,9 @@ impl Extractor {
         if g & group::LIST != 0 {
             self.set_list_tags(surfaces, list);
         }
+        if g & group::PAIR_MEMORY != 0 {
+            self.set_pair_memory(lexicon);
+        }
         rows.clear();
         offsets.clear();
         offsets.push(0);
@@ -419,6 +444,15 @@ impl Extractor {
         let keys = self.keys();
         let matches = list.find(&keys, surfaces);
         self.apply_list_matches(&matches);
+    }
+
+    /// Sets `pair_memory` of `self.infos` from the lexicon's memory of word pairs.
+    fn set_pair_memory(&mut self, lexicon: &Lexicon) {
+        for i in 1..self.infos.len() {
+            let (a, b) = (self.infos[i - 1].core, self.infos[i].core);
+            self.infos[i - 1].pair_memory[1] = lexicon.memory(pair_key(a, b, 0));
+            self.infos[i].pair_memory[0] = lexicon.memory(pair_key(a, b, 1));
+        }
     }
 
     /// Sets `list_tag` of `self.infos` from list matches of the sentence.
@@ -553,6 +587,24 @@ impl Extractor {
             push(Left1, 85, nb(Left1, 85));
             push(Right1, 86, nb(Right1, 86));
         }
+        if g & group::MEMORY_WIDE != 0 {
+            push(Left1, 76, nb(Left1, 76));
+            push(Right1, 77, nb(Right1, 77));
+            push(Left2, 83, nb(Left2, 83));
+            push(Right2, 84, nb(Right2, 84));
+            let prev = at(-1).map_or(1, |x| u64::from(memory_coarse(x.memory)));
+            push(CTX, 79, prev << 8 | u64::from(memory_coarse(t.memory)));
+        }
+        if g & group::PAIR_MEMORY != 0 {
+            let [left, right] = t.pair_memory;
+            push(CTX, 87, u64::from(left));
+            push(CTX, 88, u64::from(right));
+            push(
+                CTX,
+                89,
+                u64::from(memory_coarse(left)) << 8 | u64::from(memory_coarse(right)),
+            );
+        }
         if g & group::CLUSTER_WIDE != 0 {
             push(Left2, 66, nb(Left2, 66));
             push(Right2, 67, nb(Right2, 67));
@@ -667,6 +719,9 @@ impl Extractor {
                 None => self.set_list_tags(surfaces, list),
             }
         }
+        if g & group::PAIR_MEMORY != 0 {
+            self.set_pair_memory(lexicon);
+        }
         // The rows of the context features, for the whole sentence first, then the sums: loads
         // of rows far apart in the table overlap better in a tight loop.
         let mut rows = std::mem::take(&mut self.rows);
@@ -779,6 +834,7 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (68, group::CLUSTER_WIDE),
         (92, group::PERSON_NAMES),
         (85, group::MEMORY),
+        (76, group::MEMORY_WIDE),
     ],
     &[
         (3, group::CONTEXT),
@@ -789,9 +845,18 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (69, group::CLUSTER_WIDE),
         (93, group::PERSON_NAMES),
         (86, group::MEMORY),
+        (77, group::MEMORY_WIDE),
     ],
-    &[(4, group::CONTEXT), (66, group::CLUSTER_WIDE)],
-    &[(5, group::CONTEXT), (67, group::CLUSTER_WIDE)],
+    &[
+        (4, group::CONTEXT),
+        (66, group::CLUSTER_WIDE),
+        (83, group::MEMORY_WIDE),
+    ],
+    &[
+        (5, group::CONTEXT),
+        (67, group::CLUSTER_WIDE),
+        (84, group::MEMORY_WIDE),
+    ],
 ];
 
 /// The value of a neighbour template given the neighbour (`None`: beyond the sentence); for
@@ -808,7 +873,8 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
         64..=67 => x.map_or(1, |x| u64::from(x.cluster)),
         68 | 69 => x.map_or(1, |x| cluster_prefix(x.cluster, 6)),
         92 | 93 => x.map_or(2, |x| u64::from(x.name)),
-        85 | 86 => x.map_or(1, |x| u64::from(memory_coarse(x.memory))),
+        83..=86 => x.map_or(1, |x| u64::from(memory_coarse(x.memory))),
+        76 | 77 => x.map_or(1, |x| u64::from(x.memory)),
         _ => 0,
     }
 }
@@ -852,6 +918,7 @@ struct CachedToken {
     cluster: u32,
     freq: u8,
     cap: bool,
+    memory: u8,
     own: [i32; N_TAGS],
     roles: RoleSums,
 }
@@ -865,6 +932,7 @@ impl CachedToken {
             cluster: info.cluster,
             freq: info.freq,
             cap: info.cap,
+            memory: info.memory,
             own,
             roles,
         }
@@ -880,6 +948,7 @@ impl CachedToken {
             cluster: self.cluster,
             freq: self.freq,
             cap: self.cap,
+            memory: self.memory,
             ..TokenInfo::default()
         }
     }

@@ -40,6 +40,16 @@ pub struct WordCounts {
     pub inside: [u32; 4],
 }
 
+/// The memory key of two adjacent core words (hashes) seen from one of them: `side` 0 for
+/// the counts of the first word's tags, 1 for the second's.
+#[inline]
+pub fn pair_key(first: u64, second: u64, side: u64) -> u64 {
+    crate::ner::hash::mix(crate::ner::hash::combine(
+        crate::ner::hash::combine(first, second),
+        0x7061_6972 + side,
+    ))
+}
+
 /// Packs [`WordCounts`] into one byte ([`Lexicon::memory`]): 0 for no occurrence; a word never
 /// inside a mention gives `0x40 | n` with `n` its count bucket (1, 2–4, 5–19, 20+ → 0..3); a
 /// word inside mentions gives `0x80 | label << 5 | mostly_first << 4 | share << 2 | n`, with
@@ -148,6 +158,20 @@ impl Lexicon {
             .map(|(&k, c)| (k, memory_code(c)))
             .filter(|&(_, code)| code != 0)
             .collect();
+    }
+
+    /// Adds, of these counts (keyed by [`pair_key`]), the codes of the pairs that were inside
+    /// mentions (code `0x80` and above) to the memory.
+    pub fn add_pair_memory<'a>(
+        &mut self,
+        counts: impl IntoIterator<Item = (&'a u64, &'a WordCounts)>,
+    ) {
+        for (&k, c) in counts {
+            let code = memory_code(c);
+            if code & 0x80 != 0 {
+                self.memory.insert(k, code);
+            }
+        }
     }
 
     /// What labelled training text said about a core word (by hash): a [`memory_code`], 0 when

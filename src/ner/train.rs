@@ -14,7 +14,7 @@ use crate::ner::eval::{SpanCounts, spans};
 use crate::ner::features::Prepared;
 use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
 use crate::ner::hash::FxHashMap;
-use crate::ner::lexicon::{Lexicon, WordCounts};
+use crate::ner::lexicon::{Lexicon, WordCounts, pair_key};
 use crate::ner::lists::EntityList;
 use crate::ner::model::{NerModel, Scratch, Transitions, decode};
 use crate::ner::stack::DocExample;
@@ -491,7 +491,8 @@ pub fn train(
     let config = options.config;
     // The memory of labelled text (feature group `gaz`): the model keeps the counts of all
     // the training data; each training sentence reads those of the other folds.
-    let (lexicon, fold_lexicons) = if config.groups & group::MEMORY != 0 {
+    let memory_groups = group::MEMORY | group::PAIR_MEMORY | group::MEMORY_WIDE;
+    let (lexicon, fold_lexicons) = if config.groups & memory_groups != 0 {
         memory_lexicons(train, lexicon, &list, config, &mut extractor)
     } else {
         (lexicon, Vec::new())
@@ -680,22 +681,34 @@ fn memory_lexicons(
 ) -> (Lexicon, Vec<Lexicon>) {
     let folds = MEMORY_FOLDS.min(train.len()).max(1);
     let mut per_fold: Vec<FxHashMap<u64, WordCounts>> = vec![FxHashMap::default(); folds];
+    let mut pairs_per_fold: Vec<FxHashMap<u64, WordCounts>> = vec![FxHashMap::default(); folds];
+    let count = |c: &mut WordCounts, t: usize| {
+        if t == crate::ner::tags::O {
+            c.outside += 1;
+        } else if t % 2 == 1 {
+            c.begin[(t - 1) / 2] += 1;
+        } else {
+            c.inside[(t - 1) / 2] += 1;
+        }
+    };
     let (mut rows, mut offsets, mut cores) = (Vec::new(), Vec::new(), Vec::new());
     for (k, s) in train.iter().enumerate() {
         let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
         extractor.extract(&surfaces, &lexicon, list, config, &mut rows, &mut offsets);
         cores.clear();
         extractor.cores_and_bands(config, &mut cores);
-        let counts = &mut per_fold[k * folds / train.len()];
-        for (&(core, _), &tag) in cores.iter().zip(&s.tags) {
-            let c = counts.entry(core).or_default();
-            let t = tag_index(tag);
-            if t == crate::ner::tags::O {
-                c.outside += 1;
-            } else if t % 2 == 1 {
-                c.begin[(t - 1) / 2] += 1;
-            } else {
-                c.inside[(t - 1) / 2] += 1;
+        let fold = k * folds / train.len();
+        if config.groups & (group::MEMORY | group::MEMORY_WIDE) != 0 {
+            for (&(core, _), &tag) in cores.iter().zip(&s.tags) {
+                count(per_fold[fold].entry(core).or_default(), tag_index(tag));
+            }
+        }
+        if config.groups & group::PAIR_MEMORY != 0 {
+            for (w, t) in cores.windows(2).zip(s.tags.windows(2)) {
+                let pairs = &mut pairs_per_fold[fold];
+                let (a, b) = (w[0].0, w[1].0);
+                count(pairs.entry(pair_key(a, b, 0)).or_default(), tag_index(t[0]));
+                count(pairs.entry(pair_key(a, b, 1)).or_default(), tag_index(t[1]));
             }
         }
     }
@@ -711,23 +724,25 @@ fn memory_lexicons(
     };
     let fold_lexicons = (0..folds)
         .map(|f| {
-            let mut others = FxHashMap::default();
-            for (g, counts) in per_fold.iter().enumerate() {
-                if g != f {
-                    add(&mut others, counts);
-                }
+            let (mut others, mut other_pairs) = (FxHashMap::default(), FxHashMap::default());
+            for g in (0..folds).filter(|&g| g != f) {
+                add(&mut others, &per_fold[g]);
+                add(&mut other_pairs, &pairs_per_fold[g]);
             }
             let mut lex = lexicon.clone();
             lex.set_memory(&others);
+            lex.add_pair_memory(&other_pairs);
             lex
         })
         .collect();
-    let mut all = FxHashMap::default();
-    for counts in &per_fold {
+    let (mut all, mut all_pairs) = (FxHashMap::default(), FxHashMap::default());
+    for (counts, pairs) in per_fold.iter().zip(&pairs_per_fold) {
         add(&mut all, counts);
+        add(&mut all_pairs, pairs);
     }
     let mut lexicon = lexicon;
     lexicon.set_memory(&all);
+    lexicon.add_pair_memory(&all_pairs);
     (lexicon, fold_lexicons)
 }
 
