@@ -210,9 +210,9 @@ fn date_priority(names: &str) -> Option<u8> {
     let at = |i: usize, word: &[u8]| {
         b.len() - i >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
     };
-    for i in 0..b.len() {
+    for (i, &c) in b.iter().enumerate() {
         // ASCII letters in lower case (other bytes never equal a needle's first letter).
-        let p = match b[i] | 0x20 {
+        let p = match c | 0x20 {
             b'p' if at(i, b"publish") || at(i, b"posted") || at(i, b"pubdate") => 0,
             b'c' if at(i, b"created") => 0,
             b'd' if at(i, b"date") => 1,

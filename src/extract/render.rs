@@ -28,10 +28,8 @@ pub fn is_hidden(dom: &Dom, id: NodeId) -> bool {
             {
                 return true;
             }
-            "style" => {
-                if style_hides(dom.str(*value)) && !is_disclosure_panel(dom.attributes(id)) {
-                    return true;
-                }
+            "style" if style_hides(dom.str(*value)) && !is_disclosure_panel(dom.attributes(id)) => {
+                return true;
             }
             _ => {}
         }
