@@ -65,7 +65,8 @@ pub struct TrainNerArgs {
     /// history (labels given to the same word in the previous 20 sentences), conj (conjunctions),
     /// clx (clusters at ±2, coarse clusters at ±1, cluster × suffix), cgram (the core's
     /// first and last three letters and its character trigrams), gazpair (the memory of
-    /// pairs of words) and gazx (more memory features around the word).
+    /// pairs of words), gazx (more memory features around the word) and gazown (only the
+    /// word's own memory codes, instead of gaz).
     #[arg(long, value_delimiter = ',')]
     pub with: Vec<String>,
     /// Probability of hiding a token's word identity in a training pass (word dropout: teaches

@@ -20,6 +20,7 @@
 //! | [`group::CORE_GRAMS`] | the first and last three code points of the core, and its character trigrams (with word-boundary marks) |
 //! | [`group::MEMORY`] | what the labelled training text said about the core word ([`Lexicon::memory`]: never seen, seen outside mentions, or its usual label, share and count), and the same (coarser) at ±1 |
 //! | [`group::PAIR_MEMORY`] | the memory of the pairs (previous core, core) and (core, next core), when the pair was inside a mention |
+//! | [`group::MEMORY_OWN`] | the first two features of [`group::MEMORY`] alone |
 //! | [`group::MEMORY_WIDE`] | the whole memory codes at ±1, the coarse ones at ±2, and the coarse codes of the previous word and the word together |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
@@ -71,8 +72,11 @@ pub mod group {
     /// More of the memory of labelled text around the word: the whole codes at ±1, the coarse
     /// ones at ±2, and the coarse codes of the previous word and the word together.
     pub const MEMORY_WIDE: u32 = 32768;
+    /// The word's own memory codes alone (the first two features of [`MEMORY`], without
+    /// the proclitics and the words at ±1).
+    pub const MEMORY_OWN: u32 = 65536;
     /// Every group.
-    pub const ALL: u32 = 65535;
+    pub const ALL: u32 = 131071;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
@@ -85,9 +89,10 @@ pub mod group {
         & !CORE_GRAMS
         & !MEMORY
         & !PAIR_MEMORY
-        & !MEMORY_WIDE;
+        & !MEMORY_WIDE
+        & !MEMORY_OWN;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 16] = [
+    pub const NAMES: [(&str, u32); 17] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -104,6 +109,7 @@ pub mod group {
         ("gaz", MEMORY),
         ("gazpair", PAIR_MEMORY),
         ("gazx", MEMORY_WIDE),
+        ("gazown", MEMORY_OWN),
     ];
 }
 
@@ -166,7 +172,8 @@ const CORE_GROUPS: u32 = group::STEM
     | group::CORE_GRAMS
     | group::MEMORY
     | group::PAIR_MEMORY
-    | group::MEMORY_WIDE;
+    | group::MEMORY_WIDE
+    | group::MEMORY_OWN;
 
 /// Most character trigrams of a core that [`group::CORE_GRAMS`] uses (those of the first
 /// code points of longer cores).
@@ -576,9 +583,11 @@ impl Extractor {
                 push(OWN, 96, v);
             }
         }
-        if g & group::MEMORY != 0 {
+        if g & (group::MEMORY | group::MEMORY_OWN) != 0 {
             push(OWN, 97, u64::from(t.memory));
             push(OWN, 98, u64::from(memory_coarse(t.memory)));
+        }
+        if g & group::MEMORY != 0 {
             push(
                 OWN,
                 99,

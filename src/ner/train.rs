@@ -491,7 +491,7 @@ pub fn train(
     let config = options.config;
     // The memory of labelled text (feature group `gaz`): the model keeps the counts of all
     // the training data; each training sentence reads those of the other folds.
-    let memory_groups = group::MEMORY | group::PAIR_MEMORY | group::MEMORY_WIDE;
+    let memory_groups = group::MEMORY | group::PAIR_MEMORY | group::MEMORY_WIDE | group::MEMORY_OWN;
     let (lexicon, fold_lexicons) = if config.groups & memory_groups != 0 {
         memory_lexicons(train, lexicon, &list, config, &mut extractor)
     } else {
@@ -698,7 +698,7 @@ fn memory_lexicons(
         cores.clear();
         extractor.cores_and_bands(config, &mut cores);
         let fold = k * folds / train.len();
-        if config.groups & (group::MEMORY | group::MEMORY_WIDE) != 0 {
+        if config.groups & (group::MEMORY | group::MEMORY_WIDE | group::MEMORY_OWN) != 0 {
             for (&(core, _), &tag) in cores.iter().zip(&s.tags) {
                 count(per_fold[fold].entry(core).or_default(), tag_index(tag));
             }
