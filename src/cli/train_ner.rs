@@ -6,10 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::ner::clusters::{
-    ClusterOptions, ContextCounts, binarised_vectors, file_sentences, induce_flat, induce_from,
-    write_clusters,
-};
+use crate::ner::clusters::{ClusterOptions, file_sentences, induce, write_clusters};
 use crate::ner::conll::{ConllSentence, read_conll};
 use crate::ner::features::{FeatureConfig, group};
 use crate::ner::lexicon::Lexicon;
@@ -129,16 +126,11 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<ConllSentence>, String> {
 }
 
 /// Builds the lexicon the features use from a wordfreq export and clusters learned from
-/// unlabelled files (optionally written to `clusters_out`); with `extra_sets`, also the
-/// extra cluster sets of [`crate::ner::features::group::CLUSTER_SETS`] from the same text
-/// (another 2-means tree and flat k-means with 64, 256 and 1024 classes, each from its own
-/// random projection).
+/// unlabelled files (optionally written to `clusters_out`).
 pub fn load_lexicon(
     lexicon: Option<&std::path::Path>,
     unlabelled: &[PathBuf],
     clusters_out: Option<&std::path::Path>,
-    extra_sets: bool,
-    embedding_bits: bool,
 ) -> Result<Lexicon, String> {
     let mut lex = Lexicon::new();
     if let Some(path) = lexicon {
@@ -153,45 +145,12 @@ pub fn load_lexicon(
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             sentences.extend(file_sentences(&text));
         }
-        let options = ClusterOptions::default();
-        let counts = ContextCounts::new(&sentences, &options);
-        let clusters = induce_from(&counts, &options);
+        let clusters = induce(&sentences, &ClusterOptions::default());
         if let Some(out) = clusters_out {
             write_clusters(out, &clusters)?;
         }
         for (word, code) in clusters {
             lex.set_cluster(&word, code);
-        }
-        if embedding_bits {
-            for (word, bits) in binarised_vectors(&counts, &options) {
-                for (k, b) in bits.into_iter().enumerate() {
-                    // The extra code sets from 16 on hold the vector's bits; code 0 is absent.
-                    if b != 0 {
-                        lex.set_extra_cluster(16 + k as u64, &word, b);
-                    }
-                }
-            }
-        }
-        if extra_sets {
-            let seeded = |n: u64| ClusterOptions {
-                seed: options.seed ^ (0x5e7_0000 + n),
-                ..options
-            };
-            let sets = [
-                induce_from(&counts, &seeded(1)),
-                induce_flat(&counts, &seeded(2), 6, 10),
-                induce_flat(&counts, &seeded(3), 8, 10),
-                induce_flat(&counts, &seeded(4), 10, 10),
-            ];
-            let keep = std::env::var("NAHR_CLSETS").unwrap_or("1234".into());
-            for (set, clusters) in sets.into_iter().enumerate() {
-                if !keep.contains(&(set + 1).to_string()) {
-                    continue;
-                }
-                for (word, code) in clusters {
-                    lex.set_extra_cluster(set as u64 + 1, &word, code);
-                }
-            }
         }
     }
     Ok(lex)
@@ -231,13 +190,10 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
     } else {
         Some(read_all(&args.dev)?)
     };
-    let groups = feature_groups(&args.with, &args.without)?;
     let mut lexicon = load_lexicon(
         args.lexicon.as_deref(),
         &args.unlabelled,
         args.clusters_out.as_deref(),
-        groups & group::CLUSTER_SETS != 0,
-        groups & group::EMBEDDING_BITS != 0,
     )?;
     if let Some(path) = &args.names {
         let text = std::fs::read_to_string(path)
@@ -250,7 +206,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         epochs: args.epochs,
         seed: args.seed,
         config: FeatureConfig {
-            groups,
+            groups: feature_groups(&args.with, &args.without)?,
             bucket_bits: args.bucket_bits,
         },
         tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),

@@ -115,173 +115,80 @@ pub fn file_sentences(text: &str) -> Vec<Vec<String>> {
     out
 }
 
-/// Positive-PMI context counts of the clustered vocabulary, ready to be randomly projected
-/// ([`ContextCounts::project`]).
-pub struct ContextCounts<'a> {
-    vocab: Vec<&'a str>,
-    n_ctx: usize,
-    cooc: Vec<FxHashMap<u32, f32>>,
-    ctx_totals: Vec<f32>,
-    total: f32,
-}
-
-impl<'a> ContextCounts<'a> {
-    /// Counts the left and right neighbours of the frequent words of `sentences`.
-    pub fn new(sentences: &'a [Vec<String>], options: &ClusterOptions) -> Self {
-        let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
-        for s in sentences {
-            for w in s {
-                *counts.entry(w.as_str()).or_insert(0) += 1;
-            }
-        }
-        let mut by_freq: Vec<(&str, usize)> = counts.into_iter().collect();
-        by_freq.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let vocab: Vec<&str> = by_freq
-            .iter()
-            .take_while(|(_, c)| *c >= options.min_count)
-            .take(options.max_words)
-            .map(|(w, _)| *w)
-            .collect();
-        let index: FxHashMap<&str, usize> =
-            vocab.iter().enumerate().map(|(i, w)| (*w, i)).collect();
-        let n_ctx = options.context_words.min(vocab.len());
-        // Co-occurrence counts: (word, side × n_ctx + context) → count.
-        let mut cooc: Vec<FxHashMap<u32, f32>> = vec![FxHashMap::default(); vocab.len()];
-        let mut ctx_totals = vec![0.0f32; 2 * n_ctx];
-        let mut total = 0.0f32;
-        for s in sentences {
-            for (i, w) in s.iter().enumerate() {
-                let Some(&wi) = index.get(w.as_str()) else {
-                    continue;
-                };
-                for (side, j) in [(0usize, i.checked_sub(1)), (1, Some(i + 1))] {
-                    let Some(c) = j.and_then(|j| s.get(j)) else {
-                        continue;
-                    };
-                    let Some(&ci) = index.get(c.as_str()) else {
-                        continue;
-                    };
-                    if ci >= n_ctx {
-                        continue;
-                    }
-                    let k = side * n_ctx + ci;
-                    *cooc[wi].entry(k as u32).or_insert(0.0) += 1.0;
-                    ctx_totals[k] += 1.0;
-                    total += 1.0;
-                }
-            }
-        }
-        ContextCounts {
-            vocab,
-            n_ctx,
-            cooc,
-            ctx_totals,
-            total,
-        }
-    }
-
-    /// The words counted, most frequent first.
-    pub fn vocab(&self) -> &[&'a str] {
-        &self.vocab
-    }
-
-    /// The length-normalised positive-PMI vectors of the words, randomly projected to
-    /// [`DIMS`] dimensions by a matrix drawn from `rng`.
-    fn project(&self, rng: &mut Rng) -> Vec<[f32; DIMS]> {
-        let proj: Vec<[f32; DIMS]> = (0..2 * self.n_ctx)
-            .map(|_| {
-                let mut row = [0.0f32; DIMS];
-                for x in row.iter_mut() {
-                    *x = rng.gaussianish();
-                }
-                row
-            })
-            .collect();
-        let mut vectors: Vec<[f32; DIMS]> = Vec::with_capacity(self.vocab.len());
-        for row in &self.cooc {
-            let word_total: f32 = row.values().sum();
-            let mut v = [0.0f32; DIMS];
-            for (&k, &c) in row {
-                let pmi = (c * self.total / (word_total * self.ctx_totals[k as usize])).ln();
-                if pmi > 0.0 {
-                    for (x, p) in v.iter_mut().zip(&proj[k as usize]) {
-                        *x += pmi * p;
-                    }
-                }
-            }
-            normalise(&mut v);
-            vectors.push(v);
-        }
-        vectors
-    }
-}
-
-/// Binarised context vectors (after Guo et al. 2014): the words' projected PPMI vectors
-/// (the ones [`induce_from`] clusters, for the same seed), each dimension read as +1 when
-/// above the mean of the dimension's positive values, −1 when below the mean of its negative
-/// values, 0 otherwise. Returns `(word, bits)` pairs sorted by word, where `bits[k]` holds
-/// dimensions `16k..16k + 16`, two bits each (`01`: +1, `10`: −1).
-pub fn binarised_vectors(
-    counts: &ContextCounts<'_>,
-    options: &ClusterOptions,
-) -> Vec<(String, [u32; DIMS / 16])> {
-    let vocab = counts.vocab();
-    if vocab.is_empty() {
-        return Vec::new();
-    }
-    let vectors = counts.project(&mut Rng(options.seed));
-    let mut pos = [(0.0f64, 0usize); DIMS];
-    let mut neg = [(0.0f64, 0usize); DIMS];
-    for v in &vectors {
-        for (d, &x) in v.iter().enumerate() {
-            if x > 0.0 {
-                pos[d].0 += f64::from(x);
-                pos[d].1 += 1;
-            } else if x < 0.0 {
-                neg[d].0 += f64::from(x);
-                neg[d].1 += 1;
-            }
-        }
-    }
-    let mean = |(s, n): (f64, usize)| if n == 0 { 0.0 } else { (s / n as f64) as f32 };
-    let up: Vec<f32> = pos.iter().map(|&p| mean(p)).collect();
-    let down: Vec<f32> = neg.iter().map(|&p| mean(p)).collect();
-    let mut out: Vec<(String, [u32; DIMS / 16])> = vocab
-        .iter()
-        .zip(&vectors)
-        .map(|(w, v)| {
-            let mut bits = [0u32; DIMS / 16];
-            for (d, &x) in v.iter().enumerate() {
-                let code = if up[d] > 0.0 && x > up[d] {
-                    1
-                } else if down[d] < 0.0 && x < down[d] {
-                    2
-                } else {
-                    0
-                };
-                bits[d / 16] |= code << (2 * (d % 16));
-            }
-            (w.to_string(), bits)
-        })
-        .collect();
-    out.sort_unstable();
-    out
-}
-
 /// Learns clusters from sentences of word keys. Returns `(word, code)` pairs where `code` is the
 /// path bits behind a leading 1 bit, sorted by word.
 pub fn induce(sentences: &[Vec<String>], options: &ClusterOptions) -> Vec<(String, u32)> {
-    induce_from(&ContextCounts::new(sentences, options), options)
-}
-
-/// [`induce`] from context counts already made.
-pub fn induce_from(counts: &ContextCounts<'_>, options: &ClusterOptions) -> Vec<(String, u32)> {
-    let vocab = counts.vocab();
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for s in sentences {
+        for w in s {
+            *counts.entry(w.as_str()).or_insert(0) += 1;
+        }
+    }
+    let mut by_freq: Vec<(&str, usize)> = counts.into_iter().collect();
+    by_freq.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let vocab: Vec<&str> = by_freq
+        .iter()
+        .take_while(|(_, c)| *c >= options.min_count)
+        .take(options.max_words)
+        .map(|(w, _)| *w)
+        .collect();
     if vocab.len() < 2 {
         return Vec::new();
     }
+    let index: FxHashMap<&str, usize> = vocab.iter().enumerate().map(|(i, w)| (*w, i)).collect();
+    let n_ctx = options.context_words.min(vocab.len());
+    // Co-occurrence counts: (word, side × n_ctx + context) → count.
+    let mut cooc: Vec<FxHashMap<u32, f32>> = vec![FxHashMap::default(); vocab.len()];
+    let mut ctx_totals = vec![0.0f32; 2 * n_ctx];
+    let mut total = 0.0f32;
+    for s in sentences {
+        for (i, w) in s.iter().enumerate() {
+            let Some(&wi) = index.get(w.as_str()) else {
+                continue;
+            };
+            for (side, j) in [(0usize, i.checked_sub(1)), (1, Some(i + 1))] {
+                let Some(c) = j.and_then(|j| s.get(j)) else {
+                    continue;
+                };
+                let Some(&ci) = index.get(c.as_str()) else {
+                    continue;
+                };
+                if ci >= n_ctx {
+                    continue;
+                }
+                let k = side * n_ctx + ci;
+                *cooc[wi].entry(k as u32).or_insert(0.0) += 1.0;
+                ctx_totals[k] += 1.0;
+                total += 1.0;
+            }
+        }
+    }
+    // Random projection matrix for the 2 × n_ctx contexts.
     let mut rng = Rng(options.seed);
-    let vectors = counts.project(&mut rng);
+    let proj: Vec<[f32; DIMS]> = (0..2 * n_ctx)
+        .map(|_| {
+            let mut row = [0.0f32; DIMS];
+            for x in row.iter_mut() {
+                *x = rng.gaussianish();
+            }
+            row
+        })
+        .collect();
+    let mut vectors: Vec<[f32; DIMS]> = Vec::with_capacity(vocab.len());
+    for row in &cooc {
+        let word_total: f32 = row.values().sum();
+        let mut v = [0.0f32; DIMS];
+        for (&k, &c) in row {
+            let pmi = (c * total / (word_total * ctx_totals[k as usize])).ln();
+            if pmi > 0.0 {
+                for (x, p) in v.iter_mut().zip(&proj[k as usize]) {
+                    *x += pmi * p;
+                }
+            }
+        }
+        normalise(&mut v);
+        vectors.push(v);
+    }
     let mut codes = vec![1u32; vocab.len()];
     let all: Vec<usize> = (0..vocab.len()).collect();
     split(&vectors, all, 0, options, &mut rng, &mut codes);
@@ -289,69 +196,6 @@ pub fn induce_from(counts: &ContextCounts<'_>, options: &ClusterOptions) -> Vec<
         .iter()
         .zip(codes)
         .map(|(w, c)| (w.to_string(), c))
-        .collect();
-    out.sort_unstable();
-    out
-}
-
-/// Flat clusters: spherical k-means with `2^bits` classes over the projected context vectors
-/// (projection and starting centres drawn from `options.seed`). Returns `(word, code)` pairs
-/// sorted by word, where `code` is the class number behind a leading 1 bit (`1 << bits |
-/// class`), so that it reads like a path of `bits` bits.
-pub fn induce_flat(
-    counts: &ContextCounts<'_>,
-    options: &ClusterOptions,
-    bits: u32,
-    iterations: usize,
-) -> Vec<(String, u32)> {
-    let vocab = counts.vocab();
-    let k = 1usize << bits;
-    if vocab.len() < 2 * k {
-        return Vec::new();
-    }
-    let mut rng = Rng(options.seed);
-    let vectors = counts.project(&mut rng);
-    // Start from k distinct words of the more frequent half, chosen by the seed.
-    let half = vocab.len() / 2;
-    let mut chosen = vec![false; half];
-    let mut centres: Vec<[f32; DIMS]> = Vec::with_capacity(k);
-    while centres.len() < k {
-        let i = (rng.next() % half as u64) as usize;
-        if !chosen[i] {
-            chosen[i] = true;
-            centres.push(vectors[i]);
-        }
-    }
-    let mut class = vec![0u32; vocab.len()];
-    for _ in 0..iterations {
-        for (c, v) in class.iter_mut().zip(&vectors) {
-            let mut best = (f32::NEG_INFINITY, 0u32);
-            for (j, centre) in centres.iter().enumerate() {
-                let d = dot(v, centre);
-                if d > best.0 {
-                    best = (d, j as u32);
-                }
-            }
-            *c = best.1;
-        }
-        let mut sums = vec![[0.0f32; DIMS]; k];
-        for (&c, v) in class.iter().zip(&vectors) {
-            for (x, y) in sums[c as usize].iter_mut().zip(v) {
-                *x += y;
-            }
-        }
-        for (centre, mut s) in centres.iter_mut().zip(sums) {
-            // An emptied class keeps its centre.
-            if s.iter().any(|x| *x != 0.0) {
-                normalise(&mut s);
-                *centre = s;
-            }
-        }
-    }
-    let mut out: Vec<(String, u32)> = vocab
-        .iter()
-        .zip(class)
-        .map(|(w, c)| (w.to_string(), 1 << bits | c))
         .collect();
     out.sort_unstable();
     out

@@ -22,7 +22,6 @@
 //! | [`group::PAIR_MEMORY`] | the memory of the pairs (previous core, core) and (core, next core), when the pair was inside a mention |
 //! | [`group::MEMORY_OWN`] | the first two features of [`group::MEMORY`] alone |
 //! | [`group::MEMORY_WIDE`] | the whole memory codes at ±1, the coarse ones at ±2, and the coarse codes of the previous word and the word together |
-//! | [`group::CLUSTER_SETS`] | the word's classes in the extra cluster sets ([`Lexicon::extra_cluster`]: another 2-means tree, flat k-means with 64, 256 and 1024 classes), and its 256-class class at ±1 |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::{Lexicon, pair_key};
@@ -76,16 +75,8 @@ pub mod group {
     /// The word's own memory codes alone (the first two features of [`MEMORY`], without
     /// the proclitics and the words at ±1).
     pub const MEMORY_OWN: u32 = 65536;
-    /// The word's classes in the extra cluster sets of the lexicon
-    /// ([`crate::ner::lexicon::Lexicon::extra_cluster`]): a second 2-means tree (prefixes of
-    /// 6 and 10 bits and the whole path) and flat k-means with 64, 256 and 1024 classes, and
-    /// the 256-class class of the words at ±1.
-    pub const CLUSTER_SETS: u32 = 131072;
-    /// The word's binarised context vector ([`crate::ner::clusters::binarised_vectors`]):
-    /// one feature per dimension that is clearly positive or clearly negative.
-    pub const EMBEDDING_BITS: u32 = 262144;
     /// Every group.
-    pub const ALL: u32 = 524287;
+    pub const ALL: u32 = 131071;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
@@ -99,11 +90,9 @@ pub mod group {
         & !MEMORY
         & !PAIR_MEMORY
         & !MEMORY_WIDE
-        & !MEMORY_OWN
-        & !CLUSTER_SETS
-        & !EMBEDDING_BITS;
+        & !MEMORY_OWN;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 19] = [
+    pub const NAMES: [(&str, u32); 17] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -121,8 +110,6 @@ pub mod group {
         ("gazpair", PAIR_MEMORY),
         ("gazx", MEMORY_WIDE),
         ("gazown", MEMORY_OWN),
-        ("clsets", CLUSTER_SETS),
-        ("embbin", EMBEDDING_BITS),
     ];
 }
 
@@ -166,11 +153,6 @@ struct TokenInfo {
     freq: u8,
     stem_freq: u8,
     cluster: u32,
-    /// [`group::CLUSTER_SETS`]: the codes in the extra cluster sets 1..=4 (0: not in it).
-    extra_clusters: [u32; N_EXTRA_CLUSTER_SETS],
-    /// [`group::EMBEDDING_BITS`]: the binarised context vector, 16 dimensions of 2 bits each
-    /// per entry.
-    embedding_bits: [u32; EMBEDDING_WORDS],
     list_tag: u8,
     name: bool,
     /// [`Lexicon::memory`] of the core.
@@ -180,16 +162,8 @@ struct TokenInfo {
     pair_memory: [u8; 2],
 }
 
-/// Number of extra cluster sets [`group::CLUSTER_SETS`] reads (sets 1..=this).
-pub const N_EXTRA_CLUSTER_SETS: usize = 4;
-
-/// Entries of [`TokenInfo::embedding_bits`] (dimensions / 16).
-const EMBEDDING_WORDS: usize = crate::ner::clusters::DIMS / 16;
-
 /// The groups that need the stem and core of each token (and its frequency band).
 const CORE_GROUPS: u32 = group::STEM
-    | group::EMBEDDING_BITS
-    | group::CLUSTER_SETS
     | group::AFFIX
     | group::FREQ
     | group::CLUSTER
@@ -460,25 +434,6 @@ impl Extractor {
                 .cluster(key_hash)
                 .or_else(|| lexicon.cluster(info.stem))
                 .unwrap_or(0);
-            if g & group::CLUSTER_SETS != 0 {
-                for (s, c) in info.extra_clusters.iter_mut().enumerate() {
-                    let set = s as u64 + 1;
-                    *c = match lexicon.extra_cluster(key_hash, set) {
-                        0 => lexicon.extra_cluster(info.stem, set),
-                        c => c,
-                    };
-                }
-            }
-            if g & group::EMBEDDING_BITS != 0 {
-                let h = if lexicon.cluster(key_hash).is_some() {
-                    key_hash
-                } else {
-                    info.stem
-                };
-                for (k, b) in info.embedding_bits.iter_mut().enumerate() {
-                    *b = lexicon.extra_cluster(h, 16 + k as u64);
-                }
-            }
             info.name = lexicon.is_name(key_hash) || lexicon.is_name(info.core);
             info.memory = lexicon.memory(info.core);
         }
@@ -613,35 +568,6 @@ impl Extractor {
         if g & group::CLUSTER != 0 {
             push(Left1, 64, nb(Left1, 64));
             push(Right1, 65, nb(Right1, 65));
-        }
-        if g & group::CLUSTER_SETS != 0 {
-            let [tree, c64, c256, c1024] = t.extra_clusters;
-            if tree != 0 {
-                push(OWN, 100, cluster_prefix(tree, 6));
-                push(OWN, 101, cluster_prefix(tree, 10));
-                push(OWN, 102, u64::from(tree));
-            }
-            for (template, c) in [(103, c64), (104, c256), (105, c1024)] {
-                if c != 0 {
-                    push(OWN, template, u64::from(c));
-                }
-            }
-            if std::env::var_os("NAHR_CLNB").is_none() {
-                push(Left1, 106, nb(Left1, 106));
-                push(Right1, 107, nb(Right1, 107));
-            }
-        }
-        if g & group::EMBEDDING_BITS != 0 {
-            for (k, &b) in t.embedding_bits.iter().enumerate() {
-                let mut rest = b;
-                while rest != 0 {
-                    let at = rest.trailing_zeros() & !1;
-                    let code = rest >> at & 3;
-                    rest &= !(3 << at);
-                    let dim = 16 * k as u64 + u64::from(at / 2);
-                    push(OWN, 108, dim << 2 | u64::from(code));
-                }
-            }
         }
         if g & group::PERSON_NAMES != 0 {
             push(OWN, 90, u64::from(t.name));
@@ -918,7 +844,6 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (92, group::PERSON_NAMES),
         (85, group::MEMORY),
         (76, group::MEMORY_WIDE),
-        (106, group::CLUSTER_SETS),
     ],
     &[
         (3, group::CONTEXT),
@@ -930,7 +855,6 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
         (93, group::PERSON_NAMES),
         (86, group::MEMORY),
         (77, group::MEMORY_WIDE),
-        (107, group::CLUSTER_SETS),
     ],
     &[
         (4, group::CONTEXT),
@@ -960,7 +884,6 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
         92 | 93 => x.map_or(2, |x| u64::from(x.name)),
         83..=86 => x.map_or(1, |x| u64::from(memory_coarse(x.memory))),
         76 | 77 => x.map_or(1, |x| u64::from(x.memory)),
-        106 | 107 => x.map_or(1, |x| u64::from(x.extra_clusters[2])),
         _ => 0,
     }
 }
@@ -1005,8 +928,6 @@ struct CachedToken {
     freq: u8,
     cap: bool,
     memory: u8,
-    /// The class in the 256-class extra cluster set, which the neighbours' features read.
-    cluster256: u32,
     own: [i32; N_TAGS],
     roles: RoleSums,
 }
@@ -1021,7 +942,6 @@ impl CachedToken {
             freq: info.freq,
             cap: info.cap,
             memory: info.memory,
-            cluster256: info.extra_clusters[2],
             own,
             roles,
         }
@@ -1038,7 +958,6 @@ impl CachedToken {
             freq: self.freq,
             cap: self.cap,
             memory: self.memory,
-            extra_clusters: [0, 0, self.cluster256, 0],
             ..TokenInfo::default()
         }
     }

@@ -89,12 +89,6 @@ pub fn memory_code(c: &WordCounts) -> u8 {
     0x80 | (label as u8) << 5 | first << 4 | share << 2 | bucket(inside)
 }
 
-/// The cluster-table key of a word (by hash) in the extra cluster set `set`.
-#[inline]
-pub fn extra_cluster_key(key_hash: u64, set: u64) -> u64 {
-    crate::ner::hash::mix(crate::ner::hash::combine(key_hash, 0x636c_7374 + set))
-}
-
 /// How a word reads once its proclitics are set aside.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Split<'a> {
@@ -221,24 +215,6 @@ impl Lexicon {
     /// Sets the cluster code of a word (see [`Lexicon::cluster`]).
     pub fn set_cluster(&mut self, key: &str, code: u32) {
         self.clusters.insert(hash_str(key), code);
-    }
-
-    /// Sets the code of a word in the extra cluster set `set` (1, 2, …; set 0 is
-    /// [`Lexicon::set_cluster`]). Extra sets share the cluster table under keys derived
-    /// from the word's hash ([`extra_cluster_key`]), so the model file layout is unchanged.
-    pub fn set_extra_cluster(&mut self, set: u64, key: &str, code: u32) {
-        self.clusters
-            .insert(extra_cluster_key(hash_str(key), set), code);
-    }
-
-    /// The code of a key hash in the extra cluster set `set` (see
-    /// [`Lexicon::set_extra_cluster`]), 0 when the word is not in it.
-    #[inline]
-    pub fn extra_cluster(&self, key_hash: u64, set: u64) -> u32 {
-        self.clusters
-            .get(&extra_cluster_key(key_hash, set))
-            .copied()
-            .unwrap_or(0)
     }
 
     /// Number of words with a frequency band, and number with a cluster.
