@@ -90,6 +90,13 @@ pub struct TrainNerArgs {
     /// dropout; 0: none; both shipped models use 0.4). Cannot be combined with --word-dropout.
     #[arg(long, default_value_t = 0.0)]
     pub feature_dropout: f32,
+    /// Feature bagging: the groups each run leaves out, run by run (cycling), `/` between
+    /// runs, `,` between the groups of one run, `none` for a run with every group; e.g.
+    /// `--runs 4 --bag none/word/context/gaz,names`; or `random:P`: each run leaves out each
+    /// of the model's groups with probability P (drawn from --seed). The model is still the
+    /// mean of the runs.
+    #[arg(long)]
+    pub bag: Option<String>,
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
@@ -182,6 +189,40 @@ pub fn feature_groups(with: &[String], without: &[String]) -> Result<u32, String
     Ok(groups)
 }
 
+/// The groups each run of feature bagging leaves out (see [`TrainNerArgs::bag`]).
+pub fn bag_layout(spec: &str) -> Result<Vec<u32>, String> {
+    spec.split('/')
+        .map(|run| {
+            run.split(',')
+                .map(str::trim)
+                .filter(|name| !name.is_empty() && *name != "none")
+                .try_fold(0, |out, name| Ok(out | group_bit(name)?))
+        })
+        .collect()
+}
+
+/// A random bag layout: for each of `runs` runs, each group of `groups` left out with
+/// probability `p`, drawn from `seed` (splitmix64).
+pub fn random_bag_layout(p: f64, runs: usize, groups: u32, seed: u64) -> Vec<u32> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    (0..runs.max(1))
+        .map(|_| {
+            group::NAMES
+                .iter()
+                .filter(|(_, bit)| groups & bit != 0)
+                .filter(|_| ((next() >> 11) as f64 / (1u64 << 53) as f64) < p)
+                .fold(0, |out, (_, bit)| out | bit)
+        })
+        .collect()
+}
+
 /// Runs `nahr train-ner`; returns the exit code.
 pub fn run(args: TrainNerArgs) -> Result<i32, String> {
     let train_data = read_all(&args.train)?;
@@ -201,12 +242,42 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         let n = lexicon.add_names(&text);
         eprintln!("{n} personal names from {}", path.display());
     }
+    let groups = feature_groups(&args.with, &args.without)?;
+    let bag = match args.bag.as_deref() {
+        None => Vec::new(),
+        Some(spec) => match spec.strip_prefix("random:") {
+            Some(p) => {
+                let p: f64 = p
+                    .parse()
+                    .map_err(|_| format!("--bag random:P needs a probability, not `{p}`"))?;
+                let layout = random_bag_layout(p, args.runs, groups, args.seed);
+                let names: Vec<String> = layout
+                    .iter()
+                    .map(|&out| {
+                        let left: Vec<&str> = group::NAMES
+                            .iter()
+                            .filter(|(_, bit)| out & bit != 0)
+                            .map(|(n, _)| *n)
+                            .collect();
+                        if left.is_empty() {
+                            "none".to_string()
+                        } else {
+                            left.join(",")
+                        }
+                    })
+                    .collect();
+                eprintln!("feature bags (groups left out): {}", names.join("/"));
+                layout
+            }
+            None => bag_layout(spec)?,
+        },
+    };
     let options = TrainOptions {
         lang: args.lang.clone(),
         epochs: args.epochs,
         seed: args.seed,
         config: FeatureConfig {
-            groups: feature_groups(&args.with, &args.without)?,
+            groups,
             bucket_bits: args.bucket_bits,
         },
         tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),
@@ -216,6 +287,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         crf_rate: args.crf_rate,
         pa: args.pa,
         feature_dropout: args.feature_dropout,
+        bag,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -303,4 +375,36 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         println!("dev\tP {p:.2}\tR {r:.2}\tF1 {f:.2}");
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bag_layouts_name_the_groups_each_run_leaves_out() {
+        assert_eq!(
+            bag_layout("none/word/context,affix/gaz,names").unwrap(),
+            vec![
+                0,
+                group::WORD,
+                group::CONTEXT | group::AFFIX,
+                group::MEMORY | group::PERSON_NAMES
+            ]
+        );
+        assert_eq!(bag_layout("").unwrap(), vec![0]);
+        assert!(bag_layout("word/wrod").is_err());
+    }
+
+    #[test]
+    fn random_bag_layouts_leave_out_only_the_model_groups_and_repeat() {
+        let groups = group::DEFAULT | group::PERSON_NAMES;
+        assert_eq!(random_bag_layout(0.0, 3, groups, 7), vec![0, 0, 0]);
+        assert_eq!(random_bag_layout(1.0, 2, groups, 7), vec![groups, groups]);
+        let half = random_bag_layout(0.5, 8, groups, 7);
+        assert_eq!(half, random_bag_layout(0.5, 8, groups, 7));
+        assert_ne!(half, random_bag_layout(0.5, 8, groups, 9));
+        assert!(half.iter().all(|&out| out & !groups == 0));
+        assert!(half.iter().any(|&out| out != 0 && out != groups));
+    }
 }

@@ -50,6 +50,11 @@ pub struct TrainOptions {
     /// Probability of leaving each feature of a token out of one training visit of its
     /// sentence (feature dropout; the bias feature is always kept); 0 keeps them all.
     pub feature_dropout: f32,
+    /// Feature bagging (after Sutton, Sindelar & McCallum 2005): run `r` is trained without
+    /// the groups `bag[r % bag.len()]` ([`group`] flags), so that the runs differ in their
+    /// features as well as in their sentence order; the model is still their mean, with
+    /// every group. Empty: every run has every group.
+    pub bag: Vec<u32>,
 }
 
 impl Default for TrainOptions {
@@ -66,6 +71,7 @@ impl Default for TrainOptions {
             crf_rate: 0.0,
             pa: 0.0,
             feature_dropout: 0.0,
+            bag: Vec::new(),
         }
     }
 }
@@ -504,8 +510,30 @@ pub fn train(
             &fold_lexicons[k * fold_lexicons.len() / train.len()]
         }
     };
-    // Extracts the features of sentence `k` (twice with word dropout).
-    let extract = |extractor: &mut Extractor, k: usize| -> Example {
+    // The feature groups of each run (all of them unless feature bagging leaves some out).
+    let runs = options.runs.max(1);
+    let run_configs: Vec<FeatureConfig> = (0..runs)
+        .map(|r| match options.bag.get(r % options.bag.len().max(1)) {
+            Some(&out) => FeatureConfig {
+                groups: config.groups & !out,
+                ..config
+            },
+            None => config,
+        })
+        .collect();
+    let mut distinct: Vec<FeatureConfig> = Vec::new();
+    let run_cache: Vec<usize> = run_configs
+        .iter()
+        .map(|c| match distinct.iter().position(|d| d == c) {
+            Some(i) => i,
+            None => {
+                distinct.push(*c);
+                distinct.len() - 1
+            }
+        })
+        .collect();
+    // Extracts the features of sentence `k` with `config` (twice with word dropout).
+    let extract = |extractor: &mut Extractor, k: usize, config: FeatureConfig| -> Example {
         let lexicon = lexicon_of(k);
         let s = &train[k];
         let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
@@ -533,11 +561,16 @@ pub fn train(
     };
     // Without history features, a sentence's features never change: compute them once.
     let with_history = config.groups & group::HISTORY != 0;
-    let cached: Vec<Example> = if with_history {
+    let cached: Vec<Vec<Example>> = if with_history {
         Vec::new()
     } else {
-        (0..train.len())
-            .map(|k| extract(&mut extractor, k))
+        distinct
+            .iter()
+            .map(|&c| {
+                (0..train.len())
+                    .map(|k| extract(&mut extractor, k, c))
+                    .collect()
+            })
             .collect()
     };
     // Sentences are visited in blocks of consecutive sentences (stand-ins for documents, which
@@ -549,7 +582,6 @@ pub fn train(
         .map(|s| s..(s + block).min(train.len()))
         .collect();
     // One perceptron per run, each with its own sentence order; the model is their mean.
-    let runs = options.runs.max(1);
     let mut perceptrons: Vec<Perceptron> = (0..runs)
         .map(|_| Perceptron::new(1 << config.bucket_bits))
         .collect();
@@ -561,17 +593,18 @@ pub fn train(
     let mut model = None;
     for epoch in 1..=options.epochs {
         let mut mistakes = 0;
-        for (p, rng) in perceptrons.iter_mut().zip(&mut rngs) {
+        for (r, (p, rng)) in perceptrons.iter_mut().zip(&mut rngs).enumerate() {
+            let config = run_configs[r];
             rng.shuffle(&mut order);
             for &b in &order {
                 extractor.history.clear();
                 for k in blocks[b].clone() {
                     let fresh;
                     let ex = if with_history {
-                        fresh = extract(&mut extractor, k);
+                        fresh = extract(&mut extractor, k, config);
                         &fresh
                     } else {
-                        &cached[k]
+                        &cached[run_cache[r]][k]
                     };
                     let thinned;
                     let ex = if options.feature_dropout > 0.0 {
@@ -1072,6 +1105,47 @@ mod tests {
             largest(&four),
             largest(&one)
         );
+    }
+
+    #[test]
+    fn feature_bagging_trains_each_run_without_its_groups() {
+        let data = parse_conll(TINY, true, "t").unwrap();
+        let config = FeatureConfig {
+            bucket_bits: 12,
+            ..FeatureConfig::default()
+        };
+        let options = |runs, bag: Vec<u32>, config| TrainOptions {
+            epochs: 5,
+            runs,
+            bag,
+            tune_o_bias: false,
+            config,
+            ..TrainOptions::default()
+        };
+        let fit = |o: &TrainOptions| train(&data, None, Lexicon::new(), o, |_| {}, || {}).unwrap();
+        // One run that leaves out word and context learns the weights of a model trained
+        // without those groups, but the model still has (and tags with) every group.
+        let left_out = group::WORD | group::CONTEXT;
+        let bagged = fit(&options(1, vec![left_out], config));
+        assert_eq!(bagged.config, config);
+        let without = FeatureConfig {
+            groups: config.groups & !left_out,
+            ..config
+        };
+        let mut narrow = fit(&options(1, Vec::new(), without));
+        assert_ne!(narrow.to_bytes().unwrap(), bagged.to_bytes().unwrap());
+        narrow.config = config;
+        assert_eq!(narrow.to_bytes().unwrap(), bagged.to_bytes().unwrap());
+        // Runs that differ in their groups give another mean than runs that do not.
+        let plain = fit(&options(3, Vec::new(), config));
+        let bag3 = fit(&options(3, vec![0, group::WORD, group::AFFIX], config));
+        assert_ne!(plain.to_bytes().unwrap(), bag3.to_bytes().unwrap());
+        assert_eq!(
+            fit(&options(3, vec![0], config)).to_bytes().unwrap(),
+            plain.to_bytes().unwrap()
+        );
+        let (counts, _) = evaluate(&bag3, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
     }
 
     #[test]
