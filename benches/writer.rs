@@ -5,28 +5,14 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nahr::document::Document;
-use nahr::input::{FormatChoice, ReadItem, RecordReader, resolve};
 use nahr::output::{OutputWriter, WriterOptions};
 use nahr::pipeline::Pipeline;
-use nahr::runner::process_record;
+use nahr::runner::process_path;
 use std::path::Path;
 
 fn documents(input: &Path, limit: usize) -> Vec<Document> {
-    let inputs = resolve(&[input.to_string_lossy().into_owned()], FormatChoice::Auto)
-        .expect("input resolves");
-    let reader = RecordReader::new(8 << 20, "html", "url");
-    let mut records = Vec::new();
-    reader.read_all(&inputs.files, &mut |item| {
-        if let ReadItem::Record(r) = item {
-            records.push(r);
-        }
-        records.len() < limit
-    });
     let pipeline = Pipeline::default_pipeline().expect("default pipeline loads");
-    records
-        .into_iter()
-        .filter_map(|r| process_record(r, &pipeline, None).document)
-        .collect()
+    process_path(input, limit, &pipeline).expect("input resolves")
 }
 
 fn bench_corpus(c: &mut Criterion, name: &str, docs: &[Document]) {

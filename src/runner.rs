@@ -227,6 +227,31 @@ pub fn process_record(
     }
 }
 
+/// Reads the first `limit` records of `input` (a path as `--input` takes it) and runs `pipeline`
+/// on them in this thread, in order, returning the documents; records that fail are left out.
+/// For tests, benchmarks and notebooks that need processed documents without a run's output
+/// folder. Errors: the input does not resolve.
+pub fn process_path(
+    input: &Path,
+    limit: usize,
+    pipeline: &Pipeline,
+) -> Result<Vec<Document>, FatalError> {
+    let inputs = crate::input::resolve(&[input.to_string_lossy().into_owned()], FormatChoice::Auto)
+        .map_err(FatalError)?;
+    let reader = RecordReader::new(8 << 20, "html", "url");
+    let mut records = Vec::new();
+    reader.read_all(&inputs.files, &mut |item| {
+        if let ReadItem::Record(r) = item {
+            records.push(r);
+        }
+        records.len() < limit
+    });
+    Ok(records
+        .into_iter()
+        .filter_map(|r| process_record(r, pipeline, None).document)
+        .collect())
+}
+
 /// Processes what the reader yielded: a record goes through [`process_record`], a read failure
 /// becomes its error row (stage `read`).
 pub fn process_item(

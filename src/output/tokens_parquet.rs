@@ -875,31 +875,17 @@ impl TokensFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::{FormatChoice, ReadItem, RecordReader, resolve};
     use crate::output::{OutputWriter, TableBuilders, TableId, WriterOptions};
     use crate::pipeline::Pipeline;
-    use crate::runner::process_record;
+    use crate::runner::process_path;
     use arrow::array::RecordBatch;
     use arrow::compute::concat_batches;
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use std::path::{Path, PathBuf};
 
     fn documents(input: &Path, limit: usize) -> Vec<Document> {
-        let inputs = resolve(&[input.to_string_lossy().into_owned()], FormatChoice::Auto)
-            .expect("input resolves");
-        let reader = RecordReader::new(8 << 20, "html", "url");
-        let mut records = Vec::new();
-        reader.read_all(&inputs.files, &mut |item| {
-            if let ReadItem::Record(r) = item {
-                records.push(r);
-            }
-            records.len() < limit
-        });
         let pipeline = Pipeline::default_pipeline().expect("default pipeline");
-        records
-            .into_iter()
-            .filter_map(|r| process_record(r, &pipeline, None).document)
-            .collect()
+        process_path(input, limit, &pipeline).expect("input resolves")
     }
 
     /// The tokens table as `TableBuilders` builds it (the batch API's rows).
