@@ -189,27 +189,14 @@ impl Lexicon {
     /// Serialises the memory of labelled text alone (a section of its own in the model file,
     /// so that files without it keep their layout).
     pub fn write_memory_to(&self, out: &mut Vec<u8>) {
-        let mut memory: Vec<(u64, u8)> = self.memory.iter().map(|(k, v)| (*k, *v)).collect();
-        memory.sort_unstable();
-        out.extend_from_slice(&(memory.len() as u64).to_le_bytes());
-        for (k, v) in memory {
-            out.extend_from_slice(&k.to_le_bytes());
-            out.push(v);
-        }
+        write_byte_map(&self.memory, out);
     }
 
     /// Reads the section written by [`Lexicon::write_memory_to`] from the front of `input`,
     /// advancing it.
     pub fn read_memory_from(&mut self, input: &mut &[u8]) -> Result<(), String> {
-        let n = read_u64(input)? as usize;
         self.memory.clear();
-        self.memory.reserve(n.min(1 << 24));
-        for _ in 0..n {
-            let k = read_u64(input)?;
-            let v = read_bytes::<1>(input)?[0];
-            self.memory.insert(k, v);
-        }
-        Ok(())
+        read_byte_map(input, &mut self.memory)
     }
 
     /// Sets the cluster code of a word (see [`Lexicon::cluster`]).
@@ -263,13 +250,7 @@ impl Lexicon {
 
     /// Serialises the lexicon (little-endian counts, hashes and values).
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        let mut freq: Vec<(u64, u8)> = self.freq.iter().map(|(k, v)| (*k, *v)).collect();
-        freq.sort_unstable();
-        out.extend_from_slice(&(freq.len() as u64).to_le_bytes());
-        for (k, v) in freq {
-            out.extend_from_slice(&k.to_le_bytes());
-            out.push(v);
-        }
+        write_byte_map(&self.freq, out);
         let mut clusters: Vec<(u64, u32)> = self.clusters.iter().map(|(k, v)| (*k, *v)).collect();
         clusters.sort_unstable();
         out.extend_from_slice(&(clusters.len() as u64).to_le_bytes());
@@ -282,13 +263,7 @@ impl Lexicon {
     /// Reads a lexicon written by [`Lexicon::write_to`] from the front of `input`, advancing it.
     pub fn read_from(input: &mut &[u8]) -> Result<Self, String> {
         let mut lex = Lexicon::new();
-        let n = read_u64(input)? as usize;
-        lex.freq.reserve(n.min(1 << 24));
-        for _ in 0..n {
-            let k = read_u64(input)?;
-            let v = read_bytes::<1>(input)?[0];
-            lex.freq.insert(k, v);
-        }
+        read_byte_map(input, &mut lex.freq)?;
         let n = read_u64(input)? as usize;
         lex.clusters.reserve(n.min(1 << 24));
         for _ in 0..n {
@@ -298,6 +273,30 @@ impl Lexicon {
         }
         Ok(lex)
     }
+}
+
+/// Writes a hash → byte map as its length and its entries in key order (little-endian), so the
+/// same map always gives the same bytes.
+fn write_byte_map(map: &FxHashMap<u64, u8>, out: &mut Vec<u8>) {
+    let mut entries: Vec<(u64, u8)> = map.iter().map(|(k, v)| (*k, *v)).collect();
+    entries.sort_unstable();
+    out.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    for (k, v) in entries {
+        out.extend_from_slice(&k.to_le_bytes());
+        out.push(v);
+    }
+}
+
+/// Reads a map written by [`write_byte_map`] from the front of `input` into `map`, advancing it.
+fn read_byte_map(input: &mut &[u8], map: &mut FxHashMap<u64, u8>) -> Result<(), String> {
+    let n = read_u64(input)? as usize;
+    map.reserve(n.min(1 << 24));
+    for _ in 0..n {
+        let k = read_u64(input)?;
+        let v = read_bytes::<1>(input)?[0];
+        map.insert(k, v);
+    }
+    Ok(())
 }
 
 /// Takes `N` bytes off the front of `input`.
