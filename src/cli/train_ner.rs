@@ -8,12 +8,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::ner::clusters::{ClusterOptions, file_sentences, induce, write_clusters};
 use crate::ner::conll::{ConllSentence, read_conll};
+use crate::ner::crf::CrfOptions;
 use crate::ner::features::{FeatureConfig, group};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::model::NerModel;
 use crate::ner::train::{
     StackOptions, TrainOptions, evaluate, evaluate_documents, train, train_stacked,
 };
+
+/// The sequence learner of `nahr train-ner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Learner {
+    /// Averaged structured perceptron.
+    Perceptron,
+    /// Linear-chain CRF (log-likelihood with L2, AdaGrad; [`crate::ner::crf`]).
+    Crf,
+}
 
 /// Arguments of `nahr train-ner`.
 #[derive(Debug, Args)]
@@ -100,10 +110,24 @@ pub struct TrainNerArgs {
     /// Do not tune the `O` bias on --dev (keep 0).
     #[arg(long)]
     pub no_o_bias: bool,
-    /// Train a CRF (stochastic gradient on the log-likelihood, averaged) with this initial
-    /// learning rate instead of the perceptron (0: perceptron).
+    /// The earlier CRF trainer: plain stochastic gradient on the log-likelihood, averaged,
+    /// with this initial learning rate, inside the perceptron's loop (0: off; see --learner
+    /// crf for the CRF learner with L2 and AdaGrad).
     #[arg(long, default_value_t = 0.0)]
     pub crf_rate: f32,
+    /// The learner: `perceptron` (averaged structured perceptron) or `crf` (linear-chain CRF:
+    /// negative log-likelihood + L2, AdaGrad steps over the shuffled sentences; stored and
+    /// decoded as the perceptron's weights are). --runs, --feature-dropout, --bag and
+    /// --epochs apply to both.
+    #[arg(long, value_enum, default_value_t = Learner::Perceptron)]
+    pub learner: Learner,
+    /// CRF: AdaGrad's base step (a weight moves by this over the root of the sum of its
+    /// squared gradients).
+    #[arg(long, default_value_t = 0.1)]
+    pub crf_eta: f64,
+    /// CRF: L2 strength λ of the objective `Σ −log p(gold) + λ/2 ‖w‖²` over the training set.
+    #[arg(long, default_value_t = 1.0)]
+    pub crf_l2: f64,
     /// Train a document-level second stage ([`crate::ner::stack`]) with this many
     /// cross-validation folds (0: none).
     #[arg(long, default_value_t = 0)]
@@ -288,6 +312,10 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         pa: args.pa,
         feature_dropout: args.feature_dropout,
         bag,
+        crf: (args.learner == Learner::Crf).then_some(CrfOptions {
+            eta: args.crf_eta,
+            l2: args.crf_l2,
+        }),
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -318,10 +346,20 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
             let (p, rec, f) = c.prf();
             format!(", dev P {p:.2} R {rec:.2} F1 {f:.2}")
         });
-        let line = format!(
-            "epoch {}/{}: {} sentences wrong{dev}",
-            r.epoch, options.epochs, r.mistakes
-        );
+        let float = r.float_dev.map_or(String::new(), |c| {
+            format!(" (float weights before quantisation: F1 {:.2})", c.prf().2)
+        });
+        let line = if options.crf.is_some() {
+            format!(
+                "epoch {}/{}: training loss {:.1}{dev}{float}",
+                r.epoch, options.epochs, r.loss
+            )
+        } else {
+            format!(
+                "epoch {}/{}: {} sentences wrong{dev}{float}",
+                r.epoch, options.epochs, r.mistakes
+            )
+        };
         if bar.is_hidden() {
             eprintln!("{line}");
         } else {

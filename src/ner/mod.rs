@@ -11,11 +11,13 @@
 //! - [`stack`]: the document-level second stage (features from the first stage's labels of
 //!   the same word elsewhere in the document).
 //! - [`train`]: perceptron training and evaluation; [`eval`]: span scoring.
+//! - [`crf`]: the linear-chain CRF learner (`nahr train-ner --learner crf`).
 //! - [`conll`]: reading CoNLL corpora.
 //! - [`hash`]: the small fast hash used by maps and feature hashing.
 
 pub mod clusters;
 pub mod conll;
+pub mod crf;
 pub mod eval;
 pub mod features;
 pub mod hash;

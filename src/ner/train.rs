@@ -3,13 +3,16 @@
 //! decoding. Sentences are visited in a shuffled order drawn from a fixed seed, so the same
 //! data and options always give the same model. [`TrainOptions::feature_dropout`] leaves a
 //! random part of each token's features out of every training visit (both shipped models use
-//! it). [`TrainOptions::crf_rate`] trains a CRF over the same features instead,
+//! it). [`TrainOptions::crf`] trains a linear-chain CRF over the same features instead
+//! ([`crate::ner::crf`]: log-likelihood with L2, AdaGrad), [`TrainOptions::crf_rate`] an
+//! earlier, plain stochastic-gradient CRF inside the perceptron's loop,
 //! [`TrainOptions::pa`] takes passive-aggressive steps, and [`train_stacked`] adds the
-//! document-level second stage of [`crate::ner::stack`] (none of these three is used by the
-//! shipped models: see models/README.md).
+//! document-level second stage of [`crate::ner::stack`] (see models/README.md for which of
+//! these the shipped models use).
 
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
+use crate::ner::crf::{CrfOptions, CrfTrainer};
 use crate::ner::eval::{SpanCounts, spans};
 use crate::ner::features::Prepared;
 use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
@@ -55,7 +58,17 @@ pub struct TrainOptions {
     /// features as well as in their sentence order; the model is still their mean, with
     /// every group. Empty: every run has every group.
     pub bag: Vec<u32>,
+    /// Train a linear-chain CRF ([`crate::ner::crf`]) with these hyperparameters instead of
+    /// the perceptron (`None`: the perceptron). Feature dropout, several runs (the mean of
+    /// their weights) and feature bagging apply to it as to the perceptron.
+    pub crf: Option<CrfOptions>,
 }
+
+/// A CRF's weights are multiplied by this before they are stored, so that the `O` bias grid
+/// of [`tune_o_bias`] (0 to 8 in steps of 0.25) covers 0 to 2 nats in steps of 1/16 (a CRF's
+/// scores are log-probabilities, much smaller than a perceptron's). Scaling every weight
+/// does not change the best path.
+pub const CRF_SCORE_SCALE: f32 = 4.0;
 
 impl Default for TrainOptions {
     fn default() -> Self {
@@ -72,6 +85,7 @@ impl Default for TrainOptions {
             pa: 0.0,
             feature_dropout: 0.0,
             bag: Vec::new(),
+            crf: None,
         }
     }
 }
@@ -81,10 +95,17 @@ impl Default for TrainOptions {
 pub struct EpochReport {
     /// 1-based epoch number.
     pub epoch: usize,
-    /// Training sentences whose prediction was wrong during the epoch.
+    /// Training sentences whose prediction was wrong during the epoch (perceptron only).
     pub mistakes: usize,
+    /// CRF only: the sum over the epoch's training sentences of their negative
+    /// log-likelihood, each under the weights just before its step (0 for the perceptron).
+    pub loss: f64,
     /// Span counts on dev with the averaged weights after this epoch, when a dev set was given.
     pub dev: Option<SpanCounts>,
+    /// After the last epoch only (with a dev set and without the `history` group): the dev
+    /// span counts of the float weights before they are quantised to the model's 16-bit
+    /// table, with the same `O` bias, to show what quantisation costs.
+    pub float_dev: Option<SpanCounts>,
 }
 
 /// One training sentence with its features computed once: as is, and with every word's
@@ -492,6 +513,18 @@ pub fn train(
     if options.feature_dropout > 0.0 && options.word_dropout > 0.0 {
         return Err("feature dropout and word dropout cannot be combined".into());
     }
+    if options.crf.is_some()
+        && (options.word_dropout > 0.0
+            || options.margin > 0.0
+            || options.pa > 0.0
+            || options.crf_rate > 0.0
+            || options.config.groups & group::HISTORY != 0)
+    {
+        return Err(
+            "the CRF learner cannot be combined with word dropout, --margin, --pa, --crf-rate or the history group"
+                .into(),
+        );
+    }
     let list = EntityList::builtin(&options.lang);
     let mut extractor = Extractor::new();
     let config = options.config;
@@ -581,10 +614,22 @@ pub fn train(
         .step_by(block)
         .map(|s| s..(s + block).min(train.len()))
         .collect();
-    // One perceptron per run, each with its own sentence order; the model is their mean.
-    let mut perceptrons: Vec<Perceptron> = (0..runs)
-        .map(|_| Perceptron::new(1 << config.bucket_bits))
-        .collect();
+    // One perceptron (or CRF) per run, each with its own sentence order; the model is their
+    // mean.
+    let (mut perceptrons, mut crfs): (Vec<Perceptron>, Vec<CrfTrainer>) = match options.crf {
+        None => (
+            (0..runs)
+                .map(|_| Perceptron::new(1 << config.bucket_bits))
+                .collect(),
+            Vec::new(),
+        ),
+        Some(c) => (
+            Vec::new(),
+            (0..runs)
+                .map(|_| CrfTrainer::new(1 << config.bucket_bits, train.len(), c))
+                .collect(),
+        ),
+    };
     let mut rngs: Vec<Rng> = (0..runs as u64)
         .map(|r| Rng((options.seed ^ r.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1))
         .collect();
@@ -592,7 +637,24 @@ pub fn train(
     let (mut em, mut pred, mut drop) = (Vec::new(), Vec::new(), Vec::new());
     let mut model = None;
     for epoch in 1..=options.epochs {
-        let mut mistakes = 0;
+        let (mut mistakes, mut loss) = (0, 0.0);
+        for (r, (c, rng)) in crfs.iter_mut().zip(&mut rngs).enumerate() {
+            rng.shuffle(&mut order);
+            for &b in &order {
+                for k in blocks[b].clone() {
+                    let ex = &cached[run_cache[r]][k];
+                    let thinned;
+                    let ex = if options.feature_dropout > 0.0 {
+                        thinned = ex.thinned(options.feature_dropout, rng);
+                        &thinned
+                    } else {
+                        ex
+                    };
+                    loss += c.learn(&ex.rows, &ex.offsets, &ex.gold);
+                    on_sentence();
+                }
+            }
+        }
         for (r, (p, rng)) in perceptrons.iter_mut().zip(&mut rngs).enumerate() {
             let config = run_configs[r];
             rng.shuffle(&mut order);
@@ -654,9 +716,16 @@ pub fn train(
                 }
             }
         }
-        let (mut w, mut tr) = perceptrons[0].averaged();
-        for p in &perceptrons[1..] {
-            let (w2, tr2) = p.averaged();
+        let mut weights: Vec<(Vec<f32>, Transitions)> = if crfs.is_empty() {
+            perceptrons.iter().map(Perceptron::averaged).collect()
+        } else {
+            crfs.iter_mut().map(CrfTrainer::weights).collect()
+        };
+        let rest = weights.split_off(1);
+        let (mut w, mut tr) = weights
+            .pop()
+            .ok_or_else(|| "no runs to train".to_string())?;
+        for (w2, tr2) in rest {
             for (a, b) in w.iter_mut().zip(w2) {
                 *a += b;
             }
@@ -667,33 +736,84 @@ pub fn train(
                 }
             }
         }
-        if runs > 1 {
-            // The mean, not the sum: the `O` bias grid is in the units of one perceptron.
-            let k = 1.0 / runs as f32;
+        // The mean, not the sum: the `O` bias grid is in the units of one perceptron; a CRF's
+        // weights are scaled (see [`CRF_SCORE_SCALE`]).
+        let k = if crfs.is_empty() {
+            1.0
+        } else {
+            CRF_SCORE_SCALE
+        } / runs as f32;
+        if k != 1.0 {
             w.iter_mut().for_each(|a| *a *= k);
             tr.start.iter_mut().for_each(|a| *a *= k);
             tr.trans.iter_mut().flatten().for_each(|a| *a *= k);
         }
+        let last = epoch == options.epochs;
+        let float_tr = tr.clone();
         let mut m =
             NerModel::from_float_weights(&options.lang, options.config, &w, tr, lexicon.clone())?;
         let dev_counts = dev.map(|d| {
-            if epoch == options.epochs && options.tune_o_bias {
+            if last && options.tune_o_bias {
                 m.o_bias = tune_o_bias(&m, d);
             }
             let (counts, mentions) = evaluate(&m, d);
-            if epoch == options.epochs {
+            if last {
                 m.calibration = fit_calibration(&mentions);
             }
             counts
         });
+        let float_dev = match dev {
+            Some(d) if last && !with_history => Some(evaluate_float(
+                &w, &float_tr, m.o_bias, config, &lexicon, &list, d,
+            )),
+            _ => None,
+        };
         on_epoch(&EpochReport {
             epoch,
             mistakes,
+            loss,
             dev: dev_counts,
+            float_dev,
         });
         model = Some(m);
     }
     model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
+}
+
+/// Span counts of `dev` tagged with float weights `w` (before quantisation) and transitions
+/// `tr`, the `O` bias subtracted from every token's `O` score as the model does.
+fn evaluate_float(
+    w: &[f32],
+    tr: &Transitions,
+    o_bias: f32,
+    config: FeatureConfig,
+    lexicon: &Lexicon,
+    list: &EntityList,
+    dev: &[ConllSentence],
+) -> SpanCounts {
+    let mut extractor = Extractor::new();
+    let (mut rows, mut offsets, mut em, mut tags) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut counts = SpanCounts::default();
+    for s in dev {
+        let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        extractor.extract(&surfaces, lexicon, list, config, &mut rows, &mut offsets);
+        em.clear();
+        for i in 0..surfaces.len() {
+            let mut e = [0.0f32; N_TAGS];
+            for &r in &rows[offsets[i] as usize..offsets[i + 1] as usize] {
+                for (t, x) in e.iter_mut().enumerate() {
+                    *x += w[r as usize * N_TAGS + t];
+                }
+            }
+            e[crate::ner::tags::O] -= o_bias;
+            em.push(e);
+        }
+        decode(&em, tr, &mut tags);
+        let pred: Vec<BioTag> = tags.iter().map(|&t| tag_of(t)).collect();
+        counts.add(&s.tags, &pred);
+    }
+    counts
 }
 
 /// Folds of the training data for the memory of labelled text ([`group::MEMORY`]): each
@@ -1194,6 +1314,66 @@ mod tests {
         let (counts, _) = evaluate(&model, &data);
         assert_eq!(counts.correct, counts.gold, "{counts:?}");
         assert_eq!(counts.predicted, counts.gold);
+    }
+
+    #[test]
+    fn crf_learner_learns_a_tiny_corpus_reproducibly_and_quantises_without_loss() {
+        let data = parse_conll(TINY, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 15,
+            runs: 2,
+            feature_dropout: 0.2,
+            crf: Some(CrfOptions { eta: 0.3, l2: 0.1 }),
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let mut reports = Vec::new();
+        let model = train(
+            &data,
+            Some(&data),
+            Lexicon::new(),
+            &options,
+            |r| reports.push(*r),
+            || {},
+        )
+        .unwrap();
+        let (counts, _) = evaluate(&model, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
+        assert_eq!(counts.predicted, counts.gold);
+        // The loss falls, and the float weights tag dev as the quantised table does.
+        assert!(reports[14].loss < 0.5 * reports[0].loss, "{reports:?}");
+        assert_eq!(reports[14].float_dev, reports[14].dev);
+        assert!(reports[..14].iter().all(|r| r.float_dev.is_none()));
+        let fit = |o: &TrainOptions| train(&data, None, Lexicon::new(), o, |_| {}, || {}).unwrap();
+        let mut again = fit(&options);
+        again.calibration = model.calibration;
+        again.o_bias = model.o_bias;
+        assert_eq!(again.to_bytes().unwrap(), model.to_bytes().unwrap());
+        // Another learner than the perceptron, and another L2 gives other weights.
+        let perceptron = TrainOptions {
+            crf: None,
+            ..options.clone()
+        };
+        assert_ne!(
+            fit(&perceptron).to_bytes().unwrap(),
+            fit(&options).to_bytes().unwrap()
+        );
+        let stronger = TrainOptions {
+            crf: Some(CrfOptions { eta: 0.3, l2: 3.0 }),
+            ..options.clone()
+        };
+        assert_ne!(
+            fit(&stronger).to_bytes().unwrap(),
+            fit(&options).to_bytes().unwrap()
+        );
+        let with_margin = TrainOptions {
+            margin: 1.0,
+            ..options
+        };
+        assert!(train(&data, None, Lexicon::new(), &with_margin, |_| {}, || {}).is_err());
     }
 
     #[test]
