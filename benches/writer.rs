@@ -2,17 +2,33 @@
 //! tokens table through `tokens_parquet`) for documents already processed, on the bundled
 //! samples and, when `../shared/data` is present, on the first 300 WCXB dev pages. Speed is
 //! measured here, never asserted in tests.
+//!
+//! Each corpus is measured twice: in wall time (`all_tables`), and in the CPU time of the
+//! writing thread (`all_tables_thread_cpu`), which other programs on a shared machine disturb
+//! much less and which is what a run's manifest reports as `writer_cpu_seconds` (less the
+//! documents' deallocation, which a run does in the writer thread and this bench does not).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use nahr::cputime::StepClock;
 use nahr::document::Document;
-use nahr::output::{OutputWriter, WriterOptions};
+use nahr::output::{OutputWriter, TableSummary, WriterOptions};
 use nahr::pipeline::Pipeline;
 use nahr::runner::process_path;
 use std::path::Path;
+use std::time::Duration;
 
 fn documents(input: &Path, limit: usize) -> Vec<Document> {
     let pipeline = Pipeline::default_pipeline().expect("default pipeline loads");
     process_path(input, limit, &pipeline).expect("input resolves")
+}
+
+/// Writes `docs` into a fresh output folder under `dir`.
+fn write_all(dir: &Path, docs: &[Document]) -> Vec<TableSummary> {
+    let mut writer = OutputWriter::create(dir, WriterOptions::default()).expect("writer");
+    for d in docs {
+        writer.push_document(d).expect("document written");
+    }
+    writer.finish().expect("files finished")
 }
 
 fn bench_corpus(c: &mut Criterion, name: &str, docs: &[Document]) {
@@ -23,12 +39,20 @@ fn bench_corpus(c: &mut Criterion, name: &str, docs: &[Document]) {
     group.bench_function(format!("all_tables/{name}"), |b| {
         b.iter(|| {
             let dir = tempfile::tempdir().expect("temp dir");
-            let mut writer =
-                OutputWriter::create(dir.path(), WriterOptions::default()).expect("writer");
-            for d in docs {
-                writer.push_document(d).expect("document written");
+            write_all(dir.path(), docs)
+        })
+    });
+    group.bench_function(format!("all_tables_thread_cpu/{name}"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let clock = StepClock::start();
+                let tables = write_all(dir.path(), docs);
+                total += clock.elapsed();
+                std::hint::black_box(tables);
             }
-            writer.finish().expect("files finished")
+            total
         })
     });
     group.finish();

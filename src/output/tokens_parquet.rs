@@ -6,20 +6,23 @@
 //! most of the writer thread's time. Here the dictionary indices are known without hashing or
 //! with one hash per token instead of three:
 //! - `doc_id` is the same on every row of a document: one dictionary entry per document;
-//! - `kind` and `ner` come from a handful of static strings, found by address;
-//! - `text`, `norm` and `segments` share one interner per row group, and `norm` and the only
-//!   segment of an unsplit token are the surface text itself, so they reuse its entry.
+//! - `kind` and `ner` come from a handful of static strings, each known by a small code;
+//! - `text` and `segments` share one interner per row group, whose ids are their dictionary
+//!   indices and whose arena is their (one, compressed once) dictionary page; the only segment
+//!   of an unsplit token is its surface, so it reuses the surface's id;
+//! - `norm` has an interner of its own, and a token whose norm is its surface finds the norm's
+//!   id by the surface's id, without hashing again.
 //!
 //! Each of these columns is written as one column chunk of a PLAIN dictionary page and one
 //! RLE_DICTIONARY data page (Parquet format v1), zstd-compressed, with no statistics (the
-//! per-table properties ask for none on these columns). The integer columns go through
-//! parquet's own Arrow column writers with the table's properties, so their encoding and
-//! statistics are what [`ArrowWriter`](parquet::arrow::ArrowWriter) would write. The values read
-//! back are the same as those of [`TableBuilders`](super::TableBuilders)' `tokens` batch; a
-//! test checks it row for row.
+//! per-table properties ask for none on these columns). The integer columns are written as one
+//! DELTA_BINARY_PACKED page each, with the chunk's min and max, as parquet's
+//! [`ArrowWriter`](parquet::arrow::ArrowWriter) writes them with the table's properties. The
+//! values read back are the same as those of [`TableBuilders`](super::TableBuilders)' `tokens`
+//! batch; a test checks it row for row.
 
 use super::schema::TOKENS;
-use crate::document::Document;
+use crate::document::{BioTag, Document, EntityLabel, TokenKind};
 use bytes::Bytes;
 use parquet::arrow::ArrowSchemaConverter;
 use parquet::arrow::add_encoded_arrow_schema_to_metadata;
@@ -64,11 +67,15 @@ fn bit_width(max: u32) -> u8 {
 }
 
 /// Appends `values` bit-packed in groups of eight (the last group padded with zeros), with the
-/// bit-packed run's header.
+/// bit-packed run's header. Each value must be below `2^width`, `width` at most 32.
 fn put_bit_packed(out: &mut Vec<u8>, values: &[u32], width: u8) {
     let groups = values.len().div_ceil(8);
     put_varint(out, ((groups as u64) << 1) | 1);
     let width = u32::from(width);
+    out.reserve(groups * width as usize);
+    // Up to 31 pending bits plus a value of up to 32 bits fit the accumulator; four bytes go
+    // out at a time. A group of eight values is `width` whole bytes, so nothing is left over
+    // but whole bytes at the end.
     let mut acc: u64 = 0;
     let mut bits: u32 = 0;
     for &v in values
@@ -77,12 +84,13 @@ fn put_bit_packed(out: &mut Vec<u8>, values: &[u32], width: u8) {
     {
         acc |= u64::from(v) << bits;
         bits += width;
-        while bits >= 8 {
-            out.push(acc as u8);
-            acc >>= 8;
-            bits -= 8;
+        if bits >= 32 {
+            out.extend_from_slice(&(acc as u32).to_le_bytes());
+            acc >>= 32;
+            bits -= 32;
         }
     }
+    out.extend_from_slice(&acc.to_le_bytes()[..(bits / 8) as usize]);
 }
 
 fn put_rle_run(out: &mut Vec<u8>, value: u32, count: usize, width: u8) {
@@ -211,13 +219,18 @@ struct Slot {
 
 /// Interns strings of one row group: an open-addressing table over an arena of bytes.
 ///
+/// The arena is the dictionary page itself: each new string is appended as a PLAIN
+/// `BYTE_ARRAY` value (its length as four little-endian bytes, then its bytes), so a string's
+/// id is its index in that page.
+///
 /// Probing reads one control byte per slot (empty, or seven bits of the hash), a table small
 /// enough to stay in cache, and a slot only when its control byte matches: a string seen for
 /// the first time, a quarter of a row group's tokens, costs no read of the large slot table.
 #[derive(Default)]
 struct StrInterner {
-    bytes: Vec<u8>,
-    /// `(start, end)` in `bytes` of each id.
+    /// The PLAIN dictionary page of the strings interned so far, in id order.
+    page: Vec<u8>,
+    /// `(start, end)` in `page` of each id's bytes (after its length).
     spans: Vec<(u32, u32)>,
     /// 0 for an empty slot, else `0x80` | the hash's seven top bits.
     control: Vec<u8>,
@@ -258,17 +271,42 @@ impl Hashed {
             hash: hash_bytes(s.as_bytes(), prefix),
         }
     }
+
+    /// The [`Hashed`] of `text[start..end]`, or of `""` when that is not a valid span of
+    /// `text` (as [`Document::slice`] reads it). A string shorter than eight bytes with eight
+    /// bytes of `text` from its start, most tokens, has its prefix word read in one load and
+    /// masked, instead of byte by byte.
+    fn of_span(text: &str, start: usize, end: usize) -> Self {
+        let s = text.get(start..end).unwrap_or("").as_bytes();
+        let word = match text
+            .as_bytes()
+            .get(start..)
+            .and_then(<[u8]>::first_chunk::<8>)
+        {
+            Some(first) if s.len() < 8 => u64::from_le_bytes(*first) & low_bytes_mask(s.len()),
+            _ => prefix_word(s),
+        };
+        Hashed {
+            prefix: word,
+            hash: hash_bytes(s, word),
+        }
+    }
+}
+
+/// A mask of the low `n` bytes of a word (`n` below 8).
+fn low_bytes_mask(n: usize) -> u64 {
+    (1u64 << (8 * n)) - 1
 }
 
 /// Asks the CPU to bring the cache line at `p` in (a hint: no effect on results).
 #[inline(always)]
-fn prefetch<T>(p: &T) {
+fn prefetch<T>(p: *const T) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
         // SAFETY: prefetching never faults and never reads into the program: any address is
-        // sound, and this one is a valid reference.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>()) };
+        // sound.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p.cast::<i8>()) };
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = p;
@@ -289,7 +327,7 @@ fn hash_bytes(s: &[u8], prefix: u64) -> u64 {
 
 impl StrInterner {
     fn clear(&mut self) {
-        self.bytes.clear();
+        self.page.clear();
         self.spans.clear();
         self.control.fill(0);
     }
@@ -300,7 +338,7 @@ impl StrInterner {
 
     fn get(&self, id: u32) -> &[u8] {
         let (a, b) = self.spans[id as usize];
-        &self.bytes[a as usize..b as usize]
+        &self.page[a as usize..b as usize]
     }
 
     /// The slot a hash starts probing at: its low bits (the control byte has the top ones).
@@ -359,9 +397,10 @@ impl StrInterner {
             let control = self.control[at];
             if control == 0 {
                 let id = self.spans.len() as u32;
-                let start = self.bytes.len() as u32;
-                self.bytes.extend_from_slice(s);
-                self.spans.push((start, self.bytes.len() as u32));
+                self.page.extend_from_slice(&len.to_le_bytes());
+                let start = self.page.len() as u32;
+                self.page.extend_from_slice(s);
+                self.spans.push((start, self.page.len() as u32));
                 self.control[at] = tag;
                 self.slots[at] = Slot {
                     prefix,
@@ -410,77 +449,98 @@ impl DictColumn {
     }
 }
 
-/// The columns whose values come from the shared interner, as indices into
-/// [`SharedEntries`]' rows.
-const SHARED_TEXT: usize = 0;
-const SHARED_NORM: usize = 1;
-const SHARED_SEGMENTS: usize = 2;
-
-/// For each interned id, its dictionary entry in each of `text`, `norm` and `segments`
-/// (`u32::MAX` while the column has not used it): one row per id, so that the three lookups of
-/// a token touch one cache line.
-#[derive(Default)]
-struct SharedEntries {
-    rows: Vec<[u32; 3]>,
+/// A column of a few static strings (`kind`, `ner`), each known by a small code: its entry is
+/// looked up in an array by that code.
+struct CodedDictColumn<const N: usize> {
+    column: DictColumn,
+    /// The dictionary entry of each code, `u32::MAX` while unused in this row group.
+    entry_of: [u32; N],
 }
 
-impl SharedEntries {
-    fn push(&mut self, column: &mut DictColumn, which: usize, id: u32, interner: &StrInterner) {
-        let at = id as usize;
-        if at >= self.rows.len() {
-            self.rows.resize(interner.len().max(at + 1), [u32::MAX; 3]);
+impl<const N: usize> Default for CodedDictColumn<N> {
+    fn default() -> Self {
+        CodedDictColumn {
+            column: DictColumn::default(),
+            entry_of: [u32::MAX; N],
         }
-        let mut entry = self.rows[at][which];
-        if entry == u32::MAX {
-            entry = column.add_entry(interner.get(id));
-            self.rows[at][which] = entry;
-        }
-        column.indices.push(entry);
     }
 }
 
-/// A column of a few static strings (`kind`, `ner`), found by address before by content.
-#[derive(Default)]
-struct StaticDictColumn {
-    column: DictColumn,
-    seen: Vec<&'static str>,
-    /// The entry of the last value (most tokens repeat it: `word`, `O`).
-    last: usize,
-}
-
-impl StaticDictColumn {
+impl<const N: usize> CodedDictColumn<N> {
     fn clear(&mut self) {
         self.column.clear();
-        self.seen.clear();
-        self.last = 0;
+        self.entry_of = [u32::MAX; N];
     }
 
-    fn push(&mut self, value: &'static str) {
-        if self
-            .seen
-            .get(self.last)
-            .is_some_and(|s| std::ptr::eq(*s, value))
-        {
-            self.column.indices.push(self.last as u32);
-            return;
+    /// Appends the value `value`, whose code is `code` (the same code for the same value).
+    fn push(&mut self, code: usize, value: &'static str) {
+        let mut entry = self.entry_of[code];
+        if entry == u32::MAX {
+            entry = self.column.add_entry(value.as_bytes());
+            self.entry_of[code] = entry;
         }
-        let entry = match self.seen.iter().position(|s| std::ptr::eq(*s, value)) {
-            Some(e) => e as u32,
-            None => match self.seen.iter().position(|s| *s == value) {
-                Some(e) => e as u32,
-                None => {
-                    self.seen.push(value);
-                    self.column.add_entry(value.as_bytes())
-                }
-            },
-        };
-        self.last = entry as usize;
         self.column.indices.push(entry);
     }
 }
 
+/// The code of a token kind for [`CodedDictColumn`]: one per variant.
+fn kind_code(kind: TokenKind) -> usize {
+    match kind {
+        TokenKind::Word => 0,
+        TokenKind::Number => 1,
+        TokenKind::Punct => 2,
+        TokenKind::Symbol => 3,
+        TokenKind::Url => 4,
+        TokenKind::Email => 5,
+        TokenKind::Mention => 6,
+        TokenKind::Hashtag => 7,
+        TokenKind::Emoji => 8,
+    }
+}
+
+const KIND_CODES: usize = 9;
+
+/// The code of a BIO tag for [`CodedDictColumn`]: `O`, then `B-` and `I-` of each label.
+fn bio_code(tag: BioTag) -> usize {
+    let label = |l: EntityLabel| match l {
+        EntityLabel::Per => 0,
+        EntityLabel::Loc => 1,
+        EntityLabel::Org => 2,
+        EntityLabel::Misc => 3,
+    };
+    match tag {
+        BioTag::O => 0,
+        BioTag::B(l) => 1 + label(l),
+        BioTag::I(l) => 5 + label(l),
+    }
+}
+
+const BIO_CODES: usize = 9;
+
 // ---------------------------------------------------------------------------------------------
 // A row group being filled.
+
+/// A row group's `text`, `norm` and `segments` columns. `text` and `segments` share one
+/// dictionary, the page of the surfaces' [`StrInterner`]: a value's index is its interned id
+/// in both columns, so the only segment of an unsplit token (most tokens) costs no lookup and
+/// no per-column remapping is needed. `norm` has its own interner; a token whose norm is its
+/// surface finds its norm's id in `norm_of_surface` by the surface's id, so that interner is
+/// probed once per distinct surface rather than once per token. The `text` column's
+/// dictionary may hold entries it never uses (the pieces of split tokens) and the `segments`
+/// column's (the surfaces of split tokens); Parquet allows it, and readers see only the values.
+#[derive(Default)]
+struct SharedStrings {
+    interner: StrInterner,
+    norms: StrInterner,
+    /// For each id of `interner` used as a surface whose norm is itself, its id in `norms`
+    /// (`u32::MAX` until known).
+    norm_of_surface: Vec<u32>,
+    text: Vec<u32>,
+    norm: Vec<u32>,
+    segments: Vec<u32>,
+    /// Repetition level of each segment: 0 for a token's first, 1 for the others.
+    segment_rep: Vec<u32>,
+}
 
 #[derive(Default)]
 struct TokenRowGroup {
@@ -489,15 +549,9 @@ struct TokenRowGroup {
     /// The document whose id is `doc_id`'s last entry.
     last_doc_id: Option<String>,
     ints: [Vec<i64>; 4],
-    interner: StrInterner,
-    shared: SharedEntries,
-    text: DictColumn,
-    norm: DictColumn,
-    kind: StaticDictColumn,
-    segments: DictColumn,
-    /// Repetition level of each segment: 0 for a token's first, 1 for the others.
-    segment_rep: Vec<u32>,
-    ner: StaticDictColumn,
+    strings: SharedStrings,
+    kind: CodedDictColumn<KIND_CODES>,
+    ner: CodedDictColumn<BIO_CODES>,
     /// Scratch: the hashes of the surfaces of the tokens being appended.
     surface_hashes: Vec<Hashed>,
 }
@@ -518,19 +572,22 @@ impl TokenRowGroup {
         self.doc_id.clear();
         self.last_doc_id = None;
         self.ints.iter_mut().for_each(Vec::clear);
-        self.interner.clear();
-        self.shared.rows.clear();
-        self.text.clear();
-        self.norm.clear();
+        let strings = &mut self.strings;
+        strings.interner.clear();
+        strings.norms.clear();
+        strings.norm_of_surface.clear();
+        strings.text.clear();
+        strings.norm.clear();
+        strings.segments.clear();
+        strings.segment_rep.clear();
         self.kind.clear();
-        self.segments.clear();
-        self.segment_rep.clear();
         self.ner.clear();
     }
 
     /// Bytes of distinct strings held (see [`ROW_GROUP_STRING_BYTES`]).
     fn string_bytes(&self) -> usize {
-        self.interner.bytes.len() + self.doc_id.page.len()
+        let strings = &self.strings;
+        strings.interner.page.len() + strings.norms.page.len() + self.doc_id.page.len()
     }
 
     /// Appends the rows of tokens `range` of `d` (the same rows as `TableBuilders`).
@@ -544,44 +601,66 @@ impl TokenRowGroup {
         self.doc_id
             .indices
             .extend(std::iter::repeat_n(doc_entry, n));
+        let tokens = &d.tokens[range.clone()];
         // The surfaces' hashes first, so that each token's table lines can be asked for a few
         // tokens before they are probed: the table does not stay in cache beside the stages.
         self.surface_hashes.clear();
-        self.surface_hashes.extend(range.clone().map(|i| {
-            let t = &d.tokens[i];
-            Hashed::of(d.slice(t.byte_start, t.byte_end))
-        }));
-        for (k, i) in range.clone().enumerate() {
+        self.surface_hashes.extend(
+            tokens
+                .iter()
+                .map(|t| Hashed::of_span(&d.text, t.byte_start, t.byte_end)),
+        );
+        for ints in &mut self.ints {
+            ints.reserve(n);
+        }
+        let strings = &mut self.strings;
+        strings.text.reserve(n);
+        strings.norm.reserve(n);
+        strings.segments.reserve(n);
+        strings.segment_rep.reserve(n);
+        for (k, (i, t)) in range.zip(tokens).enumerate() {
             if let Some(&ahead) = self.surface_hashes.get(k + PREFETCH_AHEAD) {
-                self.interner.prefetch(ahead);
+                strings.interner.prefetch(ahead);
+                // A norm is a string of its own on the heap, written by another thread.
+                if let Some(norm) = &tokens[k + PREFETCH_AHEAD].norm {
+                    prefetch(norm.as_ptr());
+                }
             }
-            let t = &d.tokens[i];
             let surface = d.slice(t.byte_start, t.byte_end);
             self.ints[0].push(i64::from(t.sent_idx));
             self.ints[1].push(to_i64(i));
             self.ints[2].push(to_i64(t.start));
             self.ints[3].push(to_i64(t.end));
-            let interner = &mut self.interner;
-            let shared = &mut self.shared;
+            let interner = &mut strings.interner;
             let surface_id = interner.intern_hashed(surface, self.surface_hashes[k]);
-            shared.push(&mut self.text, SHARED_TEXT, surface_id, interner);
-            let norm_id = match &t.norm {
-                Some(norm) => interner.intern(norm),
-                None => surface_id,
-            };
-            shared.push(&mut self.norm, SHARED_NORM, norm_id, interner);
-            self.kind.push(t.kind.as_str());
+            strings.text.push(surface_id);
+            strings.norm.push(match &t.norm {
+                Some(norm) => strings.norms.intern(norm),
+                None => {
+                    let at = surface_id as usize;
+                    if at >= strings.norm_of_surface.len() {
+                        let len = (at + 1).max(strings.norm_of_surface.len() * 2);
+                        strings.norm_of_surface.resize(len, u32::MAX);
+                    }
+                    let mut id = strings.norm_of_surface[at];
+                    if id == u32::MAX {
+                        id = strings.norms.intern_hashed(surface, self.surface_hashes[k]);
+                        strings.norm_of_surface[at] = id;
+                    }
+                    id
+                }
+            });
+            self.kind.push(kind_code(t.kind), t.kind.as_str());
             if t.segments.is_empty() {
-                shared.push(&mut self.segments, SHARED_SEGMENTS, surface_id, interner);
-                self.segment_rep.push(0);
+                strings.segments.push(surface_id);
+                strings.segment_rep.push(0);
             } else {
                 for (k, s) in t.segments.iter().enumerate() {
-                    let id = interner.intern(s);
-                    shared.push(&mut self.segments, SHARED_SEGMENTS, id, interner);
-                    self.segment_rep.push(u32::from(k > 0));
+                    strings.segments.push(interner.intern(s));
+                    strings.segment_rep.push(u32::from(k > 0));
                 }
             }
-            self.ner.push(t.ner.as_str());
+            self.ner.push(bio_code(t.ner), t.ner.as_str());
         }
         self.rows += n;
     }
@@ -594,9 +673,35 @@ fn to_i64(n: usize) -> i64 {
 // ---------------------------------------------------------------------------------------------
 // Column chunks.
 
-/// Encodes one dictionary column as a column chunk: dictionary page, one data page.
+/// A dictionary page, compressed, with its size before compression and its number of values.
+/// One page may serve several column chunks (the shared dictionary of `text`, `norm` and
+/// `segments`): it is compressed once and its bytes shared.
+#[derive(Clone)]
+struct DictPage {
+    compressed: Bytes,
+    raw_len: usize,
+    entries: u32,
+}
+
+impl DictPage {
+    fn compress(
+        raw: &[u8],
+        entries: u32,
+        compressor: &mut zstd::bulk::Compressor<'static>,
+    ) -> Result<Self, ParquetError> {
+        Ok(DictPage {
+            compressed: Bytes::from(compressor.compress(raw).map_err(perr)?),
+            raw_len: raw.len(),
+            entries,
+        })
+    }
+}
+
+/// Encodes one dictionary column as a column chunk: dictionary page `dict`, one data page of
+/// `indices` (into `dict`), with `repetition` levels for the list column.
 fn dictionary_chunk(
-    column: &DictColumn,
+    dict: &DictPage,
+    indices: &[u32],
     repetition: Option<&[u32]>,
     rows: usize,
     descr: parquet::schema::types::ColumnDescPtr,
@@ -607,19 +712,17 @@ fn dictionary_chunk(
     let mut specs = Vec::with_capacity(2);
     {
         let mut pages = SerializedPageWriter::new(&mut sink);
-        let dict_raw = &column.page;
-        let dict = compressor.compress(dict_raw).map_err(perr)?;
         specs.push(pages.write_page(CompressedPage::new(
             Page::DictionaryPage {
-                buf: Bytes::from(dict),
-                num_values: column.entries,
+                buf: dict.compressed.clone(),
+                num_values: dict.entries,
                 encoding: Encoding::PLAIN,
                 is_sorted: false,
             },
-            dict_raw.len(),
+            dict.raw_len,
         ))?);
 
-        let mut body = Vec::with_capacity(column.indices.len() * 2 + 64);
+        let mut body = Vec::with_capacity(indices.len() * 3 + 64);
         if let Some(rep) = repetition {
             // Levels of a required list of required items: repetition 0/1, definition 1.
             let mut levels = Vec::new();
@@ -631,14 +734,14 @@ fn dictionary_chunk(
             body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
             body.extend_from_slice(&levels);
         }
-        let width = bit_width(column.entries.saturating_sub(1));
+        let width = bit_width(dict.entries.saturating_sub(1));
         body.push(width);
-        put_hybrid(&mut body, &column.indices, width);
+        put_hybrid(&mut body, indices, width);
         let data = compressor.compress(&body).map_err(perr)?;
         specs.push(pages.write_page(CompressedPage::new(
             Page::DataPage {
                 buf: Bytes::from(data),
-                num_values: column.indices.len() as u32,
+                num_values: indices.len() as u32,
                 encoding: Encoding::RLE_DICTIONARY,
                 def_level_encoding: Encoding::RLE,
                 rep_level_encoding: Encoding::RLE,
@@ -656,14 +759,7 @@ fn dictionary_chunk(
         ])
         .set_dictionary_page_offset(Some(specs[0].offset as i64))
         .set_data_page_offset(specs[1].offset as i64);
-    finish_chunk(
-        sink,
-        &specs,
-        metadata,
-        compression,
-        rows,
-        column.indices.len(),
-    )
+    finish_chunk(sink, &specs, metadata, compression, rows, indices.len())
 }
 
 /// Encodes one integer column (no nulls) as a column chunk of one DELTA_BINARY_PACKED data
@@ -823,25 +919,60 @@ impl TokensFile {
         let descr = &self.parquet_schema;
         let group = &mut self.group;
         let rows = group.rows;
+        let compressor = &mut self.compressor;
+        let own_page = |column: &DictColumn, compressor: &mut zstd::bulk::Compressor<'static>| {
+            DictPage::compress(&column.page, column.entries, compressor)
+        };
+        let strings = &group.strings;
+        let shared = DictPage::compress(
+            &strings.interner.page,
+            strings.interner.len() as u32,
+            compressor,
+        )?;
         let mut rg = self.writer.next_row_group()?;
         // The row group takes its columns in schema order.
         for leaf in 0..descr.num_columns() {
             let dict = match leaf {
-                DOC_ID => Some((&group.doc_id, None)),
-                TEXT => Some((&group.text, None)),
-                NORM => Some((&group.norm, None)),
-                KIND => Some((&group.kind.column, None)),
-                SEGMENTS => Some((&group.segments, Some(group.segment_rep.as_slice()))),
-                NER => Some((&group.ner.column, None)),
+                DOC_ID => Some((
+                    own_page(&group.doc_id, compressor)?,
+                    &group.doc_id.indices,
+                    None,
+                )),
+                TEXT => Some((shared.clone(), &strings.text, None)),
+                NORM => Some((
+                    DictPage::compress(
+                        &strings.norms.page,
+                        strings.norms.len() as u32,
+                        compressor,
+                    )?,
+                    &strings.norm,
+                    None,
+                )),
+                KIND => Some((
+                    own_page(&group.kind.column, compressor)?,
+                    &group.kind.column.indices,
+                    None,
+                )),
+                SEGMENTS => Some((
+                    shared.clone(),
+                    &strings.segments,
+                    Some(strings.segment_rep.as_slice()),
+                )),
+                NER => Some((
+                    own_page(&group.ner.column, compressor)?,
+                    &group.ner.column.indices,
+                    None,
+                )),
                 _ => None,
             };
             let (bytes, close) = match dict {
-                Some((column, rep)) => dictionary_chunk(
-                    column,
+                Some((page, indices, rep)) => dictionary_chunk(
+                    &page,
+                    indices,
                     rep,
                     rows,
                     descr.column(leaf),
-                    &mut self.compressor,
+                    compressor,
                     self.compression,
                 )?,
                 None => {
@@ -852,7 +983,7 @@ impl TokensFile {
                     delta_chunk(
                         &group.ints[k],
                         descr.column(leaf),
-                        &mut self.compressor,
+                        compressor,
                         self.compression,
                     )?
                 }
@@ -1091,11 +1222,12 @@ mod tests {
                 doc
             })
             .collect();
-        // 6,000 rows of 4,000-byte distinct surfaces, 4 MB of strings a document: the row
-        // group closes after the third and the sixth document, although the row count allows
-        // one row group for all.
+        // 6,000 rows of 4,000-byte distinct surfaces, each also its own norm: 8 MB of strings
+        // a document (4 MB in the surfaces' dictionary, 4 MB in the norms'). The row group
+        // closes after every second document, although the row count allows one row group
+        // for all.
         let (_, row_groups) = assert_same_rows(&docs, WriterOptions::default());
-        assert_eq!(row_groups, 2);
+        assert_eq!(row_groups, 3);
     }
 
     #[test]
@@ -1125,6 +1257,65 @@ mod tests {
         assert_eq!(interner.len(), distinct.len());
         interner.clear();
         assert_eq!(interner.intern("again"), 0);
+    }
+
+    /// Bit-packs by the definition, one bit at a time.
+    fn bit_packed_reference(values: &[u32], width: u8) -> Vec<u8> {
+        let groups = values.len().div_ceil(8);
+        let mut out = Vec::new();
+        put_varint(&mut out, ((groups as u64) << 1) | 1);
+        let mut bytes = vec![0u8; groups * usize::from(width)];
+        for (i, &v) in values.iter().enumerate() {
+            for b in 0..usize::from(width) {
+                if v >> b & 1 == 1 {
+                    let at = i * usize::from(width) + b;
+                    bytes[at / 8] |= 1 << (at % 8);
+                }
+            }
+        }
+        out.extend_from_slice(&bytes);
+        out
+    }
+
+    #[test]
+    fn bit_packing_matches_its_definition_at_every_width() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for width in 0..=32u8 {
+            for len in [0, 1, 7, 8, 9, 31, 64, 100] {
+                let values: Vec<u32> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        let all = u32::MAX.checked_shr(32 - u32::from(width)).unwrap_or(0);
+                        (state as u32) & all
+                    })
+                    .collect();
+                let mut got = Vec::new();
+                put_bit_packed(&mut got, &values, width);
+                assert_eq!(
+                    got,
+                    bit_packed_reference(&values, width),
+                    "width {width}, {len} values"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn span_hashes_equal_the_hashes_of_the_sliced_strings() {
+        let text = "ab\u{e9}c d\u{645}\u{62d}\u{645}\u{62f} longer-than-eight-bytes end";
+        for start in 0..=text.len() + 2 {
+            for end in start.saturating_sub(1)..=text.len() + 2 {
+                let h = Hashed::of_span(text, start, end);
+                let expected = Hashed::of(text.get(start..end).unwrap_or(""));
+                assert_eq!(
+                    (h.prefix, h.hash),
+                    (expected.prefix, expected.hash),
+                    "span {start}..{end}"
+                );
+            }
+        }
     }
 
     #[test]
