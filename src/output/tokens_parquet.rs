@@ -137,32 +137,40 @@ fn put_zigzag(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends a miniblock of 32 values bit-packed with `width` bits each (up to 64), LSB first:
-/// `4 * width` bytes.
+/// `4 * width` bytes. Each value must be below `2^width`.
 fn put_miniblock(out: &mut Vec<u8>, values: &[u64; DELTA_MINIBLOCK], width: u32) {
-    if width <= 56 {
+    if width == 0 {
+        return;
+    }
+    if width <= 32 {
+        // Up to 31 pending bits and a value of up to 32 bits; four bytes out at a time, and
+        // 32 values of `width` bits are whole four-byte words.
         let mut acc: u64 = 0;
         let mut bits: u32 = 0;
         for &v in values {
             acc |= v << bits;
             bits += width;
-            while bits >= 8 {
-                out.push(acc as u8);
-                acc >>= 8;
-                bits -= 8;
+            if bits >= 32 {
+                out.extend_from_slice(&(acc as u32).to_le_bytes());
+                acc >>= 32;
+                bits -= 32;
             }
         }
     } else {
+        // Up to 63 pending bits and a value of up to 64; eight bytes out at a time, and the
+        // four bytes left when `width` is odd.
         let mut acc: u128 = 0;
         let mut bits: u32 = 0;
         for &v in values {
             acc |= u128::from(v) << bits;
             bits += width;
-            while bits >= 8 {
-                out.push(acc as u8);
-                acc >>= 8;
-                bits -= 8;
+            if bits >= 64 {
+                out.extend_from_slice(&(acc as u64).to_le_bytes());
+                acc >>= 64;
+                bits -= 64;
             }
         }
+        out.extend_from_slice(&acc.to_le_bytes()[..(bits / 8) as usize]);
     }
 }
 
@@ -1299,6 +1307,32 @@ mod tests {
                     "width {width}, {len} values"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn miniblocks_match_their_definition_at_every_width() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for width in 0..=64u32 {
+            let mut values = [0u64; DELTA_MINIBLOCK];
+            for v in &mut values {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                *v = state.checked_shr(64 - width).unwrap_or(0);
+            }
+            let mut got = Vec::new();
+            put_miniblock(&mut got, &values, width);
+            let mut expected = vec![0u8; 4 * width as usize];
+            for (i, &v) in values.iter().enumerate() {
+                for b in 0..width as usize {
+                    if v >> b & 1 == 1 {
+                        let at = i * width as usize + b;
+                        expected[at / 8] |= 1 << (at % 8);
+                    }
+                }
+            }
+            assert_eq!(got, expected, "width {width}");
         }
     }
 
