@@ -9,8 +9,8 @@
 #                     features, the document-level second stage; one perceptron each), model only
 #                     and through `nahr ner`
 #   make ner-seeds    the shipped Arabic design against one variant (NER_VARIANT, default: the
-#                     design before the `gaz` group) over NER_SEEDS sentence orders, through
-#                     `nahr ner` (~15 min)
+#                     design before the `gaz` group; NER_VARIANT="$(AR_PERCEPTRON)" for the
+#                     perceptron) over NER_SEEDS sentence orders, through `nahr ner` (~20 min)
 #   make ner-lists    rebuild data/lists/places-*.tsv (CLDR via babel; needs PyPI once)
 #   make ner-wordfreq rebuild models/lexicon/wordfreq-*.tsv (wordfreq; needs PyPI once)
 #   make ner-names    rebuild models/lexicon/names-{ar,en}.tsv (arabnamer's name dictionary; needs PyPI once)
@@ -28,12 +28,16 @@ AR_LEX    := models/lexicon/wordfreq-ar.tsv
 # the counts of all its training data; in training, each tenth of the sentences reads those of
 # the other nine tenths). +1.2 F1 on ANERcorp dev over ten orders (models/README.md).
 AR_NAMES  := --names models/lexicon/names-ar.tsv --with names,gaz
-# The Arabic model is the average of this many perceptrons, each visiting the sentences in its
-# own order (+0.8 F1 on ANERcorp dev over ten orders; models/README.md).
+# The perceptron design shipped before the sixth round: the average of this many perceptrons,
+# each visiting the sentences in its own order (+0.8 F1 on ANERcorp dev over ten orders), each
+# trained for 40 epochs with feature dropout (every visit of a sentence leaves out 40 % of each
+# token's features); models/README.md.
 AR_RUNS   := 4
-# ... each trained for 40 epochs with feature dropout: every visit of a sentence leaves out 40 %
-# of each token's features (ten orders, through `nahr ner`: see models/README.md).
-AR_LEARN  := --runs $(AR_RUNS) --feature-dropout 0.4 --epochs 40
+AR_PERCEPTRON := --runs $(AR_RUNS) --feature-dropout 0.4 --epochs 40
+# Shipped since the sixth round: one linear-chain CRF (log-likelihood + L2 1.0, AdaGrad step 0.1,
+# src/ner/crf.rs) with the same features and the same feature dropout, 40 epochs: ANERcorp dev
+# through `nahr ner` +0.67 (s.e. 0.10) against AR_PERCEPTRON over ten orders (models/README.md).
+AR_LEARN  := --learner crf --crf-l2 1 --crf-eta 0.1 --feature-dropout 0.4 --epochs 40
 # Unlabelled Arabic text for word clusters: the training tokens, the Arabic extraction pages' text
 # and the UD Arabic-PUD raw text. Evaluation texts (ANERcorp dev for the dev model, AQMAR) are not used.
 AR_UNL    := $(AR_TRAIN) $(NER_OUT)/unlabelled-ar.txt $(SHARED)/data/tok/ar-pud-dev.txt
@@ -69,7 +73,7 @@ $(NER_OUT)/unlabelled-ar.txt $(NER_OUT)/unlabelled-en.txt: mk/ner.mk
 	  $(SHARED)/data/extraction/wcxb-dev/truth.jsonl.gz > $(NER_OUT)/unlabelled-en.txt
 
 # Dev models: trained on train only; the O bias and the confidence calibration are tuned on dev.
-$(NER_OUT)/ner-ar-train.bin: $(NAHR) $(NER_OUT)/unlabelled-ar.txt
+$(NER_OUT)/ner-ar-train.bin: $(NAHR) $(NER_OUT)/unlabelled-ar.txt mk/ner.mk
 	$(NAHR) train-ner --lang ar --train $(AR_TRAIN) --dev $(AR_DEV) \
 	  --lexicon $(AR_LEX) $(AR_NAMES) $(AR_LEARN) --unlabelled $(AR_UNL) --out $@
 
