@@ -23,6 +23,9 @@ pub enum Learner {
     Perceptron,
     /// Linear-chain CRF (log-likelihood with L2, AdaGrad; [`crate::ner::crf`]).
     Crf,
+    /// One CRF and `--runs` perceptrons, each trained as alone; the model is the mean of the
+    /// two, the perceptrons scaled to the CRF's norm (an experiment).
+    CrfPerceptron,
 }
 
 /// Arguments of `nahr train-ner`.
@@ -312,10 +315,11 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         pa: args.pa,
         feature_dropout: args.feature_dropout,
         bag,
-        crf: (args.learner == Learner::Crf).then_some(CrfOptions {
+        crf: (args.learner != Learner::Perceptron).then_some(CrfOptions {
             eta: args.crf_eta,
             l2: args.crf_l2,
         }),
+        crf_and_perceptron: args.learner == Learner::CrfPerceptron,
     };
     let tokens: usize = train_data.iter().map(|s| s.tokens.len()).sum();
     let (freq_words, cluster_words) = lexicon.sizes();
@@ -349,7 +353,7 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         let float = r.float_dev.map_or(String::new(), |c| {
             format!(" (float weights before quantisation: F1 {:.2})", c.prf().2)
         });
-        let line = if options.crf.is_some() {
+        let line = if options.crf.is_some() && !options.crf_and_perceptron {
             format!(
                 "epoch {}/{}: training loss {:.1}{dev}{float}",
                 r.epoch, options.epochs, r.loss

@@ -1,5 +1,6 @@
 //! Named-entity recognition: entity lists matched on normalised forms, and a sequence labeller
-//! (averaged structured perceptron over hashed features, constrained Viterbi over BIO tags).
+//! (averaged structured perceptron or linear-chain CRF over hashed features, constrained Viterbi
+//! over BIO tags).
 //!
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.

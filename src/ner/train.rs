@@ -62,6 +62,10 @@ pub struct TrainOptions {
     /// the perceptron (`None`: the perceptron). Feature dropout, several runs (the mean of
     /// their weights) and feature bagging apply to it as to the perceptron.
     pub crf: Option<CrfOptions>,
+    /// With `crf`: train one CRF and `runs` perceptrons (each as it would be trained alone)
+    /// and store the mean of the two, the perceptrons' mean first scaled to the CRF's norm
+    /// (an experiment; see models/README.md).
+    pub crf_and_perceptron: bool,
 }
 
 /// A CRF's weights are multiplied by this before they are stored, so that the `O` bias grid
@@ -86,6 +90,7 @@ impl Default for TrainOptions {
             feature_dropout: 0.0,
             bag: Vec::new(),
             crf: None,
+            crf_and_perceptron: false,
         }
     }
 }
@@ -616,29 +621,38 @@ pub fn train(
         .collect();
     // One perceptron (or CRF) per run, each with its own sentence order; the model is their
     // mean.
-    let (mut perceptrons, mut crfs): (Vec<Perceptron>, Vec<CrfTrainer>) = match options.crf {
-        None => (
-            (0..runs)
-                .map(|_| Perceptron::new(1 << config.bucket_bits))
-                .collect(),
-            Vec::new(),
-        ),
-        Some(c) => (
-            Vec::new(),
-            (0..runs)
-                .map(|_| CrfTrainer::new(1 << config.bucket_bits, train.len(), c))
-                .collect(),
-        ),
+    // With `crf_and_perceptron`, one CRF and `runs` perceptrons.
+    let new_perceptrons = |n: usize| -> Vec<Perceptron> {
+        (0..n)
+            .map(|_| Perceptron::new(1 << config.bucket_bits))
+            .collect()
     };
-    let mut rngs: Vec<Rng> = (0..runs as u64)
-        .map(|r| Rng((options.seed ^ r.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1))
-        .collect();
+    let (mut perceptrons, mut crfs): (Vec<Perceptron>, Vec<CrfTrainer>) = match options.crf {
+        None => (new_perceptrons(runs), Vec::new()),
+        Some(c) => {
+            let n = if options.crf_and_perceptron { 1 } else { runs };
+            (
+                new_perceptrons(if options.crf_and_perceptron { runs } else { 0 }),
+                (0..n)
+                    .map(|_| CrfTrainer::new(1 << config.bucket_bits, train.len(), c))
+                    .collect(),
+            )
+        }
+    };
+    let rngs_of = |n: usize| -> Vec<Rng> {
+        (0..n as u64)
+            .map(|r| Rng((options.seed ^ r.wrapping_mul(0x9e37_79b9_7f4a_7c15)) | 1))
+            .collect()
+    };
+    // The CRFs and the perceptrons draw their orders (and dropout) from generators of their
+    // own, seeded alike, so each learner of a mix sees what it would see alone.
+    let (mut rngs, mut crf_rngs) = (rngs_of(runs), rngs_of(crfs.len()));
     let mut order: Vec<usize> = (0..blocks.len()).collect();
     let (mut em, mut pred, mut drop) = (Vec::new(), Vec::new(), Vec::new());
     let mut model = None;
     for epoch in 1..=options.epochs {
         let (mut mistakes, mut loss) = (0, 0.0);
-        for (r, (c, rng)) in crfs.iter_mut().zip(&mut rngs).enumerate() {
+        for (r, (c, rng)) in crfs.iter_mut().zip(&mut crf_rngs).enumerate() {
             rng.shuffle(&mut order);
             for &b in &order {
                 for k in blocks[b].clone() {
@@ -716,37 +730,39 @@ pub fn train(
                 }
             }
         }
-        let mut weights: Vec<(Vec<f32>, Transitions)> = if crfs.is_empty() {
-            perceptrons.iter().map(Perceptron::averaged).collect()
-        } else {
-            crfs.iter_mut().map(CrfTrainer::weights).collect()
-        };
-        let rest = weights.split_off(1);
-        let (mut w, mut tr) = weights
-            .pop()
-            .ok_or_else(|| "no runs to train".to_string())?;
-        for (w2, tr2) in rest {
-            for (a, b) in w.iter_mut().zip(w2) {
-                *a += b;
-            }
-            for t in 0..N_TAGS {
-                tr.start[t] += tr2.start[t];
-                for q in 0..N_TAGS {
-                    tr.trans[q][t] += tr2.trans[q][t];
-                }
-            }
-        }
         // The mean, not the sum: the `O` bias grid is in the units of one perceptron; a CRF's
         // weights are scaled (see [`CRF_SCORE_SCALE`]).
-        let k = if crfs.is_empty() {
-            1.0
+        let (mut w, mut tr) = if crfs.is_empty() {
+            mean_weights(perceptrons.iter().map(Perceptron::averaged).collect())?
         } else {
-            CRF_SCORE_SCALE
-        } / runs as f32;
-        if k != 1.0 {
-            w.iter_mut().for_each(|a| *a *= k);
-            tr.start.iter_mut().for_each(|a| *a *= k);
-            tr.trans.iter_mut().flatten().for_each(|a| *a *= k);
+            mean_weights(crfs.iter_mut().map(CrfTrainer::weights).collect())?
+        };
+        if !crfs.is_empty() && !perceptrons.is_empty() {
+            // Both learners: the perceptrons' mean scaled to the CRF's norm, then the mean of
+            // the two.
+            let (pw, ptr) = mean_weights(perceptrons.iter().map(Perceptron::averaged).collect())?;
+            let (nc, np) = (weight_norm(&w, &tr), weight_norm(&pw, &ptr));
+            let f = if np > 0.0 { (nc / np) as f32 } else { 0.0 };
+            scale_weights(&mut w, &mut tr, 0.5);
+            let (mut pw, mut ptr) = (pw, ptr);
+            scale_weights(&mut pw, &mut ptr, 0.5 * f);
+            for (a, b) in w.iter_mut().zip(pw) {
+                *a += b;
+            }
+            for (a, b) in tr.start.iter_mut().zip(ptr.start) {
+                *a += b;
+            }
+            for (a, b) in tr
+                .trans
+                .iter_mut()
+                .flatten()
+                .zip(ptr.trans.iter().flatten())
+            {
+                *a += b;
+            }
+        }
+        if !crfs.is_empty() {
+            scale_weights(&mut w, &mut tr, CRF_SCORE_SCALE);
         }
         let last = epoch == options.epochs;
         let float_tr = tr.clone();
@@ -778,6 +794,48 @@ pub fn train(
         model = Some(m);
     }
     model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
+}
+
+/// The mean of several weight tables and transitions.
+fn mean_weights(list: Vec<(Vec<f32>, Transitions)>) -> Result<(Vec<f32>, Transitions), String> {
+    let runs = list.len();
+    let mut list = list.into_iter();
+    let (mut w, mut tr) = list.next().ok_or_else(|| "no runs to train".to_string())?;
+    for (w2, tr2) in list {
+        for (a, b) in w.iter_mut().zip(w2) {
+            *a += b;
+        }
+        for t in 0..N_TAGS {
+            tr.start[t] += tr2.start[t];
+            for q in 0..N_TAGS {
+                tr.trans[q][t] += tr2.trans[q][t];
+            }
+        }
+    }
+    if runs > 1 {
+        scale_weights(&mut w, &mut tr, 1.0 / runs as f32);
+    }
+    Ok((w, tr))
+}
+
+/// Multiplies every weight and transition by `k`.
+fn scale_weights(w: &mut [f32], tr: &mut Transitions, k: f32) {
+    w.iter_mut().for_each(|a| *a *= k);
+    tr.start.iter_mut().for_each(|a| *a *= k);
+    tr.trans.iter_mut().flatten().for_each(|a| *a *= k);
+}
+
+/// The Euclidean norm of a weight table with its transitions.
+fn weight_norm(w: &[f32], tr: &Transitions) -> f64 {
+    let sq = |a: &f32| f64::from(*a) * f64::from(*a);
+    let table: f64 = w.iter().map(sq).sum();
+    let trans: f64 = tr
+        .start
+        .iter()
+        .chain(tr.trans.iter().flatten())
+        .map(sq)
+        .sum();
+    (table + trans).sqrt()
 }
 
 /// Span counts of `dev` tagged with float weights `w` (before quantisation) and transitions
@@ -1369,6 +1427,19 @@ mod tests {
             fit(&stronger).to_bytes().unwrap(),
             fit(&options).to_bytes().unwrap()
         );
+        // One CRF and two perceptrons: another model again, which still learns the data.
+        let mix = TrainOptions {
+            crf_and_perceptron: true,
+            ..options.clone()
+        };
+        let mixed = fit(&mix);
+        assert_ne!(mixed.to_bytes().unwrap(), fit(&options).to_bytes().unwrap());
+        assert_ne!(
+            mixed.to_bytes().unwrap(),
+            fit(&perceptron).to_bytes().unwrap()
+        );
+        let (counts, _) = evaluate(&mixed, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
         let with_margin = TrainOptions {
             margin: 1.0,
             ..options
