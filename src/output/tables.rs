@@ -528,11 +528,11 @@ impl TableBuilders {
         self.entities.append(d);
     }
 
-    /// Appends a finished document's rows to the documents, sentences and entities tables: the
-    /// file writer writes the tokens table from the documents directly (`tokens_parquet`).
-    pub(super) fn append_document_except_tokens(&mut self, d: &Document) {
+    /// Appends a finished document's rows to the documents and entities tables: the file
+    /// writer writes the tokens and sentences tables from the documents directly
+    /// (`tokens_parquet`).
+    pub(super) fn append_document_except_encoded(&mut self, d: &Document) {
         self.documents.append(d);
-        self.sentences.append(d);
         self.entities.append(d);
     }
 

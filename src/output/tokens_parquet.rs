@@ -21,7 +21,7 @@
 //! values read back are the same as those of [`TableBuilders`](super::TableBuilders)' `tokens`
 //! batch; a test checks it row for row.
 
-use super::schema::TOKENS;
+use super::schema::{SENTENCES, TOKENS, Table};
 use crate::document::{BioTag, Document, EntityLabel, TokenKind};
 use bytes::Bytes;
 use parquet::arrow::ArrowSchemaConverter;
@@ -34,6 +34,7 @@ use parquet::file::metadata::ColumnChunkMetaData;
 use parquet::file::properties::WriterProperties;
 use parquet::file::statistics::{Statistics, ValueStatistics};
 use parquet::file::writer::{SerializedFileWriter, SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::SchemaDescriptor;
 use std::fs::File;
 use std::sync::Arc;
 
@@ -457,6 +458,53 @@ impl DictColumn {
     }
 }
 
+/// The `doc_id` column of a row group: the same value on every row of a document, so one
+/// dictionary entry per document (two if its rows are split by another document's).
+#[derive(Default)]
+pub(super) struct DocIdColumn {
+    column: DictColumn,
+    /// The document whose id is the last entry.
+    last: Option<String>,
+}
+
+impl DocIdColumn {
+    fn clear(&mut self) {
+        self.column.clear();
+        self.last = None;
+    }
+
+    /// Appends `n` rows of document `d`.
+    fn push_rows(&mut self, d: &Document, n: usize) {
+        if self.last.as_deref() != Some(d.doc_id.as_str()) {
+            self.column.add_entry(d.doc_id.as_bytes());
+            self.last = Some(d.doc_id.clone());
+        }
+        let entry = self.column.entries - 1;
+        self.column.indices.extend(std::iter::repeat_n(entry, n));
+    }
+
+    /// The column chunk.
+    fn chunk(
+        &self,
+        rows: usize,
+        descr: parquet::schema::types::ColumnDescPtr,
+        compressor: &mut zstd::bulk::Compressor<'static>,
+        compression: Compression,
+    ) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
+        let column = &self.column;
+        let page = DictPage::compress(&column.page, column.entries, compressor)?;
+        dictionary_chunk(
+            &page,
+            &column.indices,
+            None,
+            rows,
+            descr,
+            compressor,
+            compression,
+        )
+    }
+}
+
 /// A column of a few static strings (`kind`, `ner`), each known by a small code: its entry is
 /// looked up in an array by that code.
 struct CodedDictColumn<const N: usize> {
@@ -550,12 +598,11 @@ struct SharedStrings {
     segment_rep: Vec<u32>,
 }
 
+/// A row group of the `tokens` table being filled.
 #[derive(Default)]
-struct TokenRowGroup {
+pub(super) struct TokenRowGroup {
     rows: usize,
-    doc_id: DictColumn,
-    /// The document whose id is `doc_id`'s last entry.
-    last_doc_id: Option<String>,
+    doc_id: DocIdColumn,
     ints: [Vec<i64>; 4],
     strings: SharedStrings,
     kind: CodedDictColumn<KIND_CODES>,
@@ -574,11 +621,16 @@ const PREFETCH_AHEAD: usize = 8;
 /// page sizes far from overflowing (one document adds at most a few times its text).
 const ROW_GROUP_STRING_BYTES: usize = 8 << 20;
 
-impl TokenRowGroup {
+impl RowGroupColumns for TokenRowGroup {
+    const TABLE: Table = TOKENS;
+
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
     fn clear(&mut self) {
         self.rows = 0;
         self.doc_id.clear();
-        self.last_doc_id = None;
         self.ints.iter_mut().for_each(Vec::clear);
         let strings = &mut self.strings;
         strings.interner.clear();
@@ -592,23 +644,14 @@ impl TokenRowGroup {
         self.ner.clear();
     }
 
-    /// Bytes of distinct strings held (see [`ROW_GROUP_STRING_BYTES`]).
     fn string_bytes(&self) -> usize {
         let strings = &self.strings;
-        strings.interner.page.len() + strings.norms.page.len() + self.doc_id.page.len()
+        strings.interner.page.len() + strings.norms.page.len() + self.doc_id.column.page.len()
     }
 
-    /// Appends the rows of tokens `range` of `d` (the same rows as `TableBuilders`).
     fn append(&mut self, d: &Document, range: std::ops::Range<usize>) {
         let n = range.len();
-        if self.last_doc_id.as_deref() != Some(d.doc_id.as_str()) {
-            self.doc_id.add_entry(d.doc_id.as_bytes());
-            self.last_doc_id = Some(d.doc_id.clone());
-        }
-        let doc_entry = self.doc_id.entries - 1;
-        self.doc_id
-            .indices
-            .extend(std::iter::repeat_n(doc_entry, n));
+        self.doc_id.push_rows(d, n);
         let tokens = &d.tokens[range.clone()];
         // The surfaces' hashes first, so that each token's table lines can be asked for a few
         // tokens before they are probed: the table does not stay in cache beside the stages.
@@ -671,6 +714,166 @@ impl TokenRowGroup {
             self.ner.push(bio_code(t.ner), t.ner.as_str());
         }
         self.rows += n;
+    }
+
+    fn chunks(
+        &self,
+        descr: &SchemaDescriptor,
+        compressor: &mut zstd::bulk::Compressor<'static>,
+        compression: Compression,
+    ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError> {
+        let rows = self.rows;
+        let strings = &self.strings;
+        let own_page = |column: &DictColumn, compressor: &mut zstd::bulk::Compressor<'static>| {
+            DictPage::compress(&column.page, column.entries, compressor)
+        };
+        let shared = DictPage::compress(
+            &strings.interner.page,
+            strings.interner.len() as u32,
+            compressor,
+        )?;
+        let mut chunks = Vec::with_capacity(descr.num_columns());
+        for leaf in 0..descr.num_columns() {
+            let dict = match leaf {
+                DOC_ID => {
+                    chunks.push(self.doc_id.chunk(
+                        rows,
+                        descr.column(leaf),
+                        compressor,
+                        compression,
+                    )?);
+                    continue;
+                }
+                TEXT => (shared.clone(), &strings.text, None),
+                NORM => (
+                    DictPage::compress(
+                        &strings.norms.page,
+                        strings.norms.len() as u32,
+                        compressor,
+                    )?,
+                    &strings.norm,
+                    None,
+                ),
+                KIND => (
+                    own_page(&self.kind.column, compressor)?,
+                    &self.kind.column.indices,
+                    None,
+                ),
+                SEGMENTS => (
+                    shared.clone(),
+                    &strings.segments,
+                    Some(strings.segment_rep.as_slice()),
+                ),
+                NER => (
+                    own_page(&self.ner.column, compressor)?,
+                    &self.ner.column.indices,
+                    None,
+                ),
+                _ => {
+                    let k = INT_COLUMNS
+                        .iter()
+                        .position(|&c| c == leaf)
+                        .ok_or_else(|| perr(format!("tokens: unexpected leaf {leaf}")))?;
+                    chunks.push(delta_chunk(
+                        &self.ints[k],
+                        descr.column(leaf),
+                        compressor,
+                        compression,
+                    )?);
+                    continue;
+                }
+            };
+            let (page, indices, rep) = dict;
+            chunks.push(dictionary_chunk(
+                &page,
+                indices,
+                rep,
+                rows,
+                descr.column(leaf),
+                compressor,
+                compression,
+            )?);
+        }
+        Ok(chunks)
+    }
+}
+
+/// A row group of the `sentences` table being filled: `doc_id` and four integer columns
+/// (`sent_idx`, `start`, `end`, `n_tokens`), encoded as the tokens table's are.
+#[derive(Default)]
+pub(super) struct SentenceRowGroup {
+    rows: usize,
+    doc_id: DocIdColumn,
+    ints: [Vec<i64>; 4],
+    /// Scratch: tokens per sentence of the document being appended.
+    counts: Vec<usize>,
+}
+
+/// An open Parquet file of the `sentences` table.
+pub(super) type SentencesFile = EncodedFile<SentenceRowGroup>;
+
+impl RowGroupColumns for SentenceRowGroup {
+    const TABLE: Table = SENTENCES;
+
+    fn rows(&self) -> usize {
+        self.rows
+    }
+
+    fn string_bytes(&self) -> usize {
+        self.doc_id.column.page.len()
+    }
+
+    fn append(&mut self, d: &Document, range: std::ops::Range<usize>) {
+        self.doc_id.push_rows(d, range.len());
+        let counts = &mut self.counts;
+        counts.clear();
+        counts.resize(d.sentences.len(), 0);
+        for t in &d.tokens {
+            if let Some(c) = counts.get_mut(t.sent_idx as usize) {
+                *c += 1;
+            }
+        }
+        for ints in &mut self.ints {
+            ints.reserve(range.len());
+        }
+        for (i, sentence) in range.clone().zip(&d.sentences[range.clone()]) {
+            self.ints[0].push(to_i64(i));
+            self.ints[1].push(to_i64(sentence.start));
+            self.ints[2].push(to_i64(sentence.end));
+            self.ints[3].push(to_i64(counts[i]));
+        }
+        self.rows += range.len();
+    }
+
+    fn chunks(
+        &self,
+        descr: &SchemaDescriptor,
+        compressor: &mut zstd::bulk::Compressor<'static>,
+        compression: Compression,
+    ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError> {
+        if descr.num_columns() != 1 + self.ints.len() {
+            return Err(perr("sentences: unexpected schema"));
+        }
+        let mut chunks =
+            vec![
+                self.doc_id
+                    .chunk(self.rows, descr.column(0), compressor, compression)?,
+            ];
+        for (k, ints) in self.ints.iter().enumerate() {
+            chunks.push(delta_chunk(
+                ints,
+                descr.column(1 + k),
+                compressor,
+                compression,
+            )?);
+        }
+        Ok(chunks)
+    }
+
+    fn clear(&mut self) {
+        self.rows = 0;
+        self.doc_id.clear();
+        self.ints.iter_mut().for_each(Vec::clear);
     }
 }
 
@@ -798,14 +1001,9 @@ fn delta_chunk(
         pages.close()?;
         spec
     };
-    let statistics = ValueStatistics::new(
-        values.iter().min().copied(),
-        values.iter().max().copied(),
-        None,
-        Some(0),
-        false,
-    )
-    .with_backwards_compatible_min_max(true);
+    let (min, max) = min_max(values).unzip();
+    let statistics = ValueStatistics::new(min, max, None, Some(0), false)
+        .with_backwards_compatible_min_max(true);
     let metadata = ColumnChunkMetaData::builder(descr)
         .set_encodings(vec![Encoding::RLE, Encoding::DELTA_BINARY_PACKED])
         .set_data_page_offset(spec.offset as i64)
@@ -818,6 +1016,31 @@ fn delta_chunk(
         values.len(),
         values.len(),
     )
+}
+
+/// The smallest and largest of `values`, in one pass the compiler can vectorise (`Iterator::min`
+/// over references compiles to a chain of dependent selects).
+fn min_max(values: &[i64]) -> Option<(i64, i64)> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut lo = [i64::MAX; 8];
+    let mut hi = [i64::MIN; 8];
+    let mut chunks = values.chunks_exact(8);
+    for chunk in &mut chunks {
+        for k in 0..8 {
+            lo[k] = lo[k].min(chunk[k]);
+            hi[k] = hi[k].max(chunk[k]);
+        }
+    }
+    for &v in chunks.remainder() {
+        lo[0] = lo[0].min(v);
+        hi[0] = hi[0].max(v);
+    }
+    Some((
+        lo.into_iter().fold(i64::MAX, i64::min),
+        hi.into_iter().fold(i64::MIN, i64::max),
+    ))
 }
 
 /// The bytes and close result of a column chunk whose pages `specs` were written to `sink`.
@@ -852,35 +1075,65 @@ fn finish_chunk(
 // ---------------------------------------------------------------------------------------------
 // The file.
 
-/// An open Parquet file of the tokens table.
-pub(super) struct TokensFile {
+/// The columns of one row group of a table that this module encodes, filled from documents.
+pub(super) trait RowGroupColumns: Default {
+    /// The table's contract.
+    const TABLE: Table;
+
+    /// Rows held.
+    fn rows(&self) -> usize;
+
+    /// Bytes of distinct strings held (see [`ROW_GROUP_STRING_BYTES`]).
+    fn string_bytes(&self) -> usize;
+
+    /// Appends rows `range` of `d` (the same rows as `TableBuilders` builds for `d`).
+    fn append(&mut self, d: &Document, range: std::ops::Range<usize>);
+
+    /// Encodes the column chunk of every leaf, in schema order.
+    fn chunks(
+        &self,
+        descr: &SchemaDescriptor,
+        compressor: &mut zstd::bulk::Compressor<'static>,
+        compression: Compression,
+    ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError>;
+
+    /// Empties the row group, keeping its memory.
+    fn clear(&mut self);
+}
+
+/// An open Parquet file of the table of `G`.
+pub(super) struct EncodedFile<G> {
     writer: SerializedFileWriter<File>,
-    parquet_schema: Arc<parquet::schema::types::SchemaDescriptor>,
+    parquet_schema: Arc<SchemaDescriptor>,
     compression: Compression,
     compressor: zstd::bulk::Compressor<'static>,
-    group: TokenRowGroup,
+    group: G,
     row_group_rows: usize,
 }
 
-impl TokensFile {
-    /// Starts a tokens file with the table's Parquet properties.
+/// An open Parquet file of the `tokens` table.
+pub(super) type TokensFile = EncodedFile<TokenRowGroup>;
+
+impl<G: RowGroupColumns> EncodedFile<G> {
+    /// Starts a file with the table's Parquet properties.
     pub(super) fn try_new(
         file: File,
         props: WriterProperties,
         row_group_rows: usize,
     ) -> Result<Self, ParquetError> {
-        let schema = TOKENS.arrow_schema();
+        let schema = G::TABLE.arrow_schema();
         let mut props = props;
         let parquet_schema = ArrowSchemaConverter::new()
             .with_coerce_types(props.coerce_types())
             .convert(&schema)?;
         add_encoded_arrow_schema_to_metadata(&schema, &mut props);
-        let compression = props.compression(&parquet_schema.column(TEXT).path().clone());
+        let compression = props.compression(&parquet_schema.column(0).path().clone());
         let level = match compression {
             Compression::ZSTD(level) => level.compression_level(),
             other => {
                 return Err(perr(format!(
-                    "the tokens writer compresses with zstd only, not {other}"
+                    "the {} writer compresses with zstd only, not {other}",
+                    G::TABLE.name
                 )));
             }
         };
@@ -888,23 +1141,23 @@ impl TokensFile {
         let writer =
             SerializedFileWriter::new(file, parquet_schema.root_schema_ptr(), Arc::new(props))?;
         let parquet_schema = Arc::new(parquet_schema);
-        Ok(TokensFile {
+        Ok(EncodedFile {
             writer,
             parquet_schema,
             compression,
             compressor,
-            group: TokenRowGroup::default(),
+            group: G::default(),
             row_group_rows: row_group_rows.max(1),
         })
     }
 
     /// Rows the current row group can still take.
     pub(super) fn room_in_row_group(&self) -> usize {
-        self.row_group_rows - self.group.rows
+        self.row_group_rows - self.group.rows()
     }
 
-    /// Appends the rows of tokens `range` of `d`, closing the row group when it is full (its
-    /// row count, or [`ROW_GROUP_STRING_BYTES`] of strings). The range must fit in
+    /// Appends rows `range` of `d`, closing the row group when it is full (its row count, or
+    /// [`ROW_GROUP_STRING_BYTES`] of strings). The range must fit in
     /// [`room_in_row_group`](Self::room_in_row_group).
     pub(super) fn append(
         &mut self,
@@ -912,7 +1165,7 @@ impl TokensFile {
         range: std::ops::Range<usize>,
     ) -> Result<(), ParquetError> {
         self.group.append(d, range);
-        if self.group.rows >= self.row_group_rows
+        if self.group.rows() >= self.row_group_rows
             || self.group.string_bytes() >= ROW_GROUP_STRING_BYTES
         {
             self.flush_row_group()?;
@@ -921,85 +1174,18 @@ impl TokensFile {
     }
 
     fn flush_row_group(&mut self) -> Result<(), ParquetError> {
-        if self.group.rows == 0 {
+        if self.group.rows() == 0 {
             return Ok(());
         }
-        let descr = &self.parquet_schema;
-        let group = &mut self.group;
-        let rows = group.rows;
-        let compressor = &mut self.compressor;
-        let own_page = |column: &DictColumn, compressor: &mut zstd::bulk::Compressor<'static>| {
-            DictPage::compress(&column.page, column.entries, compressor)
-        };
-        let strings = &group.strings;
-        let shared = DictPage::compress(
-            &strings.interner.page,
-            strings.interner.len() as u32,
-            compressor,
-        )?;
+        let chunks =
+            self.group
+                .chunks(&self.parquet_schema, &mut self.compressor, self.compression)?;
         let mut rg = self.writer.next_row_group()?;
-        // The row group takes its columns in schema order.
-        for leaf in 0..descr.num_columns() {
-            let dict = match leaf {
-                DOC_ID => Some((
-                    own_page(&group.doc_id, compressor)?,
-                    &group.doc_id.indices,
-                    None,
-                )),
-                TEXT => Some((shared.clone(), &strings.text, None)),
-                NORM => Some((
-                    DictPage::compress(
-                        &strings.norms.page,
-                        strings.norms.len() as u32,
-                        compressor,
-                    )?,
-                    &strings.norm,
-                    None,
-                )),
-                KIND => Some((
-                    own_page(&group.kind.column, compressor)?,
-                    &group.kind.column.indices,
-                    None,
-                )),
-                SEGMENTS => Some((
-                    shared.clone(),
-                    &strings.segments,
-                    Some(strings.segment_rep.as_slice()),
-                )),
-                NER => Some((
-                    own_page(&group.ner.column, compressor)?,
-                    &group.ner.column.indices,
-                    None,
-                )),
-                _ => None,
-            };
-            let (bytes, close) = match dict {
-                Some((page, indices, rep)) => dictionary_chunk(
-                    &page,
-                    indices,
-                    rep,
-                    rows,
-                    descr.column(leaf),
-                    compressor,
-                    self.compression,
-                )?,
-                None => {
-                    let k = INT_COLUMNS
-                        .iter()
-                        .position(|&c| c == leaf)
-                        .ok_or_else(|| perr(format!("tokens: unexpected leaf {leaf}")))?;
-                    delta_chunk(
-                        &group.ints[k],
-                        descr.column(leaf),
-                        compressor,
-                        self.compression,
-                    )?
-                }
-            };
+        for (bytes, close) in chunks {
             rg.append_column(&bytes, close)?;
         }
         rg.close()?;
-        group.clear();
+        self.group.clear();
         Ok(())
     }
 
@@ -1027,30 +1213,34 @@ mod tests {
         process_path(input, limit, &pipeline).expect("input resolves")
     }
 
-    /// The tokens table as `TableBuilders` builds it (the batch API's rows).
-    fn built_tokens(docs: &[Document]) -> RecordBatch {
+    /// A table as `TableBuilders` builds it (the batch API's rows).
+    fn built(docs: &[Document], table: TableId) -> RecordBatch {
         let mut builders = TableBuilders::new();
         for d in docs {
             builders.append_document(d);
         }
-        builders.take_batch(TableId::Tokens).expect("tokens batch")
+        builders.take_batch(table).expect("batch")
     }
 
-    /// Writes `docs` with the file writer and reads the tokens files back, in file order;
+    /// Writes `docs` with the file writer and reads the files of `table` back, in file order;
     /// also returns how many files and row groups there were.
-    fn written_tokens(docs: &[Document], options: WriterOptions) -> (RecordBatch, usize, usize) {
+    fn written(
+        docs: &[Document],
+        options: WriterOptions,
+        table: TableId,
+    ) -> (RecordBatch, usize, usize) {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut writer = OutputWriter::create(dir.path(), options).expect("writer");
         for d in docs {
             writer.push_document(d).expect("document written");
         }
         writer.finish().expect("files finished");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path().join("tokens"))
-            .expect("tokens folder")
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.path().join(table.name()))
+            .expect("table folder")
             .map(|e| e.expect("entry").path())
             .collect();
         files.sort();
-        let schema = TOKENS.arrow_schema();
+        let schema = table.table().arrow_schema();
         let mut batches = Vec::new();
         let mut row_groups = 0;
         for f in &files {
@@ -1071,19 +1261,49 @@ mod tests {
         (all, files.len(), row_groups)
     }
 
+    fn written_tokens(docs: &[Document], options: WriterOptions) -> (RecordBatch, usize, usize) {
+        written(docs, options, TableId::Tokens)
+    }
+
+    /// Checks that the tokens and the sentences files hold the builders' rows; returns the
+    /// tokens table's number of files and row groups.
     fn assert_same_rows(docs: &[Document], options: WriterOptions) -> (usize, usize) {
-        let expected = built_tokens(docs);
-        let (got, files, row_groups) = written_tokens(docs, options);
-        assert_eq!(got.num_rows(), expected.num_rows());
-        for (i, field) in TOKENS.arrow_schema().fields().iter().enumerate() {
-            assert_eq!(
-                got.column(i).as_ref(),
-                expected.column(i).as_ref(),
-                "column {}",
-                field.name()
-            );
+        let mut tokens_files = (0, 0);
+        for table in [TableId::Tokens, TableId::Sentences] {
+            let expected = built(docs, table);
+            let (got, files, row_groups) = written(docs, options, table);
+            assert_eq!(got.num_rows(), expected.num_rows(), "{}", table.name());
+            for (i, field) in table.table().arrow_schema().fields().iter().enumerate() {
+                assert_eq!(
+                    got.column(i).as_ref(),
+                    expected.column(i).as_ref(),
+                    "{} column {}",
+                    table.name(),
+                    field.name()
+                );
+            }
+            if table == TableId::Tokens {
+                tokens_files = (files, row_groups);
+            }
         }
-        (files, row_groups)
+        tokens_files
+    }
+
+    /// Sentences split over row groups and files by small limits keep their rows.
+    #[test]
+    fn sentences_files_split_like_batches() {
+        let docs = documents(&samples(), usize::MAX);
+        let sentences: usize = docs.iter().map(|d| d.sentences.len()).sum();
+        assert!(sentences > 30, "{sentences} sentences in the samples");
+        let small = WriterOptions {
+            max_rows_per_file: 23,
+            row_group_rows: 7,
+            ..WriterOptions::default()
+        };
+        assert_same_rows(&docs, small);
+        let (_, files, row_groups) = written(&docs, small, TableId::Sentences);
+        assert_eq!(files, sentences.div_ceil(23));
+        assert!(row_groups >= sentences.div_ceil(7));
     }
 
     fn samples() -> PathBuf {
@@ -1334,6 +1554,22 @@ mod tests {
             }
             assert_eq!(got, expected, "width {width}");
         }
+    }
+
+    #[test]
+    fn min_max_of_any_length() {
+        assert_eq!(min_max(&[]), None);
+        for len in 1..40 {
+            let values: Vec<i64> = (0..len as i64)
+                .map(|k| (k * 7919 % 23 - 11) * if k % 2 == 0 { i64::MAX / 16 } else { 3 })
+                .collect();
+            let expected = (
+                *values.iter().min().expect("values"),
+                *values.iter().max().expect("values"),
+            );
+            assert_eq!(min_max(&values), Some(expected), "{len} values");
+        }
+        assert_eq!(min_max(&[i64::MIN, i64::MAX]), Some((i64::MIN, i64::MAX)));
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Writing the five tables as zstd Parquet files: buffering rows into Arrow batches (the tokens
-//! table: encoded from the documents directly, see `tokens_parquet`), rotating files at
+//! and sentences tables: encoded from the documents directly, see `tokens_parquet`), rotating files at
 //! `max_rows_per_file`, and writing each file under a hidden temporary name that is renamed
 //! only once the file is complete.
 
 use super::schema::ColumnType;
 use super::tables::{ErrorRow, TableBuilders, TableId};
-use super::tokens_parquet::TokensFile;
+use super::tokens_parquet::{SentencesFile, TokensFile};
 use crate::document::Document;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -74,11 +74,12 @@ struct TableFiles {
     rows: u64,
 }
 
-/// The encoder of an open file: parquet's Arrow writer, or the tokens table's own writer
-/// (`tokens_parquet`), which takes documents rather than Arrow batches.
+/// The encoder of an open file: parquet's Arrow writer, or the tokens or sentences table's own
+/// writer (`tokens_parquet`), which takes documents rather than Arrow batches.
 enum Sink {
     Arrow(Box<ArrowWriter<File>>),
     Tokens(Box<TokensFile>),
+    Sentences(Box<SentencesFile>),
 }
 
 struct OpenFile {
@@ -96,20 +97,19 @@ impl TableFiles {
         let temp_path = self.dir.join(format!(".{name}.tmp"));
         let file = File::create(&temp_path)
             .map_err(|e| werr(&format!("cannot create {}", temp_path.display()), e))?;
-        let sink = if self.table == TableId::Tokens {
-            Sink::Tokens(Box::new(
-                TokensFile::try_new(file, self.props.clone(), self.row_group_rows)
-                    .map_err(|e| werr("cannot start a Parquet file", e))?,
-            ))
-        } else {
-            Sink::Arrow(Box::new(
-                ArrowWriter::try_new(
-                    file,
-                    self.table.table().arrow_schema(),
-                    Some(self.props.clone()),
-                )
-                .map_err(|e| werr("cannot start a Parquet file", e))?,
-            ))
+        let cannot_start = |e| werr("cannot start a Parquet file", e);
+        let (props, rows) = (self.props.clone(), self.row_group_rows);
+        let sink = match self.table {
+            TableId::Tokens => Sink::Tokens(Box::new(
+                TokensFile::try_new(file, props, rows).map_err(cannot_start)?,
+            )),
+            TableId::Sentences => Sink::Sentences(Box::new(
+                SentencesFile::try_new(file, props, rows).map_err(cannot_start)?,
+            )),
+            _ => Sink::Arrow(Box::new(
+                ArrowWriter::try_new(file, self.table.table().arrow_schema(), Some(props))
+                    .map_err(cannot_start)?,
+            )),
         };
         self.current = Some(OpenFile {
             sink,
@@ -125,6 +125,7 @@ impl TableFiles {
             let closed = match open.sink {
                 Sink::Arrow(writer) => writer.close().map(|_| ()),
                 Sink::Tokens(writer) => writer.close(),
+                Sink::Sentences(writer) => writer.close(),
             };
             closed.map_err(|e| werr(&format!("cannot finish {}", open.temp_path.display()), e))?;
             std::fs::rename(&open.temp_path, &open.final_path)
@@ -180,18 +181,33 @@ impl TableFiles {
         })
     }
 
-    /// Writes a document's token rows (tokens table only), splitting them over row groups and
-    /// files at the same row counts as [`write`](Self::write) does for batches.
-    fn write_tokens(&mut self, doc: &Document, max_rows: usize) -> Result<(), WriteError> {
-        self.write_rows(doc.tokens.len(), max_rows, |sink, range, temp_path| {
-            let Sink::Tokens(writer) = sink else {
-                return Err(WriteError("internal: no open tokens Parquet file".into()));
-            };
-            let take = range.len().min(writer.room_in_row_group());
-            writer
-                .append(doc, range.start..range.start + take)
-                .map_err(|e| werr(&format!("cannot write {}", temp_path.display()), e))?;
-            Ok(take)
+    /// Writes a document's rows of a table encoded from documents (tokens, sentences),
+    /// splitting them over row groups and files at the same row counts as
+    /// [`write`](Self::write) does for batches.
+    fn write_encoded(&mut self, doc: &Document, max_rows: usize) -> Result<(), WriteError> {
+        let total = match self.table {
+            TableId::Tokens => doc.tokens.len(),
+            _ => doc.sentences.len(),
+        };
+        self.write_rows(total, max_rows, |sink, range, temp_path| {
+            let cannot_write = |e| werr(&format!("cannot write {}", temp_path.display()), e);
+            match sink {
+                Sink::Tokens(writer) => {
+                    let take = range.len().min(writer.room_in_row_group());
+                    let rows = range.start..range.start + take;
+                    writer.append(doc, rows).map_err(cannot_write)?;
+                    Ok(take)
+                }
+                Sink::Sentences(writer) => {
+                    let take = range.len().min(writer.room_in_row_group());
+                    let rows = range.start..range.start + take;
+                    writer.append(doc, rows).map_err(cannot_write)?;
+                    Ok(take)
+                }
+                Sink::Arrow(_) => Err(WriteError(
+                    "internal: no open tokens or sentences Parquet file".into(),
+                )),
+            }
         })
     }
 }
@@ -310,9 +326,10 @@ impl OutputWriter {
 
     /// Adds a finished document's rows.
     pub fn push_document(&mut self, doc: &Document) -> Result<(), WriteError> {
-        self.builders.append_document_except_tokens(doc);
+        self.builders.append_document_except_encoded(doc);
         let max_rows = self.options.max_rows_per_file;
-        self.tables[TableId::Tokens as usize].write_tokens(doc, max_rows)?;
+        self.tables[TableId::Sentences as usize].write_encoded(doc, max_rows)?;
+        self.tables[TableId::Tokens as usize].write_encoded(doc, max_rows)?;
         self.flush_full()
     }
 
