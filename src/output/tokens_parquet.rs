@@ -488,7 +488,7 @@ impl DocIdColumn {
         &self,
         rows: usize,
         descr: parquet::schema::types::ColumnDescPtr,
-        compressor: &mut zstd::bulk::Compressor<'static>,
+        compressor: &mut PageCompressor,
         compression: Compression,
     ) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
         let column = &self.column;
@@ -719,12 +719,12 @@ impl RowGroupColumns for TokenRowGroup {
     fn chunks(
         &self,
         descr: &SchemaDescriptor,
-        compressor: &mut zstd::bulk::Compressor<'static>,
+        compressor: &mut PageCompressor,
         compression: Compression,
     ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError> {
         let rows = self.rows;
         let strings = &self.strings;
-        let own_page = |column: &DictColumn, compressor: &mut zstd::bulk::Compressor<'static>| {
+        let own_page = |column: &DictColumn, compressor: &mut PageCompressor| {
             DictPage::compress(&column.page, column.entries, compressor)
         };
         let shared = DictPage::compress(
@@ -848,7 +848,7 @@ impl RowGroupColumns for SentenceRowGroup {
     fn chunks(
         &self,
         descr: &SchemaDescriptor,
-        compressor: &mut zstd::bulk::Compressor<'static>,
+        compressor: &mut PageCompressor,
         compression: Compression,
     ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError> {
         if descr.num_columns() != 1 + self.ints.len() {
@@ -898,13 +898,48 @@ impl DictPage {
     fn compress(
         raw: &[u8],
         entries: u32,
-        compressor: &mut zstd::bulk::Compressor<'static>,
+        compressor: &mut PageCompressor,
     ) -> Result<Self, ParquetError> {
         Ok(DictPage {
             compressed: Bytes::from(compressor.compress(raw).map_err(perr)?),
             raw_len: raw.len(),
             entries,
         })
+    }
+}
+
+/// Bytes reserved for page headers in a column chunk's buffer (a header is a few dozen bytes).
+const PAGE_HEADERS_ROOM: usize = 256;
+
+/// zstd at the file's level, and a scratch buffer for the page being encoded (kept from chunk
+/// to chunk, so that encoding a page does not start from a fresh allocation each time).
+pub(super) struct PageCompressor {
+    zstd: zstd::bulk::Compressor<'static>,
+    scratch: Vec<u8>,
+}
+
+impl PageCompressor {
+    fn new(level: i32) -> Result<Self, ParquetError> {
+        Ok(PageCompressor {
+            zstd: zstd::bulk::Compressor::new(level).map_err(perr)?,
+            scratch: Vec::new(),
+        })
+    }
+
+    /// Compresses `data` as one zstd frame.
+    fn compress(&mut self, data: &[u8]) -> std::io::Result<Vec<u8>> {
+        self.zstd.compress(data)
+    }
+
+    /// The scratch buffer, emptied; give it back with [`put_scratch`](Self::put_scratch).
+    fn take_scratch(&mut self) -> Vec<u8> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        scratch
+    }
+
+    fn put_scratch(&mut self, scratch: Vec<u8>) {
+        self.scratch = scratch;
     }
 }
 
@@ -916,10 +951,30 @@ fn dictionary_chunk(
     repetition: Option<&[u32]>,
     rows: usize,
     descr: parquet::schema::types::ColumnDescPtr,
-    compressor: &mut zstd::bulk::Compressor<'static>,
+    compressor: &mut PageCompressor,
     compression: Compression,
 ) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
-    let mut sink = TrackedWrite::new(Vec::new());
+    let mut body = compressor.take_scratch();
+    if let Some(rep) = repetition {
+        // Levels of a required list of required items: repetition 0/1, definition 1.
+        let mut levels = Vec::new();
+        put_hybrid(&mut levels, rep, 1);
+        body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
+        body.extend_from_slice(&levels);
+        levels.clear();
+        put_rle_run(&mut levels, 1, rep.len(), 1);
+        body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
+        body.extend_from_slice(&levels);
+    }
+    let width = bit_width(dict.entries.saturating_sub(1));
+    body.push(width);
+    put_hybrid(&mut body, indices, width);
+    let data = compressor.compress(&body).map_err(perr)?;
+    let body_len = body.len();
+    compressor.put_scratch(body);
+    let mut sink = TrackedWrite::new(Vec::with_capacity(
+        dict.compressed.len() + data.len() + PAGE_HEADERS_ROOM,
+    ));
     let mut specs = Vec::with_capacity(2);
     {
         let mut pages = SerializedPageWriter::new(&mut sink);
@@ -932,23 +987,6 @@ fn dictionary_chunk(
             },
             dict.raw_len,
         ))?);
-
-        let mut body = Vec::with_capacity(indices.len() * 3 + 64);
-        if let Some(rep) = repetition {
-            // Levels of a required list of required items: repetition 0/1, definition 1.
-            let mut levels = Vec::new();
-            put_hybrid(&mut levels, rep, 1);
-            body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
-            body.extend_from_slice(&levels);
-            levels.clear();
-            put_rle_run(&mut levels, 1, rep.len(), 1);
-            body.extend_from_slice(&(levels.len() as u32).to_le_bytes());
-            body.extend_from_slice(&levels);
-        }
-        let width = bit_width(dict.entries.saturating_sub(1));
-        body.push(width);
-        put_hybrid(&mut body, indices, width);
-        let data = compressor.compress(&body).map_err(perr)?;
         specs.push(pages.write_page(CompressedPage::new(
             Page::DataPage {
                 buf: Bytes::from(data),
@@ -958,7 +996,7 @@ fn dictionary_chunk(
                 rep_level_encoding: Encoding::RLE,
                 statistics: None,
             },
-            body.len(),
+            body_len,
         ))?);
         pages.close()?;
     }
@@ -978,13 +1016,15 @@ fn dictionary_chunk(
 fn delta_chunk(
     values: &[i64],
     descr: parquet::schema::types::ColumnDescPtr,
-    compressor: &mut zstd::bulk::Compressor<'static>,
+    compressor: &mut PageCompressor,
     compression: Compression,
 ) -> Result<(Bytes, ColumnCloseResult), ParquetError> {
-    let mut sink = TrackedWrite::new(Vec::new());
-    let mut body = Vec::with_capacity(values.len() + 64);
+    let mut body = compressor.take_scratch();
     put_delta_binary_packed(&mut body, values);
     let data = compressor.compress(&body).map_err(perr)?;
+    let body_len = body.len();
+    compressor.put_scratch(body);
+    let mut sink = TrackedWrite::new(Vec::with_capacity(data.len() + PAGE_HEADERS_ROOM));
     let spec = {
         let mut pages = SerializedPageWriter::new(&mut sink);
         let spec = pages.write_page(CompressedPage::new(
@@ -996,7 +1036,7 @@ fn delta_chunk(
                 rep_level_encoding: Encoding::RLE,
                 statistics: None,
             },
-            body.len(),
+            body_len,
         ))?;
         pages.close()?;
         spec
@@ -1093,7 +1133,7 @@ pub(super) trait RowGroupColumns: Default {
     fn chunks(
         &self,
         descr: &SchemaDescriptor,
-        compressor: &mut zstd::bulk::Compressor<'static>,
+        compressor: &mut PageCompressor,
         compression: Compression,
     ) -> Result<Vec<(Bytes, ColumnCloseResult)>, ParquetError>;
 
@@ -1106,7 +1146,7 @@ pub(super) struct EncodedFile<G> {
     writer: SerializedFileWriter<File>,
     parquet_schema: Arc<SchemaDescriptor>,
     compression: Compression,
-    compressor: zstd::bulk::Compressor<'static>,
+    compressor: PageCompressor,
     group: G,
     row_group_rows: usize,
 }
@@ -1115,11 +1155,13 @@ pub(super) struct EncodedFile<G> {
 pub(super) type TokensFile = EncodedFile<TokenRowGroup>;
 
 impl<G: RowGroupColumns> EncodedFile<G> {
-    /// Starts a file with the table's Parquet properties.
+    /// Starts a file with the table's Parquet properties, filling `group` (empty; the last
+    /// file's, to reuse its buffers, or a new one).
     pub(super) fn try_new(
         file: File,
         props: WriterProperties,
         row_group_rows: usize,
+        group: G,
     ) -> Result<Self, ParquetError> {
         let schema = G::TABLE.arrow_schema();
         let mut props = props;
@@ -1137,7 +1179,7 @@ impl<G: RowGroupColumns> EncodedFile<G> {
                 )));
             }
         };
-        let compressor = zstd::bulk::Compressor::new(level).map_err(perr)?;
+        let compressor = PageCompressor::new(level)?;
         let writer =
             SerializedFileWriter::new(file, parquet_schema.root_schema_ptr(), Arc::new(props))?;
         let parquet_schema = Arc::new(parquet_schema);
@@ -1146,7 +1188,7 @@ impl<G: RowGroupColumns> EncodedFile<G> {
             parquet_schema,
             compression,
             compressor,
-            group: G::default(),
+            group,
             row_group_rows: row_group_rows.max(1),
         })
     }
@@ -1189,11 +1231,12 @@ impl<G: RowGroupColumns> EncodedFile<G> {
         Ok(())
     }
 
-    /// Writes the last row group and the footer.
-    pub(super) fn close(mut self) -> Result<(), ParquetError> {
+    /// Writes the last row group and the footer; returns the (empty) row group, whose buffers
+    /// the table's next file can reuse.
+    pub(super) fn close(mut self) -> Result<G, ParquetError> {
         self.flush_row_group()?;
         self.writer.close()?;
-        Ok(())
+        Ok(self.group)
     }
 }
 

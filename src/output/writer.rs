@@ -5,7 +5,7 @@
 
 use super::schema::ColumnType;
 use super::tables::{ErrorRow, TableBuilders, TableId};
-use super::tokens_parquet::{SentencesFile, TokensFile};
+use super::tokens_parquet::{SentenceRowGroup, SentencesFile, TokenRowGroup, TokensFile};
 use crate::document::Document;
 use arrow::record_batch::RecordBatch;
 use parquet::arrow::ArrowWriter;
@@ -72,6 +72,10 @@ struct TableFiles {
     next_index: usize,
     completed: Vec<PathBuf>,
     rows: u64,
+    /// The row group of the last closed tokens or sentences file, whose buffers the next file
+    /// reuses (they would otherwise grow again from nothing in each file).
+    spare_tokens: Option<TokenRowGroup>,
+    spare_sentences: Option<SentenceRowGroup>,
 }
 
 /// The encoder of an open file: parquet's Arrow writer, or the tokens or sentences table's own
@@ -100,12 +104,18 @@ impl TableFiles {
         let cannot_start = |e| werr("cannot start a Parquet file", e);
         let (props, rows) = (self.props.clone(), self.row_group_rows);
         let sink = match self.table {
-            TableId::Tokens => Sink::Tokens(Box::new(
-                TokensFile::try_new(file, props, rows).map_err(cannot_start)?,
-            )),
-            TableId::Sentences => Sink::Sentences(Box::new(
-                SentencesFile::try_new(file, props, rows).map_err(cannot_start)?,
-            )),
+            TableId::Tokens => {
+                let group = self.spare_tokens.take().unwrap_or_default();
+                Sink::Tokens(Box::new(
+                    TokensFile::try_new(file, props, rows, group).map_err(cannot_start)?,
+                ))
+            }
+            TableId::Sentences => {
+                let group = self.spare_sentences.take().unwrap_or_default();
+                Sink::Sentences(Box::new(
+                    SentencesFile::try_new(file, props, rows, group).map_err(cannot_start)?,
+                ))
+            }
             _ => Sink::Arrow(Box::new(
                 ArrowWriter::try_new(file, self.table.table().arrow_schema(), Some(props))
                     .map_err(cannot_start)?,
@@ -124,8 +134,12 @@ impl TableFiles {
         if let Some(open) = self.current.take() {
             let closed = match open.sink {
                 Sink::Arrow(writer) => writer.close().map(|_| ()),
-                Sink::Tokens(writer) => writer.close(),
-                Sink::Sentences(writer) => writer.close(),
+                Sink::Tokens(writer) => writer.close().map(|group| {
+                    self.spare_tokens = Some(group);
+                }),
+                Sink::Sentences(writer) => writer.close().map(|group| {
+                    self.spare_sentences = Some(group);
+                }),
             };
             closed.map_err(|e| werr(&format!("cannot finish {}", open.temp_path.display()), e))?;
             std::fs::rename(&open.temp_path, &open.final_path)
@@ -308,6 +322,8 @@ impl OutputWriter {
                 next_index: 0,
                 completed: Vec::new(),
                 rows: 0,
+                spare_tokens: None,
+                spare_sentences: None,
             });
         }
         Ok(OutputWriter {
