@@ -1631,6 +1631,72 @@ mod tests {
         }
     }
 
+    /// Decodes the RLE / bit-packing hybrid encoding of `count` values of `width` bits.
+    fn hybrid_decoded(mut bytes: &[u8], width: u8, count: usize) -> Vec<u32> {
+        let mut values = Vec::new();
+        while values.len() < count {
+            let mut header = 0u64;
+            let mut shift = 0;
+            loop {
+                let b = bytes[0];
+                bytes = &bytes[1..];
+                header |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            if header & 1 == 1 {
+                let n = (header >> 1) as usize * 8;
+                let w = usize::from(width);
+                for k in 0..n {
+                    let mut v = 0u32;
+                    for b in 0..w {
+                        let at = k * w + b;
+                        v |= u32::from(bytes[at / 8] >> (at % 8) & 1) << b;
+                    }
+                    values.push(v);
+                }
+                bytes = &bytes[n * w / 8..];
+            } else {
+                let n = (header >> 1) as usize;
+                let k = usize::from(width).div_ceil(8);
+                let mut le = [0u8; 4];
+                le[..k].copy_from_slice(&bytes[..k]);
+                bytes = &bytes[k..];
+                values.extend(std::iter::repeat_n(u32::from_le_bytes(le), n));
+            }
+        }
+        assert!(bytes.is_empty(), "{} bytes left", bytes.len());
+        values.truncate(count);
+        values
+    }
+
+    #[test]
+    fn hybrid_encoding_round_trips_runs_at_any_offset() {
+        for width in [0u8, 1, 3, 9, 17, 32] {
+            let top = u32::MAX.checked_shr(32 - u32::from(width)).unwrap_or(0);
+            for run_at in [0, 1, 7, 15, 16, 17, 40] {
+                for run_len in [1, 15, 16, 17, 33] {
+                    let mut values: Vec<u32> = (0..60u32)
+                        .map(|k| k.wrapping_mul(2_654_435_761) & top)
+                        .collect();
+                    let v = values[run_at];
+                    for x in &mut values[run_at..(run_at + run_len).min(60)] {
+                        *x = v;
+                    }
+                    let mut out = Vec::new();
+                    put_hybrid(&mut out, &values, width);
+                    assert_eq!(
+                        hybrid_decoded(&out, width, values.len()),
+                        values,
+                        "width {width}, run of {run_len} at {run_at}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn hybrid_encoding_of_runs_and_mixed_values() {
         // A run of 20 after three values: the three are padded to a group of eight with five
