@@ -107,6 +107,18 @@ fn put_hybrid(out: &mut Vec<u8>, values: &[u32], width: u8) {
     let mut pending = 0; // start of the values not yet written
     let mut i = 0;
     while i < values.len() {
+        // Sixteen values none equal to the next (most dictionary indices of text) start no
+        // run: skip them at once, with a test the compiler can vectorise.
+        if let Some(window) = values.get(i..i + 17)
+            && min_run > 1
+            && !window
+                .iter()
+                .zip(&window[1..])
+                .fold(false, |any, (a, b)| any | (a == b))
+        {
+            i += 16;
+            continue;
+        }
         let v = values[i];
         let mut j = i + 1;
         while j < values.len() && values[j] == v {
