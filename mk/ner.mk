@@ -5,9 +5,9 @@
 #   make eval-ner     ANERcorp dev F1 (model trained on train only), AQMAR dev F1 (shipped model),
 #                     English dev F1 (WNUT-17 dev + BTC h, model trained without them)
 #   make ner-ablation dev F1 of the Arabic model without each feature group (models/README.md table)
-#   make ner-variants dev F1 of learner and feature variants that are not shipped (CRF, conjunction
-#                     features, the document-level second stage; one perceptron each), model only
-#                     and through `nahr ner`
+#   make ner-variants dev F1 of learner and feature variants that are not shipped (the plain-SGD
+#                     CRF of --crf-rate, conjunction features, the document-level second stage;
+#                     one perceptron each), model only and through `nahr ner`
 #   make ner-seeds    the shipped Arabic design against one variant (NER_VARIANT, default: the
 #                     design before the `gaz` group; NER_VARIANT="$(AR_PERCEPTRON)" for the
 #                     perceptron) over NER_SEEDS sentence orders, through `nahr ner` (~20 min)
