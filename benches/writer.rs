@@ -1,7 +1,7 @@
 //! Benchmark of the output writer: Arrow batches and Parquet files of all five tables (the
-//! tokens table through `tokens_parquet`) for documents already processed, on the bundled
-//! samples and, when `../shared/data` is present, on the first 300 WCXB dev pages. Speed is
-//! measured here, never asserted in tests.
+//! tokens and sentences tables through `tokens_parquet`) for documents already processed, on
+//! the bundled samples and, when `../shared/data` is present, on the first 300 WCXB dev pages.
+//! Speed is measured here, never asserted in tests.
 //!
 //! Each corpus is measured twice: in wall time (`all_tables`), and in the CPU time of the
 //! writing thread (`all_tables_thread_cpu`), which other programs on a shared machine disturb

@@ -1,7 +1,7 @@
 //! Building Arrow record batches of the five output tables from finished documents. The CLI's
-//! writer and the batch API share this code path for the documents, sentences, entities and
-//! errors tables; the writer encodes the tokens table straight from the documents
-//! (`tokens_parquet`), and a test there checks that its files hold this module's token rows.
+//! writer and the batch API share this code path for the documents, entities and errors
+//! tables; the writer encodes the tokens and sentences tables straight from the documents
+//! (`tokens_parquet`), and tests there check that its files hold this module's rows.
 
 use super::schema::{self, Table};
 use crate::document::Document;

@@ -1,7 +1,7 @@
 //! Writing the five tables as zstd Parquet files: buffering rows into Arrow batches (the tokens
-//! and sentences tables: encoded from the documents directly, see `tokens_parquet`), rotating files at
-//! `max_rows_per_file`, and writing each file under a hidden temporary name that is renamed
-//! only once the file is complete.
+//! and sentences tables: encoded from the documents directly, see `tokens_parquet`), rotating
+//! files at `max_rows_per_file`, and writing each file under a hidden temporary name that is
+//! renamed only once the file is complete.
 
 use super::schema::ColumnType;
 use super::tables::{ErrorRow, TableBuilders, TableId};
