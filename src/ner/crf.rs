@@ -366,10 +366,14 @@ impl CrfTrainer {
         (self.w.clone(), tr)
     }
 
-    /// The negative log-likelihood of one sentence plus nothing else, under the current
-    /// weights (rows not brought up to date are read as they are stored).
+    /// The negative log-likelihood of one sentence (without the L2 term) under the current
+    /// weights, in the layout of [`CrfTrainer::learn`]; rows not yet brought up to date are
+    /// read as they are stored. A sentence whose offsets do not fit its tags gives 0.
     pub fn sentence_nll(&self, rows: &[u32], offsets: &[u32], gold: &[usize]) -> f64 {
         let n = gold.len();
+        if offsets.len() != n + 1 {
+            return 0.0;
+        }
         let mut em = vec![[0.0f64; N_TAGS]; n];
         for (i, e) in em.iter_mut().enumerate() {
             for &r in &rows[offsets[i] as usize..offsets[i + 1] as usize] {
