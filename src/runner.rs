@@ -11,7 +11,7 @@ use crate::inflight::{CloseOnDrop, InFlight};
 use crate::input::{FormatChoice, ReadItem, RecordReader, ResolvedInputs};
 use crate::output::{ErrorRow, OutputWriter, TableSummary, WriterOptions};
 use crate::pipeline::Pipeline;
-use crossbeam_channel::bounded;
+use crossbeam_channel::{Receiver, Sender, TryRecvError, bounded};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -327,6 +327,71 @@ fn charge(item: &ReadItem) -> u64 {
     }
 }
 
+/// Processed records on their way to the writer, each with what it was charged against the
+/// in-flight budget.
+type Batch = Vec<(Processed, u64)>;
+
+/// Processed records a worker collects before it hands them to the writer.
+///
+/// The writer is faster than the workers, so it waits for nearly every record; each wait spins
+/// and yields before it sleeps, and a `perf` profile of the sixth round put about a sixth of the
+/// writer thread's CPU there when records came one at a time. Batches cut the number of waits.
+const BATCH_RECORDS: usize = 16;
+
+/// Raw bytes after which a worker hands its batch over even if it holds fewer than
+/// [`BATCH_RECORDS`] records, so large pages do not sit in a worker.
+const BATCH_BYTES: u64 = 4 << 20;
+
+/// One worker's loop: takes records from `rx`, processes each with `process`, and sends the
+/// results to `tx` in batches. A worker hands over what it holds before it waits for input,
+/// so no processed record sits in a worker while the run waits for the reader (the reader may
+/// itself be waiting for budget that only the writer gives back).
+fn work(
+    rx: &Receiver<ReadItem>,
+    tx: &Sender<Batch>,
+    mut process: impl FnMut(ReadItem) -> Processed,
+) {
+    let mut batch: Batch = Vec::with_capacity(BATCH_RECORDS);
+    let mut batch_bytes = 0u64;
+    loop {
+        let item = match rx.try_recv() {
+            Ok(item) => item,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => {
+                if !batch.is_empty() {
+                    batch_bytes = 0;
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
+                match rx.recv() {
+                    Ok(item) => item,
+                    Err(_) => break,
+                }
+            }
+        };
+        let charged = charge(&item);
+        batch.push((process(item), charged));
+        batch_bytes += charged;
+        if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+            batch_bytes = 0;
+            if tx
+                .send(std::mem::replace(
+                    &mut batch,
+                    Vec::with_capacity(BATCH_RECORDS),
+                ))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+    if !batch.is_empty() {
+        // The writer may have stopped (an output failure): then there is nobody to tell.
+        let _ = tx.send(batch);
+    }
+}
+
 /// What the writer thread hands back: the tables written and its own CPU time.
 type WriterOutcome = Result<(Vec<TableSummary>, Option<Duration>), FatalError>;
 
@@ -462,7 +527,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
     let writer = OutputWriter::create(&options.output, options.writer)
         .map_err(|e| FatalError(e.to_string()))?;
     let (record_tx, record_rx) = bounded::<ReadItem>(threads * 8);
-    let (output_tx, output_rx) = bounded::<(Processed, u64)>(threads * 8);
+    let (output_tx, output_rx) = bounded::<Batch>(threads * 2);
     let in_flight = InFlight::for_threads(threads);
     let entities = AtomicU64::new(0);
     let limit = options.limit;
@@ -498,7 +563,7 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 .spawn_scoped(scope, move || -> WriterOutcome {
                     let _close = CloseOnDrop(in_flight);
                     let mut writer = writer;
-                    for (processed, charged) in output_rx {
+                    for (processed, charged) in output_rx.iter().flatten() {
                         for e in &processed.errors {
                             writer
                                 .push_error(e)
@@ -531,18 +596,14 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 let timings = &timings;
                 let progress = &progress;
                 pool_scope.spawn(move |_| {
-                    for item in rx {
-                        let charged = charge(&item);
+                    work(&rx, &tx, |item| {
                         if let ReadItem::Record(record) = &item {
                             progress
                                 .raw_bytes
                                 .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
                         }
-                        let processed = process_item(item, pipeline, Some(timings));
-                        if tx.send((processed, charged)).is_err() {
-                            return;
-                        }
-                    }
+                        process_item(item, pipeline, Some(timings))
+                    });
                 });
             }
         });
