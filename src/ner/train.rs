@@ -1218,6 +1218,24 @@ mod tests {
         assert_eq!(back.lexicon, all);
     }
 
+    /// Trains on `data` with `data` as dev, keeping each epoch's report.
+    fn train_with_dev_reports(
+        data: &[ConllSentence],
+        options: &TrainOptions,
+    ) -> (NerModel, Vec<EpochReport>) {
+        let mut reports = Vec::new();
+        let model = train(
+            data,
+            Some(data),
+            Lexicon::new(),
+            options,
+            |r| reports.push(*r),
+            || {},
+        )
+        .unwrap();
+        (model, reports)
+    }
+
     #[test]
     fn learns_a_tiny_corpus_and_is_reproducible() {
         let data = parse_conll(TINY, true, "t").unwrap();
@@ -1229,16 +1247,7 @@ mod tests {
             },
             ..TrainOptions::default()
         };
-        let mut reports = Vec::new();
-        let model = train(
-            &data,
-            Some(&data),
-            Lexicon::new(),
-            &options,
-            |r| reports.push(*r),
-            || {},
-        )
-        .unwrap();
+        let (model, reports) = train_with_dev_reports(&data, &options);
         assert_eq!(reports.len(), 5);
         let last = reports[4].dev.unwrap();
         assert_eq!(last.correct, last.gold, "{last:?}");
@@ -1388,16 +1397,7 @@ mod tests {
             },
             ..TrainOptions::default()
         };
-        let mut reports = Vec::new();
-        let model = train(
-            &data,
-            Some(&data),
-            Lexicon::new(),
-            &options,
-            |r| reports.push(*r),
-            || {},
-        )
-        .unwrap();
+        let (model, reports) = train_with_dev_reports(&data, &options);
         let (counts, _) = evaluate(&model, &data);
         assert_eq!(counts.correct, counts.gold, "{counts:?}");
         assert_eq!(counts.predicted, counts.gold);
