@@ -6,7 +6,7 @@
 use super::schema::{self, Table};
 use crate::document::Document;
 use arrow::array::{
-    Array, ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Int64Builder, ListBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float32Builder, Int64Builder, ListBuilder,
     StringBuilder, TimestampMicrosecondBuilder,
 };
 use arrow::datatypes::{DataType, Field};
@@ -43,30 +43,6 @@ fn ts_builder() -> TimestampMicrosecondBuilder {
 
 fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-/// The most bytes of string data a builder is given room for after a batch (see
-/// [`take_strings`]).
-const MAX_RESERVED_STRING_BYTES: usize = 16 << 20;
-
-/// Finishes a string builder into an array and leaves it empty with room for as many rows and
-/// bytes again (the bytes up to [`MAX_RESERVED_STRING_BYTES`]): the next batch then fills
-/// memory already there instead of growing the builder's buffers by doubling, each step a copy
-/// of everything so far (these copies were about 3% of the writer thread's time).
-fn take_strings(b: &mut StringBuilder) -> ArrayRef {
-    let array = b.finish();
-    *b = StringBuilder::with_capacity(
-        array.len(),
-        array.value_data().len().min(MAX_RESERVED_STRING_BYTES),
-    );
-    Arc::new(array)
-}
-
-/// [`take_strings`] for an integer column.
-fn take_ints(b: &mut Int64Builder) -> ArrayRef {
-    let array = b.finish();
-    *b = Int64Builder::with_capacity(array.len());
-    Arc::new(array)
 }
 
 /// Column builders of the `documents` table.
@@ -172,31 +148,31 @@ impl DocumentsBuilder {
         self.rows = 0;
         self.text_bytes = 0;
         vec![
-            take_strings(&mut self.doc_id),
-            take_strings(&mut self.source),
-            take_strings(&mut self.url),
-            take_strings(&mut self.canonical_url),
-            take_strings(&mut self.title),
-            take_strings(&mut self.site_name),
-            take_strings(&mut self.author),
+            Arc::new(self.doc_id.finish()),
+            Arc::new(self.source.finish()),
+            Arc::new(self.url.finish()),
+            Arc::new(self.canonical_url.finish()),
+            Arc::new(self.title.finish()),
+            Arc::new(self.site_name.finish()),
+            Arc::new(self.author.finish()),
             Arc::new(self.published.finish()),
             Arc::new(self.published_date.finish()),
             Arc::new(self.fetched_at.finish()),
-            take_strings(&mut self.description),
+            Arc::new(self.description.finish()),
             Arc::new(self.tags.finish()),
-            take_strings(&mut self.lang),
+            Arc::new(self.lang.finish()),
             Arc::new(self.lang_score.finish()),
-            take_strings(&mut self.html_lang),
-            take_strings(&mut self.encoding),
-            take_strings(&mut self.encoding_source),
-            take_strings(&mut self.extractor),
+            Arc::new(self.html_lang.finish()),
+            Arc::new(self.encoding.finish()),
+            Arc::new(self.encoding_source.finish()),
+            Arc::new(self.extractor.finish()),
             Arc::new(self.truncated.finish()),
-            take_strings(&mut self.text),
-            take_ints(&mut self.raw_bytes),
-            take_ints(&mut self.n_chars),
-            take_ints(&mut self.n_sentences),
-            take_ints(&mut self.n_tokens),
-            take_ints(&mut self.n_entities),
+            Arc::new(self.text.finish()),
+            Arc::new(self.raw_bytes.finish()),
+            Arc::new(self.n_chars.finish()),
+            Arc::new(self.n_sentences.finish()),
+            Arc::new(self.n_tokens.finish()),
+            Arc::new(self.n_entities.finish()),
         ]
     }
 }
@@ -247,11 +223,11 @@ impl SentencesBuilder {
     fn finish(&mut self) -> Vec<ArrayRef> {
         self.rows = 0;
         vec![
-            take_strings(&mut self.doc_id),
-            take_ints(&mut self.sent_idx),
-            take_ints(&mut self.start),
-            take_ints(&mut self.end),
-            take_ints(&mut self.n_tokens),
+            Arc::new(self.doc_id.finish()),
+            Arc::new(self.sent_idx.finish()),
+            Arc::new(self.start.finish()),
+            Arc::new(self.end.finish()),
+            Arc::new(self.n_tokens.finish()),
         ]
     }
 }
@@ -314,16 +290,16 @@ impl TokensBuilder {
     fn finish(&mut self) -> Vec<ArrayRef> {
         self.rows = 0;
         vec![
-            take_strings(&mut self.doc_id),
-            take_ints(&mut self.sent_idx),
-            take_ints(&mut self.tok_idx),
-            take_ints(&mut self.start),
-            take_ints(&mut self.end),
-            take_strings(&mut self.text),
-            take_strings(&mut self.norm),
-            take_strings(&mut self.kind),
+            Arc::new(self.doc_id.finish()),
+            Arc::new(self.sent_idx.finish()),
+            Arc::new(self.tok_idx.finish()),
+            Arc::new(self.start.finish()),
+            Arc::new(self.end.finish()),
+            Arc::new(self.text.finish()),
+            Arc::new(self.norm.finish()),
+            Arc::new(self.kind.finish()),
             Arc::new(self.segments.finish()),
-            take_strings(&mut self.ner),
+            Arc::new(self.ner.finish()),
         ]
     }
 }
@@ -388,18 +364,18 @@ impl EntitiesBuilder {
     fn finish(&mut self) -> Vec<ArrayRef> {
         self.rows = 0;
         vec![
-            take_strings(&mut self.doc_id),
-            take_ints(&mut self.ent_idx),
-            take_ints(&mut self.sent_idx),
-            take_ints(&mut self.tok_start),
-            take_ints(&mut self.tok_end),
-            take_ints(&mut self.start),
-            take_ints(&mut self.end),
-            take_strings(&mut self.text),
-            take_strings(&mut self.norm),
-            take_strings(&mut self.label),
+            Arc::new(self.doc_id.finish()),
+            Arc::new(self.ent_idx.finish()),
+            Arc::new(self.sent_idx.finish()),
+            Arc::new(self.tok_start.finish()),
+            Arc::new(self.tok_end.finish()),
+            Arc::new(self.start.finish()),
+            Arc::new(self.end.finish()),
+            Arc::new(self.text.finish()),
+            Arc::new(self.norm.finish()),
+            Arc::new(self.label.finish()),
             Arc::new(self.score.finish()),
-            take_strings(&mut self.origin),
+            Arc::new(self.origin.finish()),
         ]
     }
 }
