@@ -12,7 +12,7 @@
 
 use crate::document::BioTag;
 use crate::ner::conll::ConllSentence;
-use crate::ner::crf::{CrfOptions, CrfTrainer};
+use crate::ner::crf::{ChainScores, CrfOptions, CrfTrainer, Marginals, forward_backward};
 use crate::ner::eval::{SpanCounts, spans};
 use crate::ner::features::Prepared;
 use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
@@ -309,90 +309,35 @@ impl Perceptron {
     /// every tag's weights move by `eta × (gold − marginal probability)`. `em` holds the
     /// emission scores under the current weights.
     fn crf_step(&mut self, ex: &Example, drop: &[bool], em: &[[f32; N_TAGS]], eta: f32) {
-        let n = em.len();
-        if n == 0 {
+        let emissions: Vec<[f64; N_TAGS]> = em.iter().map(|e| e.map(f64::from)).collect();
+        let mut m = Marginals::default();
+        forward_backward(&emissions, &ChainScores::new(&self.tr), &mut m);
+        if m.node.is_empty() || !m.log_z.is_finite() {
             return;
         }
-        let neg = f32::NEG_INFINITY;
-        let log_add = |a: f32, b: f32| -> f32 {
-            if a == neg {
-                b
-            } else if b == neg {
-                a
-            } else {
-                let m = a.max(b);
-                m + ((a - m).exp() + (b - m).exp()).ln()
-            }
-        };
-        let mut alpha = vec![[neg; N_TAGS]; n];
-        let mut beta = vec![[0.0f32; N_TAGS]; n];
-        for t in 0..N_TAGS {
-            if allowed(None, t) {
-                alpha[0][t] = self.tr.start[t] + em[0][t];
-            }
-        }
-        for i in 1..n {
-            for t in 0..N_TAGS {
-                let mut acc = neg;
-                for (p, &a) in alpha[i - 1].iter().enumerate() {
-                    if allowed(Some(p), t) && a > neg {
-                        acc = log_add(acc, a + self.tr.trans[p][t]);
-                    }
-                }
-                alpha[i][t] = if acc == neg { neg } else { acc + em[i][t] };
-            }
-        }
-        for i in (0..n - 1).rev() {
-            for p in 0..N_TAGS {
-                let mut acc = neg;
-                for t in 0..N_TAGS {
-                    if allowed(Some(p), t) {
-                        acc = log_add(acc, self.tr.trans[p][t] + em[i + 1][t] + beta[i + 1][t]);
-                    }
-                }
-                beta[i][p] = acc;
-            }
-        }
-        let z = alpha[n - 1].iter().fold(neg, |a, &b| log_add(a, b));
-        if !z.is_finite() {
-            return;
-        }
-        for i in 0..n {
-            for t in 0..N_TAGS {
-                let p = if alpha[i][t] > neg && beta[i][t] > neg {
-                    (alpha[i][t] + beta[i][t] - z).exp()
-                } else {
-                    0.0
-                };
-                let gold = if ex.gold[i] == t { 1.0 } else { 0.0 };
-                let d = eta * (gold - p);
+        let gold_of = |yes: bool| if yes { 1.0 } else { 0.0 };
+        for (i, (node, edge)) in m.node.iter().zip(&m.edge).enumerate() {
+            for (t, &p) in node.iter().enumerate() {
+                let d = eta * (gold_of(ex.gold[i] == t) - p as f32);
                 if d.abs() > 1e-7 {
                     self.bump_row(ex, drop, i, t, d);
                 }
             }
-            // Transitions into token i.
+            // Transitions into token i (unreachable pairs have probability 0).
             for t in 0..N_TAGS {
                 if i == 0 {
-                    let p = if alpha[0][t] > neg {
-                        (alpha[0][t] + beta[0][t] - z).exp()
-                    } else {
-                        0.0
-                    };
-                    let gold = if ex.gold[0] == t { 1.0 } else { 0.0 };
-                    self.bump_transition(None, t, eta * (gold - p));
+                    self.bump_transition(
+                        None,
+                        t,
+                        eta * (gold_of(ex.gold[0] == t) - node[t] as f32),
+                    );
                     continue;
                 }
-                for (q, &a) in alpha[i - 1].iter().enumerate() {
-                    if !allowed(Some(q), t) || a == neg || beta[i][t] == neg {
-                        continue;
+                for (q, row) in edge.iter().enumerate() {
+                    if allowed(Some(q), t) {
+                        let gold = gold_of(ex.gold[i - 1] == q && ex.gold[i] == t);
+                        self.bump_transition(Some(q), t, eta * (gold - row[t] as f32));
                     }
-                    let p = (a + self.tr.trans[q][t] + em[i][t] + beta[i][t] - z).exp();
-                    let gold = if ex.gold[i - 1] == q && ex.gold[i] == t {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                    self.bump_transition(Some(q), t, eta * (gold - p));
                 }
             }
         }
