@@ -41,8 +41,21 @@ fn ts_builder() -> TimestampMicrosecondBuilder {
     TimestampMicrosecondBuilder::new().with_timezone("UTC")
 }
 
-fn to_i64(n: usize) -> i64 {
+/// A count or offset as Parquet's INT64 (saturating; no document comes near it).
+pub(super) fn to_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Fills `counts` with the number of tokens of each sentence of `d` (`sentences.n_tokens`),
+/// reusing its memory.
+pub(super) fn tokens_per_sentence(d: &Document, counts: &mut Vec<usize>) {
+    counts.clear();
+    counts.resize(d.sentences.len(), 0);
+    for t in &d.tokens {
+        if let Some(c) = counts.get_mut(t.sent_idx as usize) {
+            *c += 1;
+        }
+    }
 }
 
 /// Column builders of the `documents` table.
@@ -203,13 +216,7 @@ impl SentencesBuilder {
 
     fn append(&mut self, d: &Document) {
         let counts = &mut self.counts;
-        counts.clear();
-        counts.resize(d.sentences.len(), 0);
-        for t in &d.tokens {
-            if let Some(c) = counts.get_mut(t.sent_idx as usize) {
-                *c += 1;
-            }
-        }
+        tokens_per_sentence(d, counts);
         for (i, s) in d.sentences.iter().enumerate() {
             self.doc_id.append_value(&d.doc_id);
             self.sent_idx.append_value(to_i64(i));

@@ -22,6 +22,7 @@
 //! batch; a test checks it row for row.
 
 use super::schema::{SENTENCES, TOKENS, Table};
+use super::tables::{to_i64, tokens_per_sentence};
 use crate::document::{BioTag, Document, EntityLabel, TokenKind};
 use bytes::Bytes;
 use parquet::arrow::ArrowSchemaConverter;
@@ -838,13 +839,7 @@ impl RowGroupColumns for SentenceRowGroup {
     fn append(&mut self, d: &Document, range: std::ops::Range<usize>) {
         self.doc_id.push_rows(d, range.len());
         let counts = &mut self.counts;
-        counts.clear();
-        counts.resize(d.sentences.len(), 0);
-        for t in &d.tokens {
-            if let Some(c) = counts.get_mut(t.sent_idx as usize) {
-                *c += 1;
-            }
-        }
+        tokens_per_sentence(d, counts);
         for ints in &mut self.ints {
             ints.reserve(range.len());
         }
@@ -887,10 +882,6 @@ impl RowGroupColumns for SentenceRowGroup {
         self.doc_id.clear();
         self.ints.iter_mut().for_each(Vec::clear);
     }
-}
-
-fn to_i64(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 // ---------------------------------------------------------------------------------------------
