@@ -1197,7 +1197,7 @@ impl<G: RowGroupColumns> EncodedFile<G> {
     }
 
     /// Rows the current row group can still take.
-    pub(super) fn room_in_row_group(&self) -> usize {
+    fn room_in_row_group(&self) -> usize {
         self.row_group_rows - self.group.rows()
     }
 
@@ -1216,6 +1216,18 @@ impl<G: RowGroupColumns> EncodedFile<G> {
             self.flush_row_group()?;
         }
         Ok(())
+    }
+
+    /// Appends as many rows from the start of `range` as the current row group has room for,
+    /// and returns how many that was.
+    pub(super) fn append_up_to_room(
+        &mut self,
+        d: &Document,
+        range: std::ops::Range<usize>,
+    ) -> Result<usize, ParquetError> {
+        let take = range.len().min(self.room_in_row_group());
+        self.append(d, range.start..range.start + take)?;
+        Ok(take)
     }
 
     fn flush_row_group(&mut self) -> Result<(), ParquetError> {

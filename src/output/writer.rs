@@ -206,17 +206,9 @@ impl TableFiles {
         self.write_rows(total, max_rows, |sink, range, temp_path| {
             let cannot_write = |e| werr(&format!("cannot write {}", temp_path.display()), e);
             match sink {
-                Sink::Tokens(writer) => {
-                    let take = range.len().min(writer.room_in_row_group());
-                    let rows = range.start..range.start + take;
-                    writer.append(doc, rows).map_err(cannot_write)?;
-                    Ok(take)
-                }
+                Sink::Tokens(writer) => writer.append_up_to_room(doc, range).map_err(cannot_write),
                 Sink::Sentences(writer) => {
-                    let take = range.len().min(writer.room_in_row_group());
-                    let rows = range.start..range.start + take;
-                    writer.append(doc, rows).map_err(cannot_write)?;
-                    Ok(take)
+                    writer.append_up_to_room(doc, range).map_err(cannot_write)
                 }
                 Sink::Arrow(_) => Err(WriteError(
                     "internal: no open tokens or sentences Parquet file".into(),
