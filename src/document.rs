@@ -2,12 +2,15 @@
 //!
 //! A [`RawRecord`] comes out of the reader (bytes plus provenance). The worker decodes it into a
 //! [`Document`], then each stage fills in more of it: `clean` sets `text` and the metadata,
-//! `tokenize` sets `sentences` and `tokens`, `entities` sets `entities` and the tokens' BIO tags.
+//! `tokenize` sets `sentences`, `tokens` and `token_norms`, `entities` sets `entities` and the
+//! tokens' BIO tags.
 //! The writer turns a finished `Document` into rows of the five output tables.
 //!
 //! Offsets: every span carries code-point offsets (`start`/`end`, what the output contract
 //! promises) and byte offsets into `Document::text` (`byte_start`/`byte_end`, what Rust needs to
 //! slice). Both are half-open.
+
+use std::num::NonZeroU32;
 
 /// Where a raw record came from and what the transport said about it.
 #[derive(Debug, Clone, Default)]
@@ -205,7 +208,108 @@ impl BioTag {
     }
 }
 
-/// A surface token: a half-open span of `Document::text`.
+/// A token's normalised form when it differs from the surface: a byte range of
+/// [`Document::token_norms`], the one buffer that holds the normalised forms of all of a
+/// document's tokens (so that a token owns no heap memory of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NormSpan {
+    start: u32,
+    /// One past the last byte, plus one: never zero, so that `Option<NormSpan>` takes no more
+    /// room than a `NormSpan`.
+    end_plus_one: NonZeroU32,
+}
+
+impl NormSpan {
+    /// The span of bytes `start..end` of the norms buffer, or `None` when it is not a range
+    /// (`start > end`) or does not fit in 32 bits (a buffer of 4 GiB or more).
+    pub fn new(start: usize, end: usize) -> Option<NormSpan> {
+        if start > end {
+            return None;
+        }
+        let end_plus_one = u32::try_from(end).ok()?.checked_add(1)?;
+        Some(NormSpan {
+            start: u32::try_from(start).ok()?,
+            end_plus_one: NonZeroU32::new(end_plus_one)?,
+        })
+    }
+
+    /// The byte range of the norms buffer.
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..(self.end_plus_one.get() - 1) as usize
+    }
+}
+
+/// Where a word splits into segments (proclitics, stem, enclitics; the two parts of an English
+/// contraction): the byte offsets, within the token's surface, at which the second and later
+/// segments start. Segments are pieces of the surface, so they always spell it exactly; a
+/// word that is not split has no cuts and one segment, the surface itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SegmentCuts {
+    cuts: [u16; SegmentCuts::MAX_CUTS],
+    count: u8,
+}
+
+impl SegmentCuts {
+    /// Most cuts a token can hold: four segments, as many as the Arabic segmenter makes
+    /// (two proclitic letters, the stem, one enclitic).
+    pub const MAX_CUTS: usize = 3;
+
+    /// No cuts: the word is not split.
+    pub const NONE: SegmentCuts = SegmentCuts {
+        cuts: [0; SegmentCuts::MAX_CUTS],
+        count: 0,
+    };
+
+    /// Cuts at the given byte offsets of the surface (in order, none above the surface's
+    /// length). `None` when they cannot be held: more than [`SegmentCuts::MAX_CUTS`], an
+    /// offset past 65,535, or offsets out of order; the tokenizer then leaves the word whole.
+    pub fn new(cuts: &[usize]) -> Option<SegmentCuts> {
+        if cuts.len() > SegmentCuts::MAX_CUTS || cuts.windows(2).any(|w| w[0] > w[1]) {
+            return None;
+        }
+        let mut out = SegmentCuts::NONE;
+        for (slot, &cut) in out.cuts.iter_mut().zip(cuts) {
+            *slot = u16::try_from(cut).ok()?;
+        }
+        out.count = cuts.len() as u8;
+        Some(out)
+    }
+
+    /// Whether the word was split (into two segments or more).
+    pub fn is_split(&self) -> bool {
+        self.count > 0
+    }
+
+    /// Number of segments: one more than the number of cuts (1 when not split).
+    pub fn len(&self) -> usize {
+        usize::from(self.count) + 1
+    }
+
+    /// Always false: every token has at least one segment.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// The segments of `surface` (the token's own surface), in order; the surface alone when
+    /// the word was not split. A cut that is not on a character boundary of `surface` gives
+    /// empty segments rather than a panic.
+    pub fn iter<'s>(&self, surface: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        let cuts = self.cuts;
+        let count = usize::from(self.count);
+        (0..=count).map(move |k| {
+            let start = if k == 0 { 0 } else { usize::from(cuts[k - 1]) };
+            let end = if k == count {
+                surface.len()
+            } else {
+                usize::from(cuts[k])
+            };
+            surface.get(start..end).unwrap_or("")
+        })
+    }
+}
+
+/// A surface token: a half-open span of `Document::text`. A token owns no heap memory: its
+/// normalised form lives in [`Document::token_norms`] and its segments are cuts of its surface.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Token {
     /// Index of the sentence holding the token (`sentences.sent_idx`).
@@ -220,13 +324,38 @@ pub struct Token {
     pub byte_end: usize,
     /// What kind of token this is.
     pub kind: TokenKind,
-    /// The normalised form; `None` when it equals the surface text (saves an allocation).
-    pub norm: Option<String>,
-    /// Clitic segmentation (proclitics, stem, enclitics) when the token was split;
-    /// empty when it was not (the writer then writes the surface as the only segment).
-    pub segments: Vec<String>,
+    /// Where the normalised form is in [`Document::token_norms`]; `None` when it equals the
+    /// surface text. Read it with [`Document::token_norm`] or [`Token::norm_in`].
+    pub norm: Option<NormSpan>,
+    /// Clitic segmentation (proclitics, stem, enclitics) or contraction split, as cuts of the
+    /// surface; [`SegmentCuts::NONE`] when the word was not split (the writer then writes the
+    /// surface as the only segment). Read them with [`Token::segments_in`].
+    pub segments: SegmentCuts,
     /// The BIO tag set by the `entities` stage.
     pub ner: BioTag,
+}
+
+impl Token {
+    /// The token's surface in `text` (the document's text), or `""` when its byte span is
+    /// not a valid span of `text`.
+    pub fn surface_in<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.byte_start..self.byte_end).unwrap_or("")
+    }
+
+    /// The token's normalised form: its span of `norms` (the document's
+    /// [`Document::token_norms`]), or its surface in `text` when it has none. `""` when a span
+    /// is not valid.
+    pub fn norm_in<'t>(&self, text: &'t str, norms: &'t str) -> &'t str {
+        match self.norm {
+            Some(span) => norms.get(span.range()).unwrap_or(""),
+            None => self.surface_in(text),
+        }
+    }
+
+    /// The token's segments, given its surface (see [`SegmentCuts::iter`]).
+    pub fn segments_in<'s>(&self, surface: &'s str) -> impl Iterator<Item = &'s str> + 's {
+        self.segments.iter(surface)
+    }
 }
 
 /// Where an entity mention came from (`entities.origin`).
@@ -308,6 +437,8 @@ pub struct Document {
     pub sentences: Vec<Sentence>,
     /// Tokens in order; `tokens[i]` has `tok_idx = i`.
     pub tokens: Vec<Token>,
+    /// The normalised forms of the tokens that have one ([`Token::norm`]), one after another.
+    pub token_norms: String,
     /// Entity mentions in order of `start`.
     pub entities: Vec<Entity>,
 }
@@ -316,5 +447,100 @@ impl Document {
     /// The surface text of a byte span of `text`, or `""` when the span is not valid.
     pub fn slice(&self, byte_start: usize, byte_end: usize) -> &str {
         self.text.get(byte_start..byte_end).unwrap_or("")
+    }
+
+    /// The surface text of a token of this document (see [`Token::surface_in`]).
+    pub fn token_surface(&self, token: &Token) -> &str {
+        token.surface_in(&self.text)
+    }
+
+    /// The normalised form of a token of this document: its span of [`Document::token_norms`],
+    /// or its surface when the two are equal (see [`Token::norm_in`]).
+    pub fn token_norm(&self, token: &Token) -> &str {
+        token.norm_in(&self.text, &self.token_norms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_spans_hold_32_bit_ranges_only() {
+        assert_eq!(NormSpan::new(3, 7).map(NormSpan::range), Some(3..7));
+        assert_eq!(NormSpan::new(0, 0).map(NormSpan::range), Some(0..0));
+        let last = u32::MAX as usize - 1;
+        assert_eq!(
+            NormSpan::new(last, last).map(NormSpan::range),
+            Some(last..last)
+        );
+        assert_eq!(NormSpan::new(0, u32::MAX as usize), None);
+        assert_eq!(NormSpan::new(5, 4), None);
+        assert_eq!(
+            std::mem::size_of::<Option<NormSpan>>(),
+            std::mem::size_of::<NormSpan>()
+        );
+    }
+
+    #[test]
+    fn segment_cuts_spell_the_surface() {
+        let word = "وبالقوات";
+        let cuts = SegmentCuts::new(&[2, 4]).expect("cuts");
+        assert_eq!(cuts.len(), 3);
+        assert_eq!(cuts.iter(word).collect::<Vec<_>>(), ["و", "ب", "القوات"]);
+        assert_eq!(SegmentCuts::NONE.iter(word).collect::<Vec<_>>(), [word]);
+        assert!(!SegmentCuts::NONE.is_split() && SegmentCuts::NONE.len() == 1);
+        // Empty segments are kept; a cut inside a character gives empty pieces, not a panic.
+        assert_eq!(
+            SegmentCuts::new(&[1, 1])
+                .expect("cuts")
+                .iter("word")
+                .collect::<Vec<_>>(),
+            ["w", "", "ord"]
+        );
+        assert_eq!(
+            SegmentCuts::new(&[1])
+                .expect("cut")
+                .iter(word)
+                .collect::<Vec<_>>(),
+            ["", ""]
+        );
+        // What a token cannot hold.
+        assert_eq!(SegmentCuts::new(&[1, 2, 3, 4]), None);
+        assert_eq!(SegmentCuts::new(&[65_536]), None);
+        assert_eq!(SegmentCuts::new(&[3, 2]), None);
+    }
+
+    #[test]
+    fn tokens_own_no_heap_memory_and_stay_small() {
+        let doc = Document {
+            text: "Don't".into(),
+            token_norms: "don't".into(),
+            tokens: vec![Token {
+                sent_idx: 0,
+                start: 0,
+                end: 5,
+                byte_start: 0,
+                byte_end: 5,
+                kind: TokenKind::Word,
+                norm: NormSpan::new(0, 5),
+                segments: SegmentCuts::new(&[2]).expect("cut"),
+                ner: BioTag::O,
+            }],
+            ..Document::default()
+        };
+        let t = &doc.tokens[0];
+        assert_eq!(doc.token_surface(t), "Don't");
+        assert_eq!(doc.token_norm(t), "don't");
+        assert_eq!(
+            t.segments_in(doc.token_surface(t)).collect::<Vec<_>>(),
+            ["Do", "n't"]
+        );
+        // Four offsets, the sentence index, the norm's span, the cuts and two small enums.
+        assert!(
+            std::mem::size_of::<Token>() <= 56,
+            "{}",
+            std::mem::size_of::<Token>()
+        );
     }
 }

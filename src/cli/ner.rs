@@ -83,7 +83,7 @@ pub fn document_from_sentences(sentences: &[ConllSentence], lang: &str) -> Docum
                 byte_end: doc.text.len(),
                 kind,
                 norm: None,
-                segments: Vec::new(),
+                segments: Default::default(),
                 ner: Default::default(),
             });
         }

@@ -53,12 +53,15 @@ pub fn tokenize_stream(
     let mut sent_id = 1;
     let mut sentences = Vec::new();
     let mut tokens = Vec::new();
+    let mut norms = String::new();
     let mut flush = |paragraph: &mut String, output: &mut dyn Write| -> std::io::Result<()> {
         if paragraph.trim().is_empty() {
             paragraph.clear();
             return Ok(());
         }
-        tokenizer.tokenize_into(paragraph, &mut sentences, &mut tokens);
+        tokenizer
+            .tokenize_into(paragraph, &mut sentences, &mut tokens, &mut norms)
+            .map_err(std::io::Error::other)?;
         conllu.clear();
         sent_id = write_conllu(&mut conllu, paragraph, &sentences, &tokens, sent_id);
         paragraph.clear();

@@ -272,21 +272,17 @@ impl TokensBuilder {
 
     fn append(&mut self, d: &Document) {
         for (i, t) in d.tokens.iter().enumerate() {
-            let surface = d.slice(t.byte_start, t.byte_end);
+            let surface = d.token_surface(t);
             self.doc_id.append_value(&d.doc_id);
             self.sent_idx.append_value(i64::from(t.sent_idx));
             self.tok_idx.append_value(to_i64(i));
             self.start.append_value(to_i64(t.start));
             self.end.append_value(to_i64(t.end));
             self.text.append_value(surface);
-            self.norm.append_value(t.norm.as_deref().unwrap_or(surface));
+            self.norm.append_value(d.token_norm(t));
             self.kind.append_value(t.kind.as_str());
-            if t.segments.is_empty() {
-                self.segments.values().append_value(surface);
-            } else {
-                for s in &t.segments {
-                    self.segments.values().append_value(s);
-                }
+            for s in t.segments_in(surface) {
+                self.segments.values().append_value(s);
             }
             self.segments.append(true);
             self.ner.append_value(t.ner.as_str());

@@ -685,12 +685,8 @@ impl RowGroupColumns for TokenRowGroup {
         for (k, (i, t)) in range.zip(tokens).enumerate() {
             if let Some(&ahead) = self.surface_hashes.get(k + PREFETCH_AHEAD) {
                 strings.interner.prefetch(ahead);
-                // A norm is a string of its own on the heap, written by another thread.
-                if let Some(norm) = &tokens[k + PREFETCH_AHEAD].norm {
-                    prefetch(norm.as_ptr());
-                }
             }
-            let surface = d.slice(t.byte_start, t.byte_end);
+            let surface = d.token_surface(t);
             self.ints[0].push(i64::from(t.sent_idx));
             self.ints[1].push(to_i64(i));
             self.ints[2].push(to_i64(t.start));
@@ -698,8 +694,10 @@ impl RowGroupColumns for TokenRowGroup {
             let interner = &mut strings.interner;
             let surface_id = interner.intern_hashed(surface, self.surface_hashes[k]);
             strings.text.push(surface_id);
-            strings.norm.push(match &t.norm {
-                Some(norm) => strings.norms.intern(norm),
+            strings.norm.push(match t.norm {
+                Some(span) => strings
+                    .norms
+                    .intern(d.token_norms.get(span.range()).unwrap_or("")),
                 None => {
                     let at = surface_id as usize;
                     if at >= strings.norm_of_surface.len() {
@@ -715,11 +713,11 @@ impl RowGroupColumns for TokenRowGroup {
                 }
             });
             self.kind.push(kind_code(t.kind), t.kind.as_str());
-            if t.segments.is_empty() {
+            if !t.segments.is_split() {
                 strings.segments.push(surface_id);
                 strings.segment_rep.push(0);
             } else {
-                for (k, s) in t.segments.iter().enumerate() {
+                for (k, s) in t.segments_in(surface).enumerate() {
                     strings.segments.push(interner.intern(s));
                     strings.segment_rep.push(u32::from(k > 0));
                 }
@@ -1375,7 +1373,7 @@ mod tests {
         assert!(
             docs.iter()
                 .flat_map(|d| &d.tokens)
-                .any(|t| t.segments.len() > 1),
+                .any(|t| t.segments.is_split()),
             "the samples have split Arabic tokens"
         );
         assert!(
@@ -1426,7 +1424,7 @@ mod tests {
             byte_end: text.len(),
             kind: TokenKind::Word,
             norm: None,
-            segments: Vec::new(),
+            segments: Default::default(),
             ner: BioTag::O,
         }
     }
@@ -1442,12 +1440,13 @@ mod tests {
         // Offsets that jump across the whole i64 range (deltas of 63 and 64 bits), sentence
         // indices going down, a norm, segments, an empty segment, an invalid byte span.
         let mut t = token("Word", 0, 5);
-        t.norm = Some("word".into());
+        a.token_norms.push_str("word");
+        t.norm = crate::document::NormSpan::new(0, 4);
         a.tokens.push(t);
         let mut t = token("word", usize::MAX, 0);
         t.byte_start = 5;
         t.byte_end = 9;
-        t.segments = vec!["w".into(), String::new(), "ord".into()];
+        t.segments = crate::document::SegmentCuts::new(&[1, 1]).expect("two cuts");
         t.kind = TokenKind::Number;
         t.ner = BioTag::B(EntityLabel::Org);
         a.tokens.push(t);

@@ -651,7 +651,7 @@ mod tests {
                     byte_end: byte + word.len(),
                     kind: TokenKind::Word,
                     norm: None,
-                    segments: Vec::new(),
+                    segments: Default::default(),
                     ner: BioTag::O,
                 });
             }

@@ -1,6 +1,6 @@
 //! The `tokenize` stage: fills `Document::sentences` and `Document::tokens` from `Document::text`
 //! with [`crate::tokenize::Tokenizer`] (code-point and byte offsets, `kind`, `norm` when it
-//! differs from the surface, `segments` when a word splits).
+//! differs from the surface, kept in `Document::token_norms`, `segments` when a word splits).
 
 use crate::document::Document;
 use crate::stage::{Stage, StageError};
@@ -93,8 +93,13 @@ impl Stage for TokenizeStage {
             }
             _ => self.tokenizer,
         };
-        tokenizer.tokenize_into(&text, &mut doc.sentences, &mut doc.tokens);
+        let done = tokenizer.tokenize_into(
+            &text,
+            &mut doc.sentences,
+            &mut doc.tokens,
+            &mut doc.token_norms,
+        );
         doc.text = text;
-        Ok(())
+        done.map_err(|e| StageError::new("too_large", e.to_string()))
     }
 }

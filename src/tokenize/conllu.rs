@@ -38,10 +38,10 @@ pub fn write_conllu(
                 _ => true,
             };
             let misc = if space_after { "_" } else { "SpaceAfter=No" };
-            if tok.segments.len() > 1 {
+            if tok.segments.is_split() {
                 let last = word + tok.segments.len() - 1;
                 let _ = writeln!(out, "{word}-{last}\t{form}\t_\t_\t_\t_\t_\t_\t_\t{misc}");
-                for seg in &tok.segments {
+                for seg in tok.segments_in(form) {
                     let _ = writeln!(out, "{word}\t{seg}\t_\t_\t_\t_\t_\t_\t_\t_");
                     word += 1;
                 }

@@ -12,7 +12,9 @@ mod scan;
 mod segment;
 mod tokenizer;
 
-pub use norm::{NormOptions, norm, norm_if_changed, norm_with};
+pub use norm::{NormOptions, norm, norm_if_changed, norm_with, push_norm_if_changed};
 pub use scan::{Piece, scan};
 pub use segment::{ArabicSegmenter, ENCLITICS, PROCLITICS, Segmentation, segment, stem};
-pub use tokenizer::{Language, Tokenizer, TokenizerOptions, english_split};
+pub use tokenizer::{
+    Language, TokenizeError, Tokenized, Tokenizer, TokenizerOptions, english_split,
+};

@@ -67,14 +67,25 @@ fn changes(c: char, options: NormOptions) -> bool {
     fold_char(c, options) != Some(c) || c.is_uppercase()
 }
 
-/// The normalised form of `word` with the given options (see the module notes for the rules).
-pub fn norm_with(word: &str, options: NormOptions) -> Cow<'_, str> {
+/// How a word's normal form is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Folding {
+    /// The word is already normal.
+    Unchanged,
+    /// Fold the word's characters as they are (the word is NFKC-stable).
+    Chars,
+    /// Fold the characters of the word's NFKC form.
+    Nfkc,
+}
+
+/// Which folding `word` needs: most words are recognised as normal by the fast checks.
+fn folding(word: &str, options: NormOptions) -> Folding {
     let bytes = word.as_bytes();
     if bytes
         .iter()
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
     {
-        return Cow::Borrowed(word);
+        return Folding::Unchanged;
     }
     // Fast path: ASCII and the Arabic letters that need no folding are NFKC-stable.
     if word.chars().all(|c| {
@@ -85,19 +96,51 @@ pub fn norm_with(word: &str, options: NormOptions) -> Cow<'_, str> {
                 && !(options.teh_marbuta && c == '\u{0629}')
         }
     }) {
-        return Cow::Borrowed(word);
+        return Folding::Unchanged;
     }
     let nfkc = word.is_ascii() || is_nfkc_quick(word.chars()) == IsNormalized::Yes;
     if nfkc && !word.chars().any(|c| changes(c, options)) {
-        return Cow::Borrowed(word);
+        return Folding::Unchanged;
     }
-    let mut out = String::with_capacity(word.len());
-    if nfkc {
-        push_folded(&mut out, word.chars(), options);
+    if nfkc { Folding::Chars } else { Folding::Nfkc }
+}
+
+/// Appends the folded form of `word` to `out` (`folding` is not [`Folding::Unchanged`]).
+fn push_folding(out: &mut String, word: &str, folding: Folding, options: NormOptions) {
+    if folding == Folding::Nfkc {
+        push_folded(out, word.nfkc(), options);
     } else {
-        push_folded(&mut out, word.nfkc(), options);
+        push_folded(out, word.chars(), options);
     }
-    Cow::Owned(out)
+}
+
+/// The normalised form of `word` with the given options (see the module notes for the rules).
+pub fn norm_with(word: &str, options: NormOptions) -> Cow<'_, str> {
+    match folding(word, options) {
+        Folding::Unchanged => Cow::Borrowed(word),
+        how => {
+            let mut out = String::with_capacity(word.len());
+            push_folding(&mut out, word, how, options);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Appends the normalised form of `word` to `out` when it differs from the word, and says
+/// whether it did; `out` is left as it was when the form equals the word. What the tokenizer
+/// uses to keep all of a document's normalised forms in one buffer, with no allocation per word.
+pub fn push_norm_if_changed(word: &str, options: NormOptions, out: &mut String) -> bool {
+    let how = folding(word, options);
+    if how == Folding::Unchanged {
+        return false;
+    }
+    let at = out.len();
+    push_folding(out, word, how, options);
+    if out.get(at..) == Some(word) {
+        out.truncate(at);
+        return false;
+    }
+    true
 }
 
 fn push_folded(out: &mut String, chars: impl Iterator<Item = char>, options: NormOptions) {
@@ -115,8 +158,8 @@ fn push_folded(out: &mut String, chars: impl Iterator<Item = char>, options: Nor
     }
 }
 
-/// Like [`norm_with`], but `None` when the normalised form equals the word (what
-/// `Token::norm` stores).
+/// Like [`norm_with`], but `None` when the normalised form equals the word (when a token has no
+/// `Token::norm`).
 pub fn norm_if_changed(word: &str, options: NormOptions) -> Option<String> {
     match norm_with(word, options) {
         Cow::Borrowed(_) => None,

@@ -78,6 +78,14 @@ impl Segmentation {
         self.count == 0
     }
 
+    /// Where the segments after the first start: byte offsets within the word, increasing and
+    /// inside it (none when the word is not split). The segments are the pieces between them,
+    /// so they spell the word exactly.
+    pub fn cuts(&self) -> impl Iterator<Item = usize> + use<> {
+        let ends = self.ends;
+        (0..usize::from(self.count).saturating_sub(1)).map(move |k| usize::from(ends[k]))
+    }
+
     /// The segments of `word` (the same word that was segmented), in order.
     pub fn segments<'w>(&self, word: &'w str) -> impl Iterator<Item = &'w str> + 'w {
         let ends = self.ends;

@@ -2,10 +2,10 @@
 //! segmentation (Arabic clitics, English contractions), with code-point and byte offsets.
 
 use super::chars::{is_arabic_letter, is_closing, is_terminal, opening_pair};
-use super::norm::{NormOptions, norm_if_changed};
+use super::norm::{NormOptions, push_norm_if_changed};
 use super::scan::{Piece, is_title_abbreviation, scan};
 use super::segment::ArabicSegmenter;
-use crate::document::{Sentence, Token, TokenKind};
+use crate::document::{NormSpan, SegmentCuts, Sentence, Token, TokenKind};
 
 /// Which language-specific word splitting applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,7 +41,7 @@ impl Language {
 pub struct TokenizerOptions {
     /// Which word splitting applies.
     pub language: Language,
-    /// Fill `Token::norm` (see [`super::norm`]).
+    /// Fill `Token::norm` and the norms buffer (see [`super::norm`]).
     pub normalize: bool,
     /// Normalisation options (teh marbuta folding).
     pub norm: NormOptions,
@@ -70,6 +70,59 @@ pub struct Tokenizer {
     /// `None`: the built-in lexicon, loaded at the first Arabic word (a run over pages without
     /// Arabic never parses it; it takes about 35 ms).
     segmenter: Option<&'static ArabicSegmenter>,
+}
+
+/// The tokenizer's output for one text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tokenized {
+    /// Sentences in order.
+    pub sentences: Vec<Sentence>,
+    /// Tokens in order.
+    pub tokens: Vec<Token>,
+    /// The normalised forms the tokens' `norm` spans point into.
+    pub norms: String,
+}
+
+impl Tokenized {
+    /// The normalised form of `token` (its surface in `text` when it has none).
+    pub fn norm<'t>(&'t self, text: &'t str, token: &Token) -> &'t str {
+        token.norm_in(text, &self.norms)
+    }
+}
+
+/// Why a text could not be tokenized.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenizeError {
+    /// The normalised forms of the text's tokens take 4 GiB or more, more than a
+    /// [`NormSpan`] can address.
+    NormsTooLarge,
+}
+
+impl std::fmt::Display for TokenizeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenizeError::NormsTooLarge => {
+                f.write_str("the tokens' normalised forms take 4 GiB or more")
+            }
+        }
+    }
+}
+
+impl std::error::Error for TokenizeError {}
+
+/// Cuts at the given byte offsets; [`SegmentCuts::NONE`] (the word left whole) when there are
+/// more than [`SegmentCuts::MAX_CUTS`] or they do not fit (see [`SegmentCuts::new`]).
+fn cuts_at(offsets: impl Iterator<Item = usize>) -> SegmentCuts {
+    let mut cuts = [0usize; SegmentCuts::MAX_CUTS];
+    let mut n = 0;
+    for at in offsets {
+        let Some(slot) = cuts.get_mut(n) else {
+            return SegmentCuts::NONE;
+        };
+        *slot = at;
+        n += 1;
+    }
+    SegmentCuts::new(&cuts[..n]).unwrap_or(SegmentCuts::NONE)
 }
 
 /// Where an English contraction splits (EWT convention): `don't` → `do` `n't`, `can't` → `ca`
@@ -157,22 +210,24 @@ impl Tokenizer {
     }
 
     /// Splits `text` into sentences and tokens.
-    pub fn tokenize(&self, text: &str) -> (Vec<Sentence>, Vec<Token>) {
-        let mut sentences = Vec::new();
-        let mut tokens = Vec::new();
-        self.tokenize_into(text, &mut sentences, &mut tokens);
-        (sentences, tokens)
+    pub fn tokenize(&self, text: &str) -> Result<Tokenized, TokenizeError> {
+        let mut out = Tokenized::default();
+        self.tokenize_into(text, &mut out.sentences, &mut out.tokens, &mut out.norms)?;
+        Ok(out)
     }
 
-    /// Like [`Tokenizer::tokenize`], appending to the given vectors (cleared first).
+    /// Like [`Tokenizer::tokenize`], into the given vectors and norms buffer (all cleared
+    /// first; their memory is reused). Each token's `norm` is a span of `norms`.
     pub fn tokenize_into(
         &self,
         text: &str,
         sentences: &mut Vec<Sentence>,
         tokens: &mut Vec<Token>,
-    ) {
+        norms: &mut String,
+    ) -> Result<(), TokenizeError> {
         sentences.clear();
         tokens.clear();
+        norms.clear();
         let mut pieces = Vec::with_capacity(text.len() / 5 + 1);
         scan(text, &mut pieces);
         let ends = self.sentence_ends(text, &pieces);
@@ -198,14 +253,18 @@ impl Tokenizer {
                 byte_end: p.end,
                 kind: p.kind,
                 norm: None,
-                segments: Vec::new(),
+                segments: SegmentCuts::NONE,
                 ner: Default::default(),
             };
             if self.options.normalize {
-                token.norm = norm_if_changed(surface, self.options.norm);
+                let at = norms.len();
+                if push_norm_if_changed(surface, self.options.norm, norms) {
+                    token.norm =
+                        Some(NormSpan::new(at, norms.len()).ok_or(TokenizeError::NormsTooLarge)?);
+                }
             }
             if self.options.segment && p.kind == TokenKind::Word {
-                self.segment_into(surface, &mut token.segments);
+                token.segments = self.segment(surface);
             }
             tokens.push(token);
             if ends[i]
@@ -220,32 +279,35 @@ impl Tokenizer {
                 });
             }
         }
+        Ok(())
     }
 
-    /// Fills `out` with the segments of a word when it splits.
-    fn segment_into(&self, word: &str, out: &mut Vec<String>) {
+    /// Where a word splits; [`SegmentCuts::NONE`] when it does not, or when its split cannot
+    /// be held as cuts (an English contraction more than 65,535 bytes into a word, which no
+    /// text has; the Arabic segmenter makes at most four segments of words under 64 KiB).
+    fn segment(&self, word: &str) -> SegmentCuts {
         let Some(first) = word.chars().next() else {
-            return;
+            return SegmentCuts::NONE;
         };
         if self.options.language == Language::None {
-            return;
+            return SegmentCuts::NONE;
         }
         if is_arabic_letter(first) {
             if self.options.language == Language::English {
-                return;
+                return SegmentCuts::NONE;
             }
             let segmenter = self.segmenter.unwrap_or_else(ArabicSegmenter::builtin);
             let seg = segmenter.segment(word);
             if seg.is_split() {
-                out.extend(seg.segments(word).map(str::to_owned));
+                return cuts_at(seg.cuts());
             }
         } else if first.is_ascii_alphabetic()
             && self.options.language != Language::Arabic
             && let Some(at) = english_split(word)
         {
-            out.push(word[..at].to_owned());
-            out.push(word[at..].to_owned());
+            return cuts_at(std::iter::once(at));
         }
+        SegmentCuts::NONE
     }
 
     /// For each piece, whether a sentence ends after it. The last piece always ends one.
@@ -383,8 +445,10 @@ mod tests {
     use super::*;
 
     fn sentences_of(text: &str) -> Vec<&str> {
-        let (sentences, _) = Tokenizer::new(TokenizerOptions::default()).tokenize(text);
-        sentences
+        let out = Tokenizer::new(TokenizerOptions::default())
+            .tokenize(text)
+            .expect("tokenize");
+        out.sentences
             .iter()
             .map(|s| &text[s.byte_start..s.byte_end])
             .collect()
@@ -443,9 +507,12 @@ mod tests {
     #[test]
     fn offsets_norm_and_segments() {
         let text = "قال لأوباما: Don't go.";
-        let (_, tokens) = Tokenizer::new(TokenizerOptions::default()).tokenize(text);
+        let out = Tokenizer::new(TokenizerOptions::default())
+            .tokenize(text)
+            .expect("tokenize");
+        let tokens = &out.tokens;
         let chars: Vec<char> = text.chars().collect();
-        for t in &tokens {
+        for t in tokens {
             assert_eq!(
                 chars[t.start..t.end].iter().collect::<String>(),
                 &text[t.byte_start..t.byte_end]
@@ -453,11 +520,16 @@ mod tests {
         }
         let t = &tokens[1];
         assert_eq!(&text[t.byte_start..t.byte_end], "لأوباما");
-        assert_eq!(t.norm.as_deref(), Some("لاوباما"));
-        assert_eq!(t.segments, ["ل", "أوباما"]);
-        assert_eq!(tokens[3].segments, ["Do", "n't"]);
-        assert_eq!(tokens[3].norm.as_deref(), Some("don't"));
+        let segments = |t: &Token| t.segments_in(t.surface_in(text)).collect::<Vec<_>>();
+        assert_eq!(out.norm(text, t), "لاوباما");
+        assert_eq!(segments(t), ["ل", "أوباما"]);
+        assert_eq!(segments(&tokens[3]), ["Do", "n't"]);
+        assert_eq!(out.norm(text, &tokens[3]), "don't");
         assert_eq!(tokens[0].norm, None);
+        assert_eq!(out.norm(text, &tokens[0]), "قال");
+        assert_eq!(segments(&tokens[0]), ["قال"]);
+        // The norms buffer holds exactly the forms that differ from their surfaces.
+        assert_eq!(out.norms, "لاوباماdon't");
     }
 
     /// Arbitrary text never panics and always yields consistent offsets: a small deterministic
@@ -481,7 +553,12 @@ mod tests {
                 state ^= state << 17;
                 text.push_str(PARTS[(state % PARTS.len() as u64) as usize]);
             }
-            let (sentences, tokens) = tokenizer.tokenize(&text);
+            let Tokenized {
+                sentences,
+                tokens,
+                norms,
+            } = tokenizer.tokenize(&text).expect("tokenize");
+            let mut norms_end = 0;
             let chars: Vec<char> = text.chars().collect();
             let mut prev = 0;
             for t in &tokens {
@@ -493,11 +570,87 @@ mod tests {
                     s,
                     "{text:?}"
                 );
-                if !t.segments.is_empty() {
-                    assert_eq!(t.segments.concat(), s, "{text:?}");
+                assert_eq!(t.segments_in(s).collect::<String>(), s, "{text:?}");
+                if let Some(span) = t.norm {
+                    // Norms follow one another in the buffer, in token order.
+                    assert_eq!(span.range().start, norms_end, "{text:?}");
+                    norms_end = span.range().end;
+                    assert_eq!(
+                        t.norm_in(&text, &norms),
+                        crate::tokenize::norm(s),
+                        "{text:?}"
+                    );
+                    assert_ne!(t.norm_in(&text, &norms), s, "{text:?}");
+                } else {
+                    assert_eq!(crate::tokenize::norm(s), s, "{text:?}");
                 }
                 assert!((t.sent_idx as usize) < sentences.len(), "{text:?}");
             }
+            assert_eq!(norms_end, norms.len(), "{text:?}");
         }
+    }
+
+    /// The same tokens, norms and segments as the tokenizer made when each token held its own
+    /// strings (`norm_if_changed` and the segmenter's pieces, copied), on real text.
+    #[test]
+    fn spans_and_cuts_give_the_strings_of_the_segmenter_and_the_norm() {
+        let text = "قال لأوباما وبالقوات ولقواتهما فسيكتبونها: I don't know, we’ll see. \
+                    الـمـدرسة ﻻ ١٬٢٣٤ ÉCOLE CANNOT gonna";
+        let tokenizer = Tokenizer::new(TokenizerOptions::default());
+        let out = tokenizer.tokenize(text).expect("tokenize");
+        let mut split = 0;
+        for t in &out.tokens {
+            let s = t.surface_in(text);
+            let expected_norm = crate::tokenize::norm_if_changed(s, NormOptions::default());
+            assert_eq!(
+                t.norm.map(|_| out.norm(text, t).to_owned()),
+                expected_norm,
+                "{s}"
+            );
+            let seg = crate::tokenize::segment(s);
+            let expected: Vec<&str> = if t.kind != TokenKind::Word {
+                vec![s]
+            } else if is_arabic_letter(s.chars().next().unwrap_or(' ')) {
+                seg.segments(s).collect()
+            } else if s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                match english_split(s) {
+                    Some(at) => vec![&s[..at], &s[at..]],
+                    None => vec![s],
+                }
+            } else {
+                vec![s]
+            };
+            assert_eq!(t.segments_in(s).collect::<Vec<_>>(), expected, "{s}");
+            split += usize::from(t.segments.is_split());
+        }
+        assert!(split >= 6, "{split} split tokens");
+    }
+
+    /// A split that cannot be held as cuts leaves the word whole, without a panic: a
+    /// contraction more than 65,535 bytes into a word. Shorter words still split.
+    #[test]
+    fn splits_beyond_the_cuts_leave_the_word_whole() {
+        let tokenizer = Tokenizer::new(TokenizerOptions::default());
+        let long = format!("{}'s", "a".repeat(70_000));
+        let text = format!("{long} it's");
+        let out = tokenizer.tokenize(&text).expect("tokenize");
+        assert_eq!(out.tokens.len(), 2);
+        let (first, second) = (&out.tokens[0], &out.tokens[1]);
+        assert_eq!(first.surface_in(&text), long);
+        assert!(!first.segments.is_split());
+        assert_eq!(
+            first.segments_in(&long).collect::<Vec<_>>(),
+            [long.as_str()]
+        );
+        assert_eq!(second.segments_in("it's").collect::<Vec<_>>(), ["it", "'s"]);
+        // More cuts than a token holds, or out of range: the word stays whole.
+        assert_eq!(cuts_at([1, 2, 3, 4].into_iter()), SegmentCuts::NONE);
+        assert_eq!(cuts_at([1, 70_000].into_iter()), SegmentCuts::NONE);
+        assert_eq!(
+            cuts_at([1, 2, 3].into_iter())
+                .iter("abcd")
+                .collect::<Vec<_>>(),
+            ["a", "b", "c", "d"]
+        );
     }
 }
