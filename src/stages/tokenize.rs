@@ -100,6 +100,6 @@ impl Stage for TokenizeStage {
             &mut doc.token_norms,
         );
         doc.text = text;
-        done.map_err(|e| StageError::new("too_large", e.to_string()))
+        done.map_err(|e| StageError::new("oversize", e.to_string()))
     }
 }
