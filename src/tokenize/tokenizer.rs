@@ -590,8 +590,9 @@ mod tests {
         }
     }
 
-    /// The same tokens, norms and segments as the tokenizer made when each token held its own
-    /// strings (`norm_if_changed` and the segmenter's pieces, copied), on real text.
+    /// The norms and segments read through the spans and cuts are the strings the tokenizer
+    /// copied into each token before (`norm_if_changed`, the segmenter's pieces, the two parts
+    /// of a contraction), on a fixture of clitics, contractions and forms that fold.
     #[test]
     fn spans_and_cuts_give_the_strings_of_the_segmenter_and_the_norm() {
         let text = "قال لأوباما وبالقوات ولقواتهما فسيكتبونها: I don't know, we’ll see. \
