@@ -85,7 +85,7 @@ fn script_of(c: char) -> Option<Script> {
         0x1200..=0x137F => Script::Ethiopic,
         _ => return None,
     };
-    if s == Script::Arabic && !c.is_alphabetic() {
+    if s == Script::Arabic && !crate::chars::is_alphabetic(c) {
         return None;
     }
     Some(s)
@@ -336,7 +336,9 @@ fn by_words(
         hits[i] += e;
     }
     let mut buf = String::new();
-    for w in sample.split(|c: char| !(c.is_alphanumeric() || crate::extract::text::is_mark(c))) {
+    for w in sample
+        .split(|c: char| !(crate::chars::is_alphanumeric(c) || crate::extract::text::is_mark(c)))
+    {
         if w.is_empty() {
             continue;
         }

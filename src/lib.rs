@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod batch;
+pub mod chars;
 pub mod cli;
 pub mod cputime;
 pub mod decode;

@@ -234,7 +234,7 @@ pub fn collect(
                 let mut in_word = false;
                 let before = b.chars;
                 for c in t.chars() {
-                    let w = c.is_alphanumeric() || text::is_mark(c);
+                    let w = crate::chars::is_alphanumeric(c) || text::is_mark(c);
                     if w && !in_word {
                         b.words += 1;
                     }
@@ -248,7 +248,7 @@ pub fn collect(
                         b.ends = true;
                     } else if matches!(c, ',' | ';' | ':' | '،' | '؛' | '，') {
                         b.punct += 1;
-                    } else if c.is_alphabetic() {
+                    } else if crate::chars::is_alphabetic(c) {
                         b.letters += 1;
                     }
                 }

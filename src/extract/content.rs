@@ -135,7 +135,7 @@ fn count_text(t: &str) -> TextCounts {
             if is_sentence_punct(ch) {
                 c.p += 1;
                 c.ends |= is_sentence_end(ch);
-            } else if ch.is_alphabetic() {
+            } else if crate::chars::is_alphabetic(ch) {
                 c.l += 1;
             }
         }

@@ -328,7 +328,7 @@ pub fn parse_text_date(text: &str) -> Option<i64> {
     }
     let text = ascii_digits(text);
     let words: Vec<String> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '\u{200C}'))
+        .split(|c: char| !(crate::chars::is_alphanumeric(c) || c == '\u{200C}'))
         .filter(|w| !w.is_empty())
         .map(fold)
         .collect();

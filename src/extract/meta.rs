@@ -449,7 +449,7 @@ pub fn strip_site_name(title: &str, site: Option<&str>) -> String {
 
 fn norm_key(s: &str) -> String {
     s.chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|c| crate::chars::is_alphanumeric(*c))
         .flat_map(char::to_lowercase)
         .collect()
 }

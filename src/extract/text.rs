@@ -166,7 +166,7 @@ impl TextBuilder {
             return;
         }
         self.flush_break();
-        let letter = c.is_alphabetic();
+        let letter = crate::chars::is_alphabetic(c);
         if self.zwnj && letter {
             self.out.push('\u{200C}');
         }
@@ -211,7 +211,7 @@ pub fn word_count(s: &str) -> usize {
                 break;
             };
             i += c.len_utf8();
-            c.is_alphanumeric() || is_mark(c) || c == '\u{200C}'
+            crate::chars::is_alphanumeric(c) || is_mark(c) || c == '\u{200C}'
         };
         if w && !in_word {
             n += 1;

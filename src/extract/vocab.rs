@@ -490,7 +490,7 @@ pub fn label_kinds(text: &str) -> Kinds {
     let mut count = 0;
     let mut space = false;
     for c in text.chars() {
-        if !(c.is_alphabetic() || c == '\u{200C}') {
+        if !(crate::chars::is_alphabetic(c) || c == '\u{200C}') {
             space = true;
             continue;
         }

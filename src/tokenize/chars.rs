@@ -37,7 +37,7 @@ pub fn is_word_char(c: char) -> bool {
     if ('\u{0600}'..='\u{06FF}').contains(&c) {
         return is_arabic_letter(c) || is_arabic_mark(c) || c == TATWEEL || is_digit(c);
     }
-    c.is_alphanumeric()
+    crate::chars::is_alphanumeric(c)
         || is_arabic_mark(c)
         || c == TATWEEL
         || c == '\u{200C}'

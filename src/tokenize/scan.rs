@@ -148,7 +148,9 @@ fn next_token(text: &str, i: usize, c: char) -> (usize, TokenKind) {
         '@' | '#' => {
             let end = scan_while(text, i + 1, |ch| is_word_char(ch) || ch == '_');
             // "#1" is "number one", not a hashtag: a tag needs a letter.
-            if end > i + 1 && (c == '@' || text[i + 1..end].chars().any(char::is_alphabetic)) {
+            if end > i + 1
+                && (c == '@' || text[i + 1..end].chars().any(crate::chars::is_alphabetic))
+            {
                 let kind = if c == '@' {
                     TokenKind::Mention
                 } else {
@@ -408,7 +410,7 @@ fn word_end(text: &str, i: usize) -> usize {
             break;
         }
         let after = end + ap.len_utf8();
-        if char_at(text, after).is_some_and(|ch| ch.is_alphabetic()) {
+        if char_at(text, after).is_some_and(crate::chars::is_alphabetic) {
             end = scan_while(text, after, is_word_char);
         } else {
             break;

@@ -385,7 +385,7 @@ impl Tokenizer {
                     let attached = next.start == pieces[last].end;
                     if para(last + 1) {
                         true
-                    } else if attached && nc.is_alphanumeric() {
+                    } else if attached && crate::chars::is_alphanumeric(nc) {
                         false
                     } else if p.kind == TokenKind::Word || ellipsis {
                         // After an abbreviation or an ellipsis, only a capital starts a sentence.
