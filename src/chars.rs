@@ -46,9 +46,15 @@ const fn bits_0600(ranges: &[(u32, u32)]) -> [u64; 4] {
 
 /// Looks `c` (in U+0600–U+06FF) up in one of the bitmaps above.
 #[inline]
-fn in_bits_0600(bits: &[u64; 4], c: u32) -> bool {
+const fn in_bits_0600(bits: &[u64; 4], c: u32) -> bool {
     let i = c.wrapping_sub(0x600);
     bits[(i >> 6) as usize & 3] >> (i & 63) & 1 != 0
+}
+
+/// [`is_alphabetic`] for a code point of U+0600–U+06FF, usable in constants (tables of the
+/// block's character classes elsewhere in the crate).
+pub(crate) const fn is_alphabetic_0600(c: u32) -> bool {
+    in_bits_0600(&ARABIC_ALPHABETIC, c)
 }
 
 /// Where a non-ASCII character's answer comes from.

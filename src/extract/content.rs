@@ -103,8 +103,33 @@ const ASCII_CLASSES: [u8; 128] = {
     t
 };
 
+/// Classes of the characters U+0600–U+06FF (two bytes in UTF-8, the first 0xD8–0xDB), as
+/// [`ASCII_CLASSES`]: all visible but U+061C (an invisible control), the Arabic comma,
+/// semicolon, question mark and full stop as sentence punctuation, and the letters of
+/// [`crate::chars::is_alphabetic`]. A test checks every entry against the properties.
+const ARABIC_CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = 0x600 + i as u32;
+        if c != 0x061C {
+            t[i] = ASCII_COUNTED;
+        }
+        if crate::chars::is_alphabetic_0600(c) {
+            t[i] |= ASCII_LETTER;
+        }
+        i += 1;
+    }
+    t[0x0C] |= ASCII_PUNCT;
+    t[0x1B] |= ASCII_PUNCT;
+    t[0x1F] |= ASCII_PUNCT | ASCII_END;
+    t[0xD4] |= ASCII_PUNCT | ASCII_END;
+    t
+};
+
 /// Counts the visible characters, sentence punctuation and letters of a text run: ASCII
-/// bytes by table, other characters by their Unicode properties.
+/// bytes and the characters U+0600–U+06FF by table, other characters by their Unicode
+/// properties.
 fn count_text(t: &str) -> TextCounts {
     let mut c = TextCounts {
         n: 0,
@@ -115,13 +140,22 @@ fn count_text(t: &str) -> TextCounts {
     let b = t.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] < 0x80 {
-            let k = ASCII_CLASSES[b[i] as usize];
+        let k = if b[i] < 0x80 {
+            i += 1;
+            ASCII_CLASSES[b[i - 1] as usize]
+        } else if (0xD8..=0xDB).contains(&b[i]) && i + 1 < b.len() {
+            // U+0600–U+06FF: the low two bits of the lead byte and six of the next.
+            let k = ARABIC_CLASSES[usize::from(b[i] & 0x03) << 6 | usize::from(b[i + 1] & 0x3F)];
+            i += 2;
+            k
+        } else {
+            0xFF
+        };
+        if k != 0xFF {
             c.n += u32::from(k & ASCII_COUNTED);
             c.p += u32::from(k & ASCII_PUNCT != 0);
             c.l += u32::from(k & ASCII_LETTER != 0);
             c.ends |= k & ASCII_END != 0;
-            i += 1;
             continue;
         }
         // A non-ASCII character: `i` is on a character boundary (ASCII bytes are whole
@@ -1076,6 +1110,16 @@ mod tests {
         ] {
             let c = count_text(t);
             assert_eq!((c.n, c.p, c.l, c.ends), by_properties(t), "{t:?}");
+        }
+        // Every character of the block the Arabic table answers, alone and in a run.
+        let block: String = ('\u{0600}'..='\u{06FF}').collect();
+        for t in block
+            .chars()
+            .map(String::from)
+            .chain([block.clone(), format!("a{block}\u{00A0}{block}")])
+        {
+            let c = count_text(&t);
+            assert_eq!((c.n, c.p, c.l, c.ends), by_properties(&t), "{t:?}");
         }
     }
 

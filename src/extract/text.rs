@@ -39,6 +39,32 @@ fn is_visible_ascii(b: u8) -> bool {
     (0x21..0x7f).contains(&b)
 }
 
+/// The length in bytes of the character at `b[i]` if it is plain, 0 if not. Plain characters
+/// go into the text as they are, with nothing to decide but whether they are letters: visible
+/// ASCII, and U+0600–U+06FF (lead byte 0xD8–0xDB) but for U+061C, an invisible control; none of
+/// them is a space, a control or ZWNJ. `i` must be on a character boundary.
+#[inline]
+fn plain_len(b: &[u8], i: usize) -> usize {
+    let x = b[i];
+    if is_visible_ascii(x) {
+        1
+    } else if (0xD8..=0xDB).contains(&x) && b.get(i + 1).is_some_and(|&y| !(x == 0xD8 && y == 0x9C))
+    {
+        2
+    } else {
+        0
+    }
+}
+
+/// Whether the character that starts at byte `i` of `text` is a letter.
+#[inline]
+fn is_letter_at(text: &str, i: usize) -> bool {
+    text[i..]
+        .chars()
+        .next()
+        .is_some_and(crate::chars::is_alphabetic)
+}
+
 /// White space, including the no-break and other Unicode spaces.
 #[inline]
 pub fn is_space(c: char) -> bool {
@@ -110,20 +136,26 @@ impl TextBuilder {
         let b = text.as_bytes();
         let mut i = 0;
         while i < b.len() {
-            if is_visible_ascii(b[i]) {
-                // A run of visible ASCII characters goes in whole: what `push_char` does for
-                // each of them, with the break and the ZWNJ settled by the first.
+            if plain_len(b, i) > 0 {
+                // A run of plain characters goes in whole: what `push_char` does for each of
+                // them, with the break and the ZWNJ settled by the first.
                 let start = i;
-                while i < b.len() && is_visible_ascii(b[i]) {
-                    i += 1;
+                let mut last = i;
+                while i < b.len() {
+                    let n = plain_len(b, i);
+                    if n == 0 {
+                        break;
+                    }
+                    last = i;
+                    i += n;
                 }
                 self.flush_break();
-                if self.zwnj && b[start].is_ascii_alphabetic() {
+                if self.zwnj && is_letter_at(text, start) {
                     self.out.push('\u{200C}');
                 }
                 self.zwnj = false;
                 self.out.push_str(&text[start..i]);
-                self.last_letter = b[i - 1].is_ascii_alphabetic();
+                self.last_letter = is_letter_at(text, last);
                 continue;
             }
             // `i` is on a character boundary: ASCII bytes are whole characters.
@@ -274,15 +306,27 @@ mod tests {
     }
 
     #[test]
-    fn runs_of_ascii_go_in_as_their_characters_would() {
-        let pieces = [
+    fn runs_of_plain_characters_go_in_as_their_characters_would() {
+        let mut pieces: Vec<String> = [
             "  Hello,  world!\n\tcode  line\r\n",
             "a\u{200C}b \u{200C}x\u{200C}",
             "یک\u{200C}abc می\u{200C}\u{200C}1x",
             "\u{7f}\u{1}ab\u{0}c ~!",
             "",
             "\u{00A0}tail.",
-        ];
+            "قال\u{061C}الوزير،\u{200C}\u{0640}ب\u{064E}\u{200C}٣ x\u{200C}ب",
+        ]
+        .map(String::from)
+        .to_vec();
+        // Every character of U+0600–U+06FF after a ZWNJ, after a letter, alone and between
+        // letters, ASCII and others.
+        let block: String = ('\u{0600}'..='\u{06FF}').collect();
+        for c in block.chars() {
+            pieces.push(format!("\u{200C}{c}"));
+            pieces.push(format!("ب\u{200C}{c}{c}\u{200C}a{c}é{c}"));
+            pieces.push(c.to_string());
+        }
+        pieces.push(block);
         for pre in [false, true] {
             let mut whole = TextBuilder::new();
             let mut by_char = TextBuilder::new();
@@ -291,6 +335,11 @@ mod tests {
                 for c in piece.chars() {
                     by_char.push_char(c, pre);
                 }
+                assert_eq!(
+                    (&whole.out, whole.zwnj, whole.last_letter),
+                    (&by_char.out, by_char.zwnj, by_char.last_letter),
+                    "pre {pre}, after {piece:?}"
+                );
                 let brk = [Break::None, Break::Space, Break::Line, Break::Para][k % 4];
                 whole.brk(brk);
                 by_char.brk(brk);
