@@ -232,8 +232,9 @@ pub fn page_blocks(html: &str, limits: &Limits) -> blocks::PageBlocks {
     }
 }
 
-/// Characters of `s` that are not white space: ASCII bytes by a test of the byte, other
-/// characters by their Unicode property.
+/// Characters of `s` that are not white space: ASCII bytes by a test of the byte, the
+/// characters of U+0600–U+06FF (none of them white space) by their lead byte, other characters
+/// by their Unicode property.
 fn non_space(s: &str) -> usize {
     let b = s.as_bytes();
     let mut n = 0;
@@ -242,6 +243,12 @@ fn non_space(s: &str) -> usize {
         if b[i] < 0x80 {
             n += usize::from(!matches!(b[i], b' ' | b'\t'..=b'\r'));
             i += 1;
+            continue;
+        }
+        if (0xD8..=0xDB).contains(&b[i]) {
+            // U+0600–U+06FF (two bytes): no white space there.
+            n += 1;
+            i += 2;
             continue;
         }
         // `i` is on a character boundary: ASCII bytes are whole characters.
@@ -370,6 +377,7 @@ mod tests {
             "Hello,  world!\n\nقال\u{00A0}الوزير\u{2003}x\u{3000}y\u{0085}\u{200B}",
             "",
             "   ",
+            &('\u{0600}'..='\u{06FF}').collect::<String>(),
         ] {
             assert_eq!(
                 non_space(s),
