@@ -152,7 +152,7 @@ fn choose_encoding(
             return Ok(chosen(encoding, EncodingSource::Meta, valid));
         }
     }
-    if std::str::from_utf8(bytes).is_ok() {
+    if is_utf8(bytes) {
         return Ok(chosen(UTF_8, EncodingSource::Utf8Valid, true));
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -184,9 +184,19 @@ fn html_compatible(encoding: &'static Encoding) -> &'static Encoding {
     }
 }
 
+/// Whether `bytes` are valid UTF-8: the same answer as `std::str::from_utf8(bytes).is_ok()`,
+/// from simdutf8's vectorised check, several times faster on non-ASCII text (this pass over
+/// every page was about 2% of the CPU of a run on Arabic pages with std's).
+fn is_utf8(bytes: &[u8]) -> bool {
+    simdutf8::basic::from_utf8(bytes).is_ok()
+}
+
 /// Whether bytes declared UTF-8 are valid, plausible (at most 1% of the bytes in malformed
 /// sequences) or not UTF-8 at all.
 fn utf8_check(bytes: &[u8]) -> Utf8Check {
+    if is_utf8(bytes) {
+        return Utf8Check::Valid;
+    }
     let mut bad = 0usize;
     let mut rest = bytes;
     loop {
@@ -371,6 +381,40 @@ pub fn charset_label(content_type: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vectorised check answers as std does, on valid text of every sequence length and on
+    /// each kind of malformed sequence, at every position within a 64-byte block (the check
+    /// works on blocks, so an error at a block edge is its hard case).
+    #[test]
+    fn is_utf8_agrees_with_std() {
+        let pieces: [&[u8]; 14] = [
+            "plain ascii".as_bytes(),
+            "قوات سوريا".as_bytes(),
+            "€ ह 𝄞 😀".as_bytes(),
+            &[0xC0, 0xAF],             // overlong '/'
+            &[0xE0, 0x80, 0xAF],       // overlong, three bytes
+            &[0xED, 0xA0, 0x80],       // a surrogate
+            &[0xF4, 0x90, 0x80, 0x80], // above U+10FFFF
+            &[0xF8, 0x88, 0x80, 0x80], // five-byte lead
+            &[0x80],                   // lone continuation
+            &[0xD8],                   // truncated two-byte sequence
+            &[0xE2, 0x82],             // truncated three-byte sequence
+            &[0xF0, 0x9F, 0x98],       // truncated four-byte sequence
+            &[0xFF],
+            &[0xEF, 0xBB, 0xBF], // a byte-order mark (valid UTF-8)
+        ];
+        for piece in pieces {
+            for pad in 0..70 {
+                let mut bytes = vec![b'a'; pad];
+                bytes.extend_from_slice(piece);
+                let mut tail = bytes.clone();
+                tail.extend_from_slice("تم".as_bytes());
+                for b in [&bytes, &tail] {
+                    assert_eq!(is_utf8(b), std::str::from_utf8(b).is_ok(), "{b:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn bom_wins_over_meta() {
