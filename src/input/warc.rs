@@ -115,32 +115,56 @@ impl<R: BufRead> WarcReader<R> {
             }
             return Ok(Some(WarcItem::Skipped));
         }
-        let mut block = Vec::with_capacity(length as usize);
-        (&mut self.inner).take(length).read_to_end(&mut block)?;
-        if (block.len() as u64) < length {
+        // The HTTP head is read line by line and the body straight into its own buffer, so the
+        // body (most of the record) is copied once, not read into a block and copied out of it.
+        let mut record = (&mut self.inner).take(length);
+        let mut head = Vec::new();
+        let head_ended = read_http_head(&mut record, &mut head)?;
+        let parsed = if head_ended {
+            parse_http_head(&head)
+        } else {
+            Err((
+                "http",
+                "HTTP response without the blank line after its headers".to_string(),
+            ))
+        };
+        let html = match parsed {
+            Ok(Some(html)) => {
+                let mut body = Vec::with_capacity(record.limit() as usize);
+                record.read_to_end(&mut body)?;
+                Ok(Some((html, body)))
+            }
+            other => {
+                std::io::copy(&mut record, &mut std::io::sink())?;
+                other.map(|_| None)
+            }
+        };
+        if record.limit() > 0 {
             return Err(truncated());
         }
         let record_id = record_id.unwrap_or_default();
-        Ok(Some(match parse_http_response(&block) {
-            Ok(None) => WarcItem::Skipped,
-            Ok(Some((charset, body))) => WarcItem::Page(WarcPage {
-                record_id,
-                target_uri: get("WARC-Target-URI").map(|v| {
-                    v.trim()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_string()
+        Ok(Some(
+            match html.and_then(|h| h.map(decode_body).transpose()) {
+                Ok(None) => WarcItem::Skipped,
+                Ok(Some((charset, body))) => WarcItem::Page(WarcPage {
+                    record_id,
+                    target_uri: get("WARC-Target-URI").map(|v| {
+                        v.trim()
+                            .trim_start_matches('<')
+                            .trim_end_matches('>')
+                            .to_string()
+                    }),
+                    date: get("WARC-Date").map(|v| v.trim().to_string()),
+                    charset,
+                    body,
                 }),
-                date: get("WARC-Date").map(|v| v.trim().to_string()),
-                charset,
-                body,
-            }),
-            Err((kind, message)) => WarcItem::Bad {
-                record_id: Some(record_id),
-                kind,
-                message,
+                Err((kind, message)) => WarcItem::Bad {
+                    record_id: Some(record_id),
+                    kind,
+                    message,
+                },
             },
-        }))
+        ))
     }
 }
 
@@ -188,22 +212,34 @@ fn read_headers<R: BufRead>(r: &mut R) -> std::io::Result<Vec<(String, String)>>
 /// The charset of an HTTP response's `Content-Type` and its body.
 type HtmlBody = (Option<String>, Vec<u8>);
 
-/// Splits a stored HTTP response into (charset, body) when it is an HTML response with a 2xx
-/// status; `Ok(None)` for other content types and statuses.
-fn parse_http_response(block: &[u8]) -> Result<Option<HtmlBody>, (&'static str, String)> {
-    let (head_end, body_start) = match find(block, b"\r\n\r\n") {
-        Some(p) => (p, p + 4),
-        None => match find(block, b"\n\n") {
-            Some(p) => (p, p + 2),
-            None => {
-                return Err((
-                    "http",
-                    "HTTP response without the blank line after its headers".to_string(),
-                ));
-            }
-        },
-    };
-    let head = String::from_utf8_lossy(&block[..head_end]);
+/// What the head of an HTML response says about its body.
+struct HtmlHead {
+    /// The charset of the `Content-Type` header, if any.
+    charset: Option<String>,
+    /// Whether the body is sent in chunks (`Transfer-Encoding: chunked`).
+    chunked: bool,
+    /// `Content-Encoding`, lower case (empty when absent).
+    content_encoding: String,
+}
+
+/// Reads an HTTP response's head, up to and without the blank line that ends it (`\r\n` or a
+/// bare `\n`), into `head`. `false` when the record ends before a blank line.
+fn read_http_head<R: BufRead>(r: &mut R, head: &mut Vec<u8>) -> std::io::Result<bool> {
+    loop {
+        let start = head.len();
+        if r.read_until(b'\n', head)? == 0 {
+            return Ok(false);
+        }
+        if matches!(&head[start..], b"\n" | b"\r\n") {
+            head.truncate(start);
+            return Ok(true);
+        }
+    }
+}
+
+/// Reads an HTTP response head: `Ok(None)` unless it is an HTML response with a 2xx status.
+fn parse_http_head(head: &[u8]) -> Result<Option<HtmlHead>, (&'static str, String)> {
+    let head = String::from_utf8_lossy(head);
     let mut lines = head.lines();
     let status_line = lines.next().unwrap_or_default();
     let status: u16 = status_line
@@ -233,11 +269,19 @@ fn parse_http_response(block: &[u8]) -> Result<Option<HtmlBody>, (&'static str, 
     if !(lower.is_empty() || lower.contains("text/html") || lower.contains("application/xhtml")) {
         return Ok(None);
     }
-    let mut body = block[body_start..].to_vec();
-    if chunked {
+    Ok(Some(HtmlHead {
+        charset: crate::decode::charset_label(&content_type),
+        chunked,
+        content_encoding,
+    }))
+}
+
+/// Undoes the chunked transfer encoding and the content encoding of an HTML response's body.
+fn decode_body((head, mut body): (HtmlHead, Vec<u8>)) -> Result<HtmlBody, (&'static str, String)> {
+    if head.chunked {
         body = dechunk(&body).ok_or(("http", "malformed chunked transfer encoding".to_string()))?;
     }
-    body = match content_encoding.as_str() {
+    body = match head.content_encoding.as_str() {
         "" | "identity" => body,
         "gzip" | "x-gzip" => {
             let mut out = Vec::new();
@@ -255,8 +299,7 @@ fn parse_http_response(block: &[u8]) -> Result<Option<HtmlBody>, (&'static str, 
         }
         other => return Err(("http", format!("unsupported content encoding `{other}`"))),
     };
-    let charset = crate::decode::charset_label(&content_type);
-    Ok(Some((charset, body)))
+    Ok((head.charset, body))
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -346,6 +389,40 @@ mod tests {
             }
             other => panic!("expected a page, got {other:?}"),
         }
+        assert!(matches!(
+            reader.next_record().unwrap(),
+            Some(WarcItem::Skipped)
+        ));
+        assert!(reader.next_record().unwrap().is_none());
+    }
+
+    /// A head whose lines end in bare line feeds ends at its first blank line, even when the
+    /// body holds a CRLF blank line further on; the body is kept whole, and a record whose
+    /// head never ends is a bad record, not a page.
+    #[test]
+    fn head_ends_at_its_first_blank_line() {
+        let record = |http: &[u8]| {
+            let mut data = format!(
+                "WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:x>\r\nContent-Type: application/http\r\nContent-Length: {}\r\n\r\n",
+                http.len()
+            )
+            .into_bytes();
+            data.extend_from_slice(http);
+            data.extend_from_slice(b"\r\n\r\n");
+            data
+        };
+        let data = record(b"HTTP/1.1 200 OK\nContent-Type: text/html\n\n<p>a</p>\r\n\r\n<p>b</p>");
+        match WarcReader::new(&data[..], 1 << 20).next_record().unwrap() {
+            Some(WarcItem::Page(p)) => assert_eq!(p.body, b"<p>a</p>\r\n\r\n<p>b</p>"),
+            other => panic!("expected a page, got {other:?}"),
+        }
+        let data = record(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n");
+        assert!(matches!(
+            WarcReader::new(&data[..], 1 << 20).next_record().unwrap(),
+            Some(WarcItem::Bad { kind: "http", .. })
+        ));
+        let data = record(b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\n\r\ngone");
+        let mut reader = WarcReader::new(&data[..], 1 << 20);
         assert!(matches!(
             reader.next_record().unwrap(),
             Some(WarcItem::Skipped)
