@@ -42,8 +42,9 @@ AR_CRF6   := --learner crf --crf-l2 1 --crf-eta 0.1 --feature-dropout 0.3 --epoc
 # Shipped since the seventh round: the same CRF trained with a softmax margin (every wrong tag
 # of a path costs 1 in the partition function), the `quote` feature group (quotation marks
 # around a word), and no `O` bias (the CRF's own best path): ANERcorp dev through `nahr ner`
-# +0.47 (s.e. 0.17) over ten orders against AR_CRF6, ORG +1.2, model only +0.6; AQMAR about
-# 1.5 lower (models/README.md).
+# +0.47 (s.e. 0.17) over ten orders against AR_CRF6, ORG F1 +1.2 (from precision), model only
+# +0.6; AQMAR 36.38 for the shipped model (35.79 before), but about 1.5 lower on average for the
+# train-only models of five orders (models/README.md).
 AR_LEARN  := $(AR_CRF6) --crf-cost 1 --with quote --no-o-bias
 # Unlabelled Arabic text for word clusters: the training tokens, the Arabic extraction pages' text
 # and the UD Arabic-PUD raw text. Evaluation texts (ANERcorp dev for the dev model, AQMAR) are not used.
