@@ -13,7 +13,8 @@ use crate::ner::features::{FeatureConfig, group};
 use crate::ner::lexicon::Lexicon;
 use crate::ner::model::NerModel;
 use crate::ner::train::{
-    StackOptions, TrainOptions, evaluate, evaluate_documents, train, train_stacked,
+    StackOptions, TrainOptions, evaluate, evaluate_documents, fit_calibration, train,
+    train_stacked, tune_label_biases, tune_o_bias,
 };
 
 /// The sequence learner of `nahr train-ner`.
@@ -35,7 +36,7 @@ pub enum Learner {
 )]
 pub struct TrainNerArgs {
     /// Training files (CoNLL: token first, tag last, blank line between sentences).
-    #[arg(long, required = true, num_args = 1..)]
+    #[arg(long, required_unless_present = "retune", num_args = 1..)]
     pub train: Vec<PathBuf>,
     /// Dev files: F1 is printed after every epoch; the `O` bias and the confidence calibration
     /// are tuned on them.
@@ -124,13 +125,6 @@ pub struct TrainNerArgs {
     /// --epochs apply to both.
     #[arg(long, value_enum, default_value_t = Learner::Perceptron)]
     pub learner: Learner,
-    /// CRF: AdaGrad's base step (a weight moves by this over the root of the sum of its
-    /// squared gradients).
-    #[arg(long, default_value_t = 0.1)]
-    pub crf_eta: f64,
-    /// CRF: L2 strength λ of the objective `Σ −log p(gold) + λ/2 ‖w‖²` over the training set.
-    #[arg(long, default_value_t = 1.0)]
-    pub crf_l2: f64,
     /// Train a document-level second stage ([`crate::ner::stack`]) with this many
     /// cross-validation folds (0: none).
     #[arg(long, default_value_t = 0)]
@@ -145,10 +139,53 @@ pub struct TrainNerArgs {
     /// (0: the whole dev set is one document, as `make eval-ner` scores ANERcorp dev).
     #[arg(long, default_value_t = 0)]
     pub dev_doc_sentences: usize,
-    /// Copy the confidence calibration and the `O` bias from this model instead of fitting them
-    /// on --dev (for a final model trained on train + dev).
+    /// Copy the confidence calibration, the `O` bias and the label biases from this model
+    /// instead of fitting them on --dev (for a final model trained on train + dev).
     #[arg(long)]
     pub tuning_from: Option<PathBuf>,
+    /// The options of the bias tuning.
+    #[command(flatten)]
+    pub bias: Box<BiasArgs>,
+    /// The options of the CRF learner.
+    #[command(flatten)]
+    pub crf: Box<CrfArgs>,
+}
+
+/// Options of `nahr train-ner` for the tuning of the `O` bias and the label biases.
+#[derive(Debug, Args)]
+pub struct BiasArgs {
+    /// After the `O` bias, tune a bias per label (PER, LOC, ORG, MISC) on --dev: coordinate
+    /// ascent over −2 to 2 in steps of 0.25 for the best F1 of the model's own tags.
+    #[arg(long)]
+    pub label_bias: bool,
+    /// Tune the `O` bias (and with --label-bias the label biases) on the training data by
+    /// cross-validation over this many contiguous folds (one extra model trained per fold)
+    /// instead of on --dev; dev then only gets the confidence calibration. 0: on --dev.
+    #[arg(long, default_value_t = 0)]
+    pub bias_folds: usize,
+    /// Do not train: read this model, tune its biases (as --no-o-bias and --label-bias say)
+    /// and its confidence calibration on --dev again, and write it to --out (to score a
+    /// tuning on text it was not tuned on).
+    #[arg(long, conflicts_with_all = ["train", "tuning_from"])]
+    pub retune: Option<PathBuf>,
+}
+
+/// Options of `nahr train-ner` for the CRF learner (`--learner crf`).
+#[derive(Debug, Args)]
+pub struct CrfArgs {
+    /// CRF: AdaGrad's base step (a weight moves by this over the root of the sum of its
+    /// squared gradients).
+    #[arg(long, default_value_t = 0.1)]
+    pub crf_eta: f64,
+    /// CRF: L2 strength λ of the objective `Σ −log p(gold) + λ/2 ‖w‖²` over the training set.
+    #[arg(long, default_value_t = 1.0)]
+    pub crf_l2: f64,
+    /// CRF: softmax-margin cost of each token whose tag is wrong (0: plain log-likelihood).
+    #[arg(long, default_value_t = 0.0)]
+    pub crf_cost: f64,
+    /// CRF: extra cost of a token of a mention tagged `O` (a recall-oriented softmax margin).
+    #[arg(long, default_value_t = 0.0)]
+    pub crf_recall_cost: f64,
 }
 
 fn read_all(paths: &[PathBuf]) -> Result<Vec<ConllSentence>, String> {
@@ -252,12 +289,16 @@ pub fn random_bag_layout(p: f64, runs: usize, groups: u32, seed: u64) -> Vec<u32
 
 /// Runs `nahr train-ner`; returns the exit code.
 pub fn run(args: TrainNerArgs) -> Result<i32, String> {
-    let train_data = read_all(&args.train)?;
     let dev_data = if args.dev.is_empty() {
         None
     } else {
         Some(read_all(&args.dev)?)
     };
+    if let Some(from) = &args.bias.retune {
+        let dev = dev_data.ok_or("--retune needs --dev")?;
+        return retune(from, &dev, &args);
+    }
+    let train_data = read_all(&args.train)?;
     let mut lexicon = load_lexicon(
         args.lexicon.as_deref(),
         &args.unlabelled,
@@ -308,6 +349,12 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
             bucket_bits: args.bucket_bits,
         },
         tune_o_bias: !args.no_o_bias && args.tuning_from.is_none(),
+        tune_label_bias: args.bias.label_bias && args.tuning_from.is_none(),
+        bias_folds: if args.tuning_from.is_none() {
+            args.bias.bias_folds
+        } else {
+            0
+        },
         word_dropout: args.word_dropout,
         runs: args.runs,
         margin: args.margin,
@@ -316,8 +363,10 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         feature_dropout: args.feature_dropout,
         bag,
         crf: (args.learner != Learner::Perceptron).then_some(CrfOptions {
-            eta: args.crf_eta,
-            l2: args.crf_l2,
+            eta: args.crf.crf_eta,
+            l2: args.crf.crf_l2,
+            cost: args.crf.crf_cost,
+            recall_cost: args.crf.crf_recall_cost,
         }),
         crf_and_perceptron: args.learner == Learner::CrfPerceptron,
     };
@@ -395,17 +444,18 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         let tuned = NerModel::load(path)?;
         model.calibration = tuned.calibration;
         model.o_bias = tuned.o_bias;
+        model.label_bias = tuned.label_bias;
     }
     model.save(&args.out)?;
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
     eprintln!(
-        "wrote {} ({:.1} MB) in {:.1} s; calibration a={:.3} b={:.3}; O bias {:.2}",
+        "wrote {} ({:.1} MB) in {:.1} s; calibration a={:.3} b={:.3}; {}",
         args.out.display(),
         size as f64 / 1e6,
         started.elapsed().as_secs_f64(),
         model.calibration.0,
         model.calibration.1,
-        model.o_bias
+        bias_summary(&model)
     );
     if let Some(dev) = &dev_data {
         let (counts, _) = if model.doc.is_some() {
@@ -416,6 +466,48 @@ pub fn run(args: TrainNerArgs) -> Result<i32, String> {
         let (p, r, f) = counts.prf();
         println!("dev\tP {p:.2}\tR {r:.2}\tF1 {f:.2}");
     }
+    Ok(0)
+}
+
+/// The model's `O` bias and label biases, for the report line.
+fn bias_summary(model: &NerModel) -> String {
+    let [per, loc, org, misc] = model.label_bias;
+    format!(
+        "O bias {:.2}; label biases PER {per:.2} LOC {loc:.2} ORG {org:.2} MISC {misc:.2}",
+        model.o_bias
+    )
+}
+
+/// `--retune`: tunes the biases and the calibration of a trained model on `dev` again.
+fn retune(
+    from: &std::path::Path,
+    dev: &[ConllSentence],
+    args: &TrainNerArgs,
+) -> Result<i32, String> {
+    let mut model = NerModel::load(from)?;
+    if model.doc.is_some() {
+        return Err("--retune does not handle models with a second stage (--stack)".into());
+    }
+    model.label_bias = [0.0; 4];
+    model.o_bias = if args.no_o_bias {
+        0.0
+    } else {
+        tune_o_bias(&model, dev)
+    };
+    if args.bias.label_bias {
+        model.label_bias = tune_label_biases(&model, dev);
+    }
+    let (counts, mentions) = evaluate(&model, dev);
+    model.calibration = fit_calibration(&mentions);
+    model.save(&args.out)?;
+    eprintln!(
+        "wrote {} tuned on {} sentences; {}",
+        args.out.display(),
+        dev.len(),
+        bias_summary(&model)
+    );
+    let (p, r, f) = counts.prf();
+    println!("dev\tP {p:.2}\tR {r:.2}\tF1 {f:.2}");
     Ok(0)
 }
 

@@ -16,7 +16,7 @@
 //! options give the same weights.
 
 use crate::ner::model::Transitions;
-use crate::ner::tags::{N_TAGS, allowed};
+use crate::ner::tags::{N_TAGS, O, allowed};
 
 /// The tag and tag-pair marginals of one sentence, from [`forward_backward`].
 #[derive(Debug, Clone, Default)]
@@ -148,11 +148,25 @@ pub struct CrfOptions {
     /// L2 strength λ of the objective `Σ −log p(gold | sentence) + λ/2 ‖w‖²` (over the whole
     /// training set; each sentence carries `λ / sentences` of it).
     pub l2: f64,
+    /// Softmax-margin training (Gimpel & Smith 2010): in the partition function, every token
+    /// whose tag differs from the gold one adds this cost to the path's score, so the
+    /// weights must beat wrong paths by a margin that grows with their errors (0: the plain
+    /// log-likelihood).
+    pub cost: f64,
+    /// Recall-oriented cost (after Mohit et al. 2012): added on top of `cost` where the gold
+    /// tag is part of a mention and the path says `O`, so that missing a mention costs more
+    /// than proposing a wrong one.
+    pub recall_cost: f64,
 }
 
 impl Default for CrfOptions {
     fn default() -> Self {
-        CrfOptions { eta: 0.1, l2: 1.0 }
+        CrfOptions {
+            eta: 0.1,
+            l2: 1.0,
+            cost: 0.0,
+            recall_cost: 0.0,
+        }
     }
 }
 
@@ -170,6 +184,9 @@ pub struct CrfTrainer {
     eta: f64,
     /// λ per sentence.
     l2_step: f64,
+    /// [`CrfOptions::cost`] and [`CrfOptions::recall_cost`].
+    cost: f64,
+    recall_cost: f64,
     // Scratch of one sentence.
     emissions: Vec<[f64; N_TAGS]>,
     marginals: Marginals,
@@ -191,6 +208,8 @@ impl CrfTrainer {
             step: 0,
             eta: options.eta,
             l2_step: options.l2 / sentences.max(1) as f64,
+            cost: options.cost,
+            recall_cost: options.recall_cost,
             emissions: Vec::new(),
             marginals: Marginals::default(),
             occurrences: Vec::new(),
@@ -257,7 +276,8 @@ impl CrfTrainer {
 
     /// Learns from one sentence: `rows[offsets[i]..offsets[i + 1]]` are the feature rows of
     /// token `i` and `gold[i]` its tag index. Returns the sentence's negative log-likelihood
-    /// under the weights before the step.
+    /// under the weights before the step (with a cost, [`CrfOptions::cost`], the softmax-margin
+    /// loss: the partition function is taken over the cost-augmented scores).
     pub fn learn(&mut self, rows: &[u32], offsets: &[u32], gold: &[usize]) -> f64 {
         let n = gold.len();
         if n == 0 || offsets.len() != n + 1 {
@@ -291,6 +311,19 @@ impl CrfTrainer {
         }
         let chain = self.chain();
         let mut marginals = std::mem::take(&mut self.marginals);
+        if self.cost != 0.0 || self.recall_cost != 0.0 {
+            // The gold path has no cost, so its score is the same with and without it.
+            for (em, &g) in self.emissions.iter_mut().zip(gold) {
+                for (t, e) in em.iter_mut().enumerate() {
+                    if t != g {
+                        *e += self.cost;
+                        if t == O && g != O {
+                            *e += self.recall_cost;
+                        }
+                    }
+                }
+            }
+        }
         forward_backward(&self.emissions, &chain, &mut marginals);
         let nll = marginals.log_z - chain.path_score(&self.emissions, gold);
         // Emission rows: the gradient of the negative log-likelihood is marginal − gold.
@@ -504,7 +537,15 @@ mod tests {
     #[test]
     fn gradient_matches_finite_differences() {
         let (rows, offsets, gold) = toy_sentence();
-        let mut trainer = CrfTrainer::new(16, 1, CrfOptions { eta: 0.1, l2: 0.0 });
+        let mut trainer = CrfTrainer::new(
+            16,
+            1,
+            CrfOptions {
+                eta: 0.1,
+                l2: 0.0,
+                ..CrfOptions::default()
+            },
+        );
         // Nonzero weights to start from.
         for (k, w) in scores(19, trainer.w.len()).into_iter().enumerate() {
             trainer.w[k] = w as f32 * 0.5;
@@ -573,6 +614,52 @@ mod tests {
     }
 
     #[test]
+    fn softmax_margin_adds_each_paths_cost_to_the_partition_function() {
+        let (rows, offsets, gold) = toy_sentence();
+        let (cost, recall_cost) = (0.5, 1.5);
+        let mut trainer = CrfTrainer::new(
+            16,
+            1,
+            CrfOptions {
+                eta: 0.1,
+                l2: 0.0,
+                cost,
+                recall_cost,
+            },
+        );
+        for (k, w) in scores(29, trainer.w.len()).into_iter().enumerate() {
+            trainer.w[k] = w as f32 * 0.5;
+        }
+        let chain = trainer.chain();
+        let mut em = vec![[0.0f64; N_TAGS]; gold.len()];
+        for (i, e) in em.iter_mut().enumerate() {
+            for &r in &rows[offsets[i] as usize..offsets[i + 1] as usize] {
+                for (t, x) in e.iter_mut().enumerate() {
+                    *x += f64::from(trainer.w[r as usize * N_TAGS + t]);
+                }
+            }
+        }
+        // Brute force: every allowed path, its score plus its cost.
+        let path_cost = |path: &[usize]| -> f64 {
+            path.iter()
+                .zip(&gold)
+                .filter(|(t, g)| t != g)
+                .map(|(&t, &g)| cost + if t == O && g != O { recall_cost } else { 0.0 })
+                .sum()
+        };
+        let totals: Vec<f64> = all_paths(gold.len())
+            .into_iter()
+            .filter(|p| (0..p.len()).all(|i| allowed(i.checked_sub(1).map(|j| p[j]), p[i])))
+            .map(|p| chain.path_score(&em, &p) + path_cost(&p))
+            .collect();
+        let expected = log_sum_exp(totals.iter().copied()) - chain.path_score(&em, &gold);
+        let plain = trainer.sentence_nll(&rows, &offsets, &gold);
+        let loss = trainer.learn(&rows, &offsets, &gold);
+        assert!((loss - expected).abs() < 1e-9, "{loss} {expected}");
+        assert!(loss > plain + 0.1, "{loss} {plain}");
+    }
+
+    #[test]
     fn training_lowers_the_loss_and_tags_a_separable_fixture() {
         let (rows, offsets, gold) = toy_sentence();
         // A second sentence with other words and other tags: O B-LOC I-LOC.
@@ -582,7 +669,15 @@ mod tests {
             offsets2.push(rows2.len() as u32);
         }
         let gold2 = vec![0, 3, 4];
-        let mut trainer = CrfTrainer::new(16, 2, CrfOptions { eta: 0.3, l2: 0.1 });
+        let mut trainer = CrfTrainer::new(
+            16,
+            2,
+            CrfOptions {
+                eta: 0.3,
+                l2: 0.1,
+                ..CrfOptions::default()
+            },
+        );
         let before = trainer.sentence_nll(&rows, &offsets, &gold)
             + trainer.sentence_nll(&rows2, &offsets2, &gold2);
         for _ in 0..30 {
@@ -616,7 +711,11 @@ mod tests {
         let (rows, offsets, gold) = toy_sentence();
         // The second sentence touches only rows 0, 5 and 10, so rows 1-4 and 11 miss shrinks.
         let (rows2, offsets2, gold2) = (vec![0u32, 5, 10], vec![0u32, 3], vec![3usize]);
-        let options = CrfOptions { eta: 0.2, l2: 2.0 };
+        let options = CrfOptions {
+            eta: 0.2,
+            l2: 2.0,
+            ..CrfOptions::default()
+        };
         let mut lazy = CrfTrainer::new(16, 2, options);
         let mut eager = CrfTrainer::new(16, 2, options);
         for step in 0..7 {
@@ -638,13 +737,29 @@ mod tests {
             assert!((x - y).abs() <= 1e-6 * x.abs().max(1.0), "{x} {y}");
         }
         // And the shrink is really applied: with more L2 the weights are smaller.
-        let mut strong = CrfTrainer::new(16, 2, CrfOptions { eta: 0.2, l2: 50.0 });
+        let mut strong = CrfTrainer::new(
+            16,
+            2,
+            CrfOptions {
+                eta: 0.2,
+                l2: 50.0,
+                ..CrfOptions::default()
+            },
+        );
         for _ in 0..7 {
             strong.learn(&rows, &offsets, &gold);
         }
         let (s, _) = strong.weights();
         let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>();
-        let mut weak = CrfTrainer::new(16, 2, CrfOptions { eta: 0.2, l2: 0.0 });
+        let mut weak = CrfTrainer::new(
+            16,
+            2,
+            CrfOptions {
+                eta: 0.2,
+                l2: 0.0,
+                ..CrfOptions::default()
+            },
+        );
         for _ in 0..7 {
             weak.learn(&rows, &offsets, &gold);
         }

@@ -22,6 +22,7 @@
 //! | [`group::PAIR_MEMORY`] | the memory of the pairs (previous core, core) and (core, next core), when the pair was inside a mention |
 //! | [`group::MEMORY_OWN`] | the first two features of [`group::MEMORY`] alone |
 //! | [`group::MEMORY_WIDE`] | the whole memory codes at ±1, the coarse ones at ±2, and the coarse codes of the previous word and the word together |
+//! | [`group::QUOTE`] | whether a quotation mark stands just before and/or just after the word, alone and × the word's frequency band, 8-bit cluster and coarse memory code |
 
 use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
 use crate::ner::lexicon::{Lexicon, pair_key};
@@ -75,8 +76,12 @@ pub mod group {
     /// The word's own memory codes alone (the first two features of [`MEMORY`], without
     /// the proclitics and the words at ±1).
     pub const MEMORY_OWN: u32 = 65536;
+    /// Quotation marks around the word (the token just before and/or just after it is one),
+    /// alone and × the word's frequency band, cluster and coarse memory code: a rare word in
+    /// quotes is often a name.
+    pub const QUOTE: u32 = 131072;
     /// Every group.
-    pub const ALL: u32 = 131071;
+    pub const ALL: u32 = 262143;
     /// The groups a model uses unless told otherwise: all but [`HISTORY`], [`CONJ`] and
     /// [`CLUSTER_WIDE`], which did not help on ANERcorp dev (see models/README.md), and
     /// [`PERSON_NAMES`], which needs a name list (`nahr train-ner --names`; the shipped models
@@ -90,9 +95,10 @@ pub mod group {
         & !MEMORY
         & !PAIR_MEMORY
         & !MEMORY_WIDE
-        & !MEMORY_OWN;
+        & !MEMORY_OWN
+        & !QUOTE;
     /// Names of the groups, in bit order.
-    pub const NAMES: [(&str, u32); 17] = [
+    pub const NAMES: [(&str, u32); 18] = [
         ("word", WORD),
         ("context", CONTEXT),
         ("stem", STEM),
@@ -110,6 +116,7 @@ pub mod group {
         ("gazpair", PAIR_MEMORY),
         ("gazx", MEMORY_WIDE),
         ("gazown", MEMORY_OWN),
+        ("quote", QUOTE),
     ];
 }
 
@@ -150,6 +157,8 @@ struct TokenInfo {
     script: u8,
     len: u8,
     cap: bool,
+    /// The token is a quotation mark ([`is_quote`]).
+    quote: bool,
     freq: u8,
     stem_freq: u8,
     cluster: u32,
@@ -437,6 +446,9 @@ impl Extractor {
             info.name = lexicon.is_name(key_hash) || lexicon.is_name(info.core);
             info.memory = lexicon.memory(info.core);
         }
+        if g & group::QUOTE != 0 {
+            info.quote = is_quote(surface);
+        }
         if g & group::SHAPE != 0 {
             info.shape = shape_hash(surface);
             info.script = script_of(surface).id();
@@ -631,6 +643,16 @@ impl Extractor {
             push(CTX, 80, combine(key_at(-1), c8(Some(t))));
             push(CTX, 81, combine(key_at(-1), u64::from(t.freq / 5)));
             push(CTX, 82, combine(c8(at(-1)), c8(Some(t))));
+        }
+        if g & group::QUOTE != 0 && !t.quote {
+            let state = u64::from(at(-1).is_some_and(|x| x.quote))
+                | u64::from(at(1).is_some_and(|x| x.quote)) << 1;
+            if state != 0 {
+                push(CTX, 43, state);
+                push(CTX, 44, state << 8 | u64::from(t.freq / 5));
+                push(CTX, 45, combine(state, cluster_prefix(t.cluster, 8)));
+                push(CTX, 46, state << 8 | u64::from(memory_coarse(t.memory)));
+            }
         }
         if g & group::HISTORY != 0 {
             match self.history.best(t.core) {
@@ -888,6 +910,26 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
     }
 }
 
+/// Whether a token is a quotation mark: only `"`, `'`, `“`, `”`, `„`, `‟`, `‘`, `’`, `«` and
+/// `»` (one or more of them, e.g. `''`).
+fn is_quote(surface: &str) -> bool {
+    !surface.is_empty()
+        && surface.chars().all(|c| {
+            matches!(
+                c,
+                '"' | '\''
+                    | '\u{201c}'
+                    | '\u{201d}'
+                    | '\u{201e}'
+                    | '\u{201f}'
+                    | '\u{2018}'
+                    | '\u{2019}'
+                    | '\u{ab}'
+                    | '\u{bb}'
+            )
+        })
+}
+
 /// A [`Lexicon::memory`] code without its counts: not seen (0), seen only outside mentions
 /// (`0x40`), or the usual label with its share bucket (see [`crate::ner::lexicon::memory_code`]).
 fn memory_coarse(code: u8) -> u8 {
@@ -927,6 +969,7 @@ struct CachedToken {
     cluster: u32,
     freq: u8,
     cap: bool,
+    quote: bool,
     memory: u8,
     own: [i32; N_TAGS],
     roles: RoleSums,
@@ -941,6 +984,7 @@ impl CachedToken {
             cluster: info.cluster,
             freq: info.freq,
             cap: info.cap,
+            quote: info.quote,
             memory: info.memory,
             own,
             roles,
@@ -957,6 +1001,7 @@ impl CachedToken {
             cluster: self.cluster,
             freq: self.freq,
             cap: self.cap,
+            quote: self.quote,
             memory: self.memory,
             ..TokenInfo::default()
         }
@@ -992,6 +1037,35 @@ impl FeatureCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quote_features_mark_words_between_quotation_marks() {
+        assert!(is_quote("\"") && is_quote("''") && is_quote("\u{201c}") && is_quote("\u{ab}"));
+        assert!(!is_quote("") && !is_quote("قسد") && !is_quote("\"قسد"));
+        let lex = Lexicon::new();
+        let list = EntityList::builtin("ar");
+        let mut ex = Extractor::new();
+        let (mut rows, mut offsets) = (Vec::new(), Vec::new());
+        let sentence = ["لدى", "\u{201c}", "قسد", "\u{201d}", "خطط"];
+        let count =
+            |ex: &mut Extractor, groups: u32, rows: &mut Vec<u32>, offsets: &mut Vec<u32>| {
+                let config = FeatureConfig {
+                    groups,
+                    bucket_bits: 20,
+                };
+                ex.extract(&sentence, &lex, &list, config, rows, offsets);
+                (0..sentence.len())
+                    .map(|i| offsets[i + 1] - offsets[i])
+                    .collect::<Vec<u32>>()
+            };
+        let base = FeatureConfig::default().groups;
+        let without = count(&mut ex, base, &mut rows, &mut offsets);
+        let with = count(&mut ex, base | group::QUOTE, &mut rows, &mut offsets);
+        // Four features for each word next to a quotation mark, none for the marks themselves
+        // or for a word with no mark beside it.
+        let added: Vec<u32> = with.iter().zip(&without).map(|(a, b)| a - b).collect();
+        assert_eq!(added, [4, 0, 4, 0, 4]);
+    }
 
     #[test]
     fn same_word_same_rows_and_groups_switch_off() {

@@ -19,7 +19,7 @@ use crate::ner::features::{Extractor, FeatureConfig, HISTORY_SENTENCES, group};
 use crate::ner::hash::FxHashMap;
 use crate::ner::lexicon::{Lexicon, WordCounts, pair_key};
 use crate::ner::lists::EntityList;
-use crate::ner::model::{NerModel, Scratch, Transitions, decode};
+use crate::ner::model::{NerModel, Scratch, Transitions, apply_biases, decode};
 use crate::ner::stack::DocExample;
 use crate::ner::tags::{N_TAGS, allowed, tag_index, tag_of};
 
@@ -36,6 +36,14 @@ pub struct TrainOptions {
     pub config: FeatureConfig,
     /// Tune the `O` bias on dev after the last epoch (see [`tune_o_bias`]).
     pub tune_o_bias: bool,
+    /// After the `O` bias, also tune a bias per label on dev (see [`tune_label_biases`]).
+    pub tune_label_bias: bool,
+    /// When above 1: tune the `O` bias (and, with `tune_label_bias`, the label biases) on the
+    /// training data instead of dev, by cross-validation: the training sentences are cut into
+    /// this many contiguous folds, a model trained as this one on the other folds scores
+    /// each fold, and the biases are tuned on the pooled held-out folds
+    /// ([`BiasTuning`]); dev then only gets the confidence calibration.
+    pub bias_folds: usize,
     /// Probability of dropping a token's word identity in a training pass (word dropout).
     pub word_dropout: f32,
     /// Independent perceptrons (different sentence orders) whose weights are averaged into
@@ -82,6 +90,8 @@ impl Default for TrainOptions {
             seed: 0x6e61_6872,
             config: FeatureConfig::default(),
             tune_o_bias: true,
+            tune_label_bias: false,
+            bias_folds: 0,
             word_dropout: 0.0,
             runs: 1,
             margin: 0.0,
@@ -407,6 +417,121 @@ pub fn tune_o_bias(model: &NerModel, dev: &[ConllSentence]) -> f32 {
     best.1
 }
 
+/// The grid of each label's bias in [`BiasTuning::label_biases`]: −2 to 2 in steps of 0.25
+/// (units of the model's emission scores, as the `O` bias), tried from 0 outwards. (A grid
+/// of −4 to 4 fitted ANERcorp dev's halves more closely and did worse on the other half;
+/// models/README.md.)
+const LABEL_BIAS_STEPS: i32 = 8;
+
+/// Rounds of [`BiasTuning::label_biases`] over the four labels (it stops early when a round
+/// changes nothing).
+const LABEL_BIAS_ROUNDS: usize = 3;
+
+/// Tagged sentences scored once, without biases, by one or more models: what the `O` bias and
+/// the label biases are tuned on (each trial only decodes again). Each sentence keeps the
+/// transitions of the model that scored it, so the sentences of several models (the held-out
+/// folds of [`TrainOptions::bias_folds`]) can be pooled.
+#[derive(Default)]
+pub struct BiasTuning<'a> {
+    transitions: Vec<Transitions>,
+    sentences: Vec<ScoredSentence<'a>>,
+}
+
+/// A sentence of [`BiasTuning`]: its emission scores without biases, the index of the
+/// transitions of the model that scored it, and its gold tags.
+type ScoredSentence<'a> = (Vec<[f32; N_TAGS]>, usize, &'a [BioTag]);
+
+impl<'a> BiasTuning<'a> {
+    /// Adds the sentences of `data`, scored by `model`.
+    pub fn add(&mut self, model: &NerModel, data: &'a [ConllSentence]) {
+        let tr = self.transitions.len();
+        self.transitions.push(model.transitions.clone());
+        let mut scratch = Scratch::default();
+        let mut buf = Vec::new();
+        for s in data {
+            let surfaces: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            model.unbiased_emissions(&surfaces, &mut scratch, &mut buf);
+            self.sentences.push((buf.clone(), tr, &s.tags));
+        }
+    }
+
+    /// Span F1 of the sentences tagged with these biases.
+    fn f1(&self, o_bias: f32, label_bias: &[f32; 4]) -> f64 {
+        let mut counts = SpanCounts::default();
+        let (mut em, mut tags, mut pred) = (Vec::new(), Vec::new(), Vec::new());
+        for (raw, tr, gold) in &self.sentences {
+            em.clear();
+            em.extend_from_slice(raw);
+            for e in em.iter_mut() {
+                apply_biases(o_bias, label_bias, e);
+            }
+            decode(&em, &self.transitions[*tr], &mut tags);
+            pred.clear();
+            pred.extend(tags.iter().map(|&t| tag_of(t)));
+            counts.add(gold, &pred);
+        }
+        counts.prf().2
+    }
+
+    /// The `O` bias of [`tune_o_bias`]'s grid (0 to 8 in steps of 0.25, the smallest on ties)
+    /// with the best F1, without label biases.
+    pub fn o_bias(&self) -> f32 {
+        let mut best = (f64::MIN, 0.0f32);
+        for k in 0..=32 {
+            let b = k as f32 * 0.25;
+            let f = self.f1(b, &[0.0; 4]);
+            if f > best.0 + 1e-9 {
+                best = (f, b);
+            }
+        }
+        best.1
+    }
+
+    /// A bias per label (PER, LOC, ORG, MISC, added to that label's `B-` and `I-` scores on
+    /// top of `o_bias`, [`NerModel::label_bias`]) for the best F1: coordinate ascent, one
+    /// label at a time over a grid of −2 to 2 in steps of 0.25, the others held, for up to
+    /// [`LABEL_BIAS_ROUNDS`] rounds. A new value must raise F1 to replace the held one, and
+    /// values nearer 0 are tried first, so ties keep the smaller bias.
+    pub fn label_biases(&self, o_bias: f32) -> [f32; 4] {
+        let grid: Vec<f32> = std::iter::once(0)
+            .chain((1..=LABEL_BIAS_STEPS).flat_map(|k| [k, -k]))
+            .map(|k| k as f32 * 0.25)
+            .collect();
+        let mut best = [0.0f32; 4];
+        let mut best_f = self.f1(o_bias, &best);
+        for _ in 0..LABEL_BIAS_ROUNDS {
+            let mut changed = false;
+            for k in 0..4 {
+                let held = best[k];
+                for &b in &grid {
+                    if b == held {
+                        continue;
+                    }
+                    let mut trial = best;
+                    trial[k] = b;
+                    let f = self.f1(o_bias, &trial);
+                    if f > best_f + 1e-9 {
+                        best_f = f;
+                        best = trial;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        best
+    }
+}
+
+/// [`BiasTuning::label_biases`] of `model` on `dev`, on top of the model's `O` bias.
+pub fn tune_label_biases(model: &NerModel, dev: &[ConllSentence]) -> [f32; 4] {
+    let mut tuning = BiasTuning::default();
+    tuning.add(model, dev);
+    tuning.label_biases(model.o_bias)
+}
+
 /// Fits `P(correct | margin) = sigmoid(a × margin + b)` by maximum likelihood (Newton's method
 /// on the two parameters, with a little ridge for stability). Margins are capped at 50.
 pub fn fit_calibration(mentions: &[(f32, bool)]) -> (f32, f32) {
@@ -478,6 +603,12 @@ pub fn train(
     let list = EntityList::builtin(&options.lang);
     let mut extractor = Extractor::new();
     let config = options.config;
+    // The lexicon as given, for the fold models of `bias_folds`.
+    let base_lexicon = if options.bias_folds > 1 {
+        lexicon.clone()
+    } else {
+        Lexicon::default()
+    };
     // The memory of labelled text (feature group `gaz`): the model keeps the counts of all
     // the training data; each training sentence reads those of the other folds.
     let memory_groups = group::MEMORY | group::PAIR_MEMORY | group::MEMORY_WIDE | group::MEMORY_OWN;
@@ -717,6 +848,9 @@ pub fn train(
             if last && options.tune_o_bias {
                 m.o_bias = tune_o_bias(&m, d);
             }
+            if last && options.tune_label_bias && options.bias_folds < 2 {
+                m.label_bias = tune_label_biases(&m, d);
+            }
             let (counts, mentions) = evaluate(&m, d);
             if last {
                 m.calibration = fit_calibration(&mentions);
@@ -725,7 +859,13 @@ pub fn train(
         });
         let float_dev = match dev {
             Some(d) if last && !with_history => Some(evaluate_float(
-                &w, &float_tr, m.o_bias, config, &lexicon, &list, d,
+                &w,
+                &float_tr,
+                (m.o_bias, m.label_bias),
+                config,
+                &lexicon,
+                &list,
+                d,
             )),
             _ => None,
         };
@@ -738,8 +878,49 @@ pub fn train(
         });
         model = Some(m);
     }
-    model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())
+    let mut model =
+        model.ok_or_else(|| "no epochs to train (use --epochs 1 or more)".to_string())?;
+    if options.bias_folds > 1 {
+        let k = options.bias_folds;
+        let fold_options = TrainOptions {
+            bias_folds: 0,
+            tune_o_bias: false,
+            tune_label_bias: false,
+            ..options.clone()
+        };
+        let mut tuning = BiasTuning::default();
+        let n = train.len();
+        for f in 0..k {
+            let (a, b) = (f * n / k, (f + 1) * n / k);
+            let rest: Vec<ConllSentence> = train[..a].iter().chain(&train[b..]).cloned().collect();
+            let fold_model = self::train(
+                &rest,
+                None,
+                base_lexicon.clone(),
+                &fold_options,
+                ignore_epoch,
+                ignore_sentence,
+            )?;
+            tuning.add(&fold_model, &train[a..b]);
+        }
+        model.o_bias = tuning.o_bias();
+        model.label_bias = if options.tune_label_bias {
+            tuning.label_biases(model.o_bias)
+        } else {
+            [0.0; 4]
+        };
+        if let Some(d) = dev {
+            model.calibration = fit_calibration(&evaluate(&model, d).1);
+        }
+    }
+    Ok(model)
 }
+
+/// An epoch report nobody reads (the fold models of [`TrainOptions::bias_folds`]).
+fn ignore_epoch(_: &EpochReport) {}
+
+/// A progress step nobody shows (the fold models of [`TrainOptions::bias_folds`]).
+fn ignore_sentence() {}
 
 /// The mean of several weight tables and transitions.
 fn mean_weights(list: Vec<(Vec<f32>, Transitions)>) -> Result<(Vec<f32>, Transitions), String> {
@@ -784,11 +965,11 @@ fn weight_norm(w: &[f32], tr: &Transitions) -> f64 {
 }
 
 /// Span counts of `dev` tagged with float weights `w` (before quantisation) and transitions
-/// `tr`, the `O` bias subtracted from every token's `O` score as the model does.
+/// `tr`, with the `O` bias and the label biases (`biases`) applied as the model applies them.
 fn evaluate_float(
     w: &[f32],
     tr: &Transitions,
-    o_bias: f32,
+    (o_bias, label_bias): (f32, [f32; 4]),
     config: FeatureConfig,
     lexicon: &Lexicon,
     list: &EntityList,
@@ -809,7 +990,7 @@ fn evaluate_float(
                     *x += w[r as usize * N_TAGS + t];
                 }
             }
-            e[crate::ner::tags::O] -= o_bias;
+            apply_biases(o_bias, &label_bias, &mut e);
             em.push(e);
         }
         decode(&em, tr, &mut tags);
@@ -1329,13 +1510,101 @@ mod tests {
     }
 
     #[test]
+    fn label_biases_restore_a_label_the_transitions_hold_back() {
+        let data = parse_conll(TINY, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 5,
+            tune_o_bias: false,
+            // Strong L2 keeps the CRF's scores within the bias grid.
+            crf: Some(CrfOptions {
+                eta: 0.3,
+                l2: 10.0,
+                ..CrfOptions::default()
+            }),
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let model = train(&data, None, Lexicon::new(), &options, |_| {}, || {}).unwrap();
+        let b_per = tag_index(BioTag::B(crate::document::EntityLabel::Per));
+        let mut tuning = BiasTuning::default();
+        tuning.add(&model, &data);
+        // Biases never lower F1.
+        let before = tuning.f1(0.0, &[0.0; 4]);
+        assert!(before > 80.0, "{before}");
+        assert!(tuning.f1(0.0, &tuning.label_biases(0.0)) >= before);
+        // Held back by its transitions, PER is found again with a bias of its own only.
+        // The smallest penalty on entering B-PER (in steps of 0.5) that costs F1.
+        let held_back_by = |penalty: f32| {
+            let mut m = model.clone();
+            m.transitions.start[b_per] -= penalty;
+            for row in m.transitions.trans.iter_mut() {
+                row[b_per] -= penalty;
+            }
+            m
+        };
+        let penalty = (1..=40)
+            .map(|k| k as f32 * 0.5)
+            .find(|&p| evaluate(&held_back_by(p), &data).0.prf().2 < before)
+            .unwrap();
+        let mut model = held_back_by(penalty);
+        let mut tuning = BiasTuning::default();
+        tuning.add(&model, &data);
+        let held_back = tuning.f1(0.0, &[0.0; 4]);
+        assert!(held_back < before, "{held_back} {before}");
+        let biases = tuning.label_biases(0.0);
+        assert!(biases[0] > 0.0, "{biases:?}");
+        let after = tuning.f1(0.0, &biases);
+        // A penalty 0.5 smaller cost nothing, so a PER bias of 0.5 gives it all back.
+        assert!(after >= before, "{after} {before}");
+        // The model applies them as the tuning did.
+        model.label_bias = biases;
+        assert_eq!(evaluate(&model, &data).0.prf().2, after);
+        assert_eq!(tune_label_biases(&model, &data), biases);
+    }
+
+    #[test]
+    fn biases_tuned_on_held_out_folds_of_the_training_data() {
+        let text = TINY.repeat(3);
+        let data = parse_conll(&text, true, "t").unwrap();
+        let options = TrainOptions {
+            epochs: 4,
+            bias_folds: 3,
+            tune_label_bias: true,
+            config: FeatureConfig {
+                bucket_bits: 12,
+                ..FeatureConfig::default()
+            },
+            ..TrainOptions::default()
+        };
+        let fit = || train(&data, Some(&data), Lexicon::new(), &options, |_| {}, || {}).unwrap();
+        let (a, b) = (fit(), fit());
+        assert_eq!(a.to_bytes().unwrap(), b.to_bytes().unwrap());
+        let on_grid = |x: f32| (x * 4.0).fract() == 0.0;
+        assert!((0.0..=8.0).contains(&a.o_bias) && on_grid(a.o_bias));
+        assert!(
+            a.label_bias
+                .iter()
+                .all(|&x| (-2.0..=2.0).contains(&x) && on_grid(x))
+        );
+        let (counts, _) = evaluate(&a, &data);
+        assert_eq!(counts.correct, counts.gold, "{counts:?}");
+    }
+
+    #[test]
     fn crf_learner_learns_a_tiny_corpus_reproducibly_and_quantises_without_loss() {
         let data = parse_conll(TINY, true, "t").unwrap();
         let options = TrainOptions {
             epochs: 15,
             runs: 2,
             feature_dropout: 0.2,
-            crf: Some(CrfOptions { eta: 0.3, l2: 0.1 }),
+            crf: Some(CrfOptions {
+                eta: 0.3,
+                l2: 0.1,
+                ..CrfOptions::default()
+            }),
             config: FeatureConfig {
                 bucket_bits: 12,
                 ..FeatureConfig::default()
@@ -1365,7 +1634,11 @@ mod tests {
             fit(&options).to_bytes().unwrap()
         );
         let stronger = TrainOptions {
-            crf: Some(CrfOptions { eta: 0.3, l2: 3.0 }),
+            crf: Some(CrfOptions {
+                eta: 0.3,
+                l2: 3.0,
+                ..CrfOptions::default()
+            }),
             ..options.clone()
         };
         assert_ne!(
