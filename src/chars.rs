@@ -28,8 +28,9 @@ const ARABIC_ALPHABETIC: [u64; 4] = bits_0600(&[
 /// Arabic-Indic digits. Same layout as [`ARABIC_ALPHABETIC`].
 const ARABIC_NUMERIC: [u64; 4] = bits_0600(&[(0x0660, 0x0669), (0x06F0, 0x06F9)]);
 
-/// The bitmap of U+0600–U+06FF with the given inclusive ranges set.
-const fn bits_0600(ranges: &[(u32, u32)]) -> [u64; 4] {
+/// The bitmap of U+0600–U+06FF with the given inclusive ranges set (bit `c & 63` of word
+/// `(c - 0x600) >> 6`), for tables built at compile time.
+pub(crate) const fn bits_0600(ranges: &[(u32, u32)]) -> [u64; 4] {
     let mut bits = [0u64; 4];
     let mut r = 0;
     while r < ranges.len() {

@@ -224,29 +224,15 @@ impl TextBuilder {
 /// than 0: harakat, Quranic marks, superscript alef) or not allowed as they are in NFC (quick
 /// check other than `Yes`), one bit per code point as in [`crate::chars`]. A test checks every
 /// entry against `unicode-normalization`.
-const ARABIC_NOT_NFC_STARTER: [u64; 4] = {
-    let ranges: [(u32, u32); 7] = [
-        (0x0610, 0x061A),
-        (0x064B, 0x065F),
-        (0x0670, 0x0670),
-        (0x06D6, 0x06DC),
-        (0x06DF, 0x06E4),
-        (0x06E7, 0x06E8),
-        (0x06EA, 0x06ED),
-    ];
-    let mut bits = [0u64; 4];
-    let mut r = 0;
-    while r < ranges.len() {
-        let mut c = ranges[r].0;
-        while c <= ranges[r].1 {
-            let i = c - 0x600;
-            bits[(i >> 6) as usize] |= 1 << (i & 63);
-            c += 1;
-        }
-        r += 1;
-    }
-    bits
-};
+const ARABIC_NOT_NFC_STARTER: [u64; 4] = crate::chars::bits_0600(&[
+    (0x0610, 0x061A),
+    (0x064B, 0x065F),
+    (0x0670, 0x0670),
+    (0x06D6, 0x06DC),
+    (0x06DF, 0x06E4),
+    (0x06E7, 0x06E8),
+    (0x06EA, 0x06ED),
+]);
 
 /// The length in bytes of the character at `b[i]` if it is an NFC starter that the quick
 /// check passes (ASCII, and U+0600–U+06FF but for [`ARABIC_NOT_NFC_STARTER`]), 0 if not. `i`
