@@ -59,6 +59,17 @@ impl InFlight {
         state.used = state.used.saturating_add(bytes);
     }
 
+    /// Takes `bytes` if they fit now (or nothing else is in flight, or the budget was closed);
+    /// `false`, taking nothing, when [`InFlight::acquire`] would have to wait.
+    pub fn try_acquire(&self, bytes: u64) -> bool {
+        let mut state = self.lock();
+        if !state.closed && state.used > 0 && state.used.saturating_add(bytes) > self.limit {
+            return false;
+        }
+        state.used = state.used.saturating_add(bytes);
+        true
+    }
+
     /// Gives `bytes` back.
     pub fn release(&self, bytes: u64) {
         if bytes == 0 {
@@ -107,6 +118,19 @@ mod tests {
         assert_eq!(budget.used(), 1000);
         budget.release(1000);
         assert_eq!(budget.used(), 0);
+    }
+
+    #[test]
+    fn try_acquire_takes_only_what_fits_now() {
+        let budget = InFlight::new(100);
+        assert!(budget.try_acquire(60), "an empty budget takes anything");
+        assert!(!budget.try_acquire(60), "took more than the budget");
+        assert_eq!(budget.used(), 60, "a refused try took bytes");
+        assert!(budget.try_acquire(40));
+        budget.release(100);
+        assert!(budget.try_acquire(1000), "a large record passes alone");
+        budget.close();
+        assert!(budget.try_acquire(1000), "a closed budget refuses nothing");
     }
 
     #[test]
