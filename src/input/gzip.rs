@@ -9,7 +9,7 @@
 //! handed to flate2's streaming decoder from that member on, so every input reads exactly as it
 //! did with the streaming decoder alone, with the same errors.
 
-use std::io::{self, BufReader, Chain, Cursor, Read};
+use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
 use std::ptr::NonNull;
 
 /// Compressed bytes kept in memory at most while looking for the end of one member.
@@ -314,6 +314,46 @@ impl<R: Read> Read for GzipReader<R> {
     }
 }
 
+/// The streaming decoder's output is handed out in pieces of this size through
+/// [`BufRead::fill_buf`].
+const STREAMING_PIECE: usize = 64 << 10;
+
+/// The member's output is the buffer: a WARC reader on top reads its lines and bodies straight
+/// from it, with no `BufReader` and no copy in between.
+impl<R: Read> BufRead for GzipReader<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.pos >= self.len {
+            match &mut self.mode {
+                Mode::Streaming(decoder) => {
+                    if self.out.len() < STREAMING_PIECE {
+                        self.out.resize(STREAMING_PIECE, 0);
+                    }
+                    self.len = decoder.read(&mut self.out)?;
+                    self.pos = 0;
+                    break;
+                }
+                Mode::Switching => {
+                    self.pos = 0;
+                    self.len = 0;
+                    break;
+                }
+                Mode::Fast { .. } => {
+                    if !self.next_member()? && !matches!(self.mode, Mode::Streaming(_)) {
+                        self.pos = 0;
+                        self.len = 0;
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(self.out.get(self.pos..self.len).unwrap_or_default())
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.pos = self.pos.saturating_add(amount).min(self.len);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +441,48 @@ mod tests {
             assert_eq!(out, parts.concat(), "bounds {max_input} {max_output}");
             assert!(matches!(reader.mode, Mode::Streaming(_)));
         }
+    }
+
+    /// Everything `reader` hands out through `fill_buf`, taken `step` bytes at a time.
+    fn buffered(mut reader: impl BufRead, step: usize) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            let piece = reader.fill_buf()?;
+            if piece.is_empty() {
+                return Ok(out);
+            }
+            let n = piece.len().min(step);
+            out.extend_from_slice(&piece[..n]);
+            reader.consume(n);
+        }
+    }
+
+    #[test]
+    fn buffered_reads_give_the_same_bytes_in_both_modes() {
+        let parts = [text(3000, 1), text(20, 2), text(5000, 3), text(10, 4)];
+        let file: Vec<u8> = parts.iter().flat_map(|p| gz(p)).collect();
+        // Unbounded (every member inflated whole), and bounds that switch to streaming.
+        for (max_input, max_output) in [(1 << 30, 1 << 30), (1 << 30, 16 << 10), (64, 64)] {
+            for step in [1, 7, 5000, usize::MAX] {
+                let mut reader = GzipReader::with_size_hint(&file[..], Some(4096)).unwrap();
+                reader.max_input = max_input;
+                reader.max_output = max_output;
+                let out = buffered(&mut reader, step).unwrap();
+                assert_eq!(
+                    out,
+                    parts.concat(),
+                    "bounds {max_input} {max_output}, step {step}"
+                );
+            }
+        }
+        // Lines read through `BufRead` across member boundaries.
+        let members = [gz(b"first line\nsecond "), gz(b"half\nthird\n")].concat();
+        let reader = GzipReader::with_size_hint(&members[..], None).unwrap();
+        let lines: Vec<String> = reader.lines().map(Result::unwrap).collect();
+        assert_eq!(lines, ["first line", "second half", "third"]);
+        let truncated = gz(&text(200, 3));
+        let reader = GzipReader::with_size_hint(&truncated[..truncated.len() - 5], None).unwrap();
+        assert!(buffered(reader, usize::MAX).is_err());
     }
 
     #[test]

@@ -79,16 +79,25 @@ impl RecordReader {
     }
 
     /// Opens a container file for streaming, or the `io` failure row that stands for it.
-    fn open_buffered(&self, file: &InputFile) -> Result<BufReader<Box<dyn Read>>, ReadItem> {
-        self.open(file)
-            .map(|r| BufReader::with_capacity(1 << 16, r))
-            .map_err(|e| {
-                Self::failure(
-                    &file.relative,
-                    "io",
-                    format!("cannot open `{}`: {e}", file.path.display()),
-                )
-            })
+    ///
+    /// A gzip file is its own buffer (the current member's output); other files get a
+    /// `BufReader`.
+    fn open_buffered(&self, file: &InputFile) -> Result<Box<dyn BufRead>, ReadItem> {
+        let opened: std::io::Result<Box<dyn BufRead>> = match file.compression {
+            Compression::Gzip => std::fs::File::open(&file.path)
+                .and_then(|f| GzipReader::with_size_hint(f, Some(file.size)))
+                .map(|r| Box::new(r) as Box<dyn BufRead>),
+            _ => self
+                .open(file)
+                .map(|r| Box::new(BufReader::with_capacity(1 << 16, r)) as Box<dyn BufRead>),
+        };
+        opened.map_err(|e| {
+            Self::failure(
+                &file.relative,
+                "io",
+                format!("cannot open `{}`: {e}", file.path.display()),
+            )
+        })
     }
 
     fn failure(source: &str, kind: &str, message: String) -> ReadItem {

@@ -131,7 +131,7 @@ impl<R: BufRead> WarcReader<R> {
         let html = match parsed {
             Ok(Some(html)) => {
                 let mut body = Vec::with_capacity(record.limit() as usize);
-                record.read_to_end(&mut body)?;
+                append_to_end(&mut record, &mut body)?;
                 Ok(Some((html, body)))
             }
             other => {
@@ -165,6 +165,27 @@ impl<R: BufRead> WarcReader<R> {
                 },
             },
         ))
+    }
+}
+
+/// Appends everything `r` still holds to `out`, piece by piece from its buffer.
+///
+/// Unlike `read_to_end`, this does not zero `out`'s spare room before each read (std's default
+/// for readers that cannot take uninitialised memory), and a reader that is its own buffer (a
+/// gzip member's output) is copied from once.
+fn append_to_end<R: BufRead>(r: &mut R, out: &mut Vec<u8>) -> std::io::Result<()> {
+    loop {
+        let piece = match r.fill_buf() {
+            Ok(piece) => piece,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if piece.is_empty() {
+            return Ok(());
+        }
+        let n = piece.len();
+        out.extend_from_slice(piece);
+        r.consume(n);
     }
 }
 
