@@ -25,6 +25,9 @@ struct State {
     used: u64,
     /// Set when the consumer stopped: nobody waits any more.
     closed: bool,
+    /// Producers waiting in [`InFlight::acquire`]: a release wakes nobody (no system call) when
+    /// there are none, which is nearly always.
+    waiting: usize,
 }
 
 impl InFlight {
@@ -51,10 +54,12 @@ impl InFlight {
     pub fn acquire(&self, bytes: u64) {
         let mut state = self.lock();
         while !state.closed && state.used > 0 && state.used.saturating_add(bytes) > self.limit {
+            state.waiting += 1;
             state = self
                 .freed
                 .wait(state)
                 .unwrap_or_else(PoisonError::into_inner);
+            state.waiting -= 1;
         }
         state.used = state.used.saturating_add(bytes);
     }
@@ -77,8 +82,11 @@ impl InFlight {
         }
         let mut state = self.lock();
         state.used = state.used.saturating_sub(bytes);
+        let wake = state.waiting > 0;
         drop(state);
-        self.freed.notify_all();
+        if wake {
+            self.freed.notify_all();
+        }
     }
 
     /// Stops all waiting, for good: called when the consumer ends (also on failure), so that a
