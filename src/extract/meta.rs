@@ -202,29 +202,77 @@ pub fn gather(dom: &Dom, max_depth: usize) -> PageFacts {
 
 /// How strongly an element's class or id suggests a date line: 0 for publishing words
 /// (`publish`, `created`, `posted`, `pubdate`), 1 for `date`/`time`, 2 for `meta`/`byline`,
-/// the strongest found anywhere in `names`, in any ASCII case. One pass over the bytes: this
-/// runs for every element with a class or an id.
+/// the strongest found anywhere in `names`, in any ASCII case.
+///
+/// This runs for every element with a class or an id (3% of a run's CPU on Arabic WordPress
+/// pages when it tested each byte against the words' first letters), so it reads four bytes at
+/// a time: every word's first four letters are one `u32` in lower case, and only a position
+/// whose four bytes match one of them is looked at further. [`date_priority_bytewise`] is the
+/// same function written plainly (for the tests); a test holds the two equal.
 fn date_priority(names: &str) -> Option<u8> {
+    /// Four letters as a little-endian word, as a window of `names` reads after `| 0x2020_2020`.
+    const fn word(w: &[u8; 4]) -> u32 {
+        u32::from_le_bytes(*w)
+    }
+    const PUBL: u32 = word(b"publ");
+    const POST: u32 = word(b"post");
+    const PUBD: u32 = word(b"pubd");
+    const CREA: u32 = word(b"crea");
+    const DATE: u32 = word(b"date");
+    const TIME: u32 = word(b"time");
+    const META: u32 = word(b"meta");
+    const BYLI: u32 = word(b"byli");
     let b = names.as_bytes();
-    let mut best: Option<u8> = None;
-    let at = |i: usize, word: &[u8]| {
-        b.len() - i >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word)
+    let rest_is = |at: usize, tail: &[u8]| {
+        b.get(at..at + tail.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(tail))
     };
-    for (i, &c) in b.iter().enumerate() {
-        // ASCII letters in lower case (other bytes never equal a needle's first letter).
-        let p = match c | 0x20 {
-            b'p' if at(i, b"publish") || at(i, b"posted") || at(i, b"pubdate") => 0,
-            b'c' if at(i, b"created") => 0,
-            b'd' if at(i, b"date") => 1,
-            b't' if at(i, b"time") => 1,
-            b'm' if at(i, b"meta") => 2,
-            b'b' if at(i, b"byline") => 2,
+    let mut best: Option<u8> = None;
+    for (i, window) in b.windows(4).enumerate() {
+        let Ok(four) = <[u8; 4]>::try_from(window) else {
+            break;
+        };
+        // `| 0x20` lowers ASCII capitals and maps no other byte onto a lower-case letter.
+        let p = match u32::from_le_bytes(four) | 0x2020_2020 {
+            DATE | TIME => 1,
+            META => 2,
+            PUBL if rest_is(i + 4, b"ish") => 0,
+            POST if rest_is(i + 4, b"ed") => 0,
+            PUBD if rest_is(i + 4, b"ate") => 0,
+            CREA if rest_is(i + 4, b"ted") => 0,
+            BYLI if rest_is(i + 4, b"ne") => 2,
             _ => continue,
         };
         if p == 0 {
             return Some(0);
         }
-        best = Some(best.map_or(p, |q| q.min(p)));
+        best = Some(best.map_or(p, |q: u8| q.min(p)));
+    }
+    best
+}
+
+/// [`date_priority`] byte by byte: each position is tested against every word.
+#[cfg(test)]
+fn date_priority_bytewise(names: &str) -> Option<u8> {
+    const WORDS: [(&str, u8); 8] = [
+        ("publish", 0),
+        ("posted", 0),
+        ("pubdate", 0),
+        ("created", 0),
+        ("date", 1),
+        ("time", 1),
+        ("meta", 2),
+        ("byline", 2),
+    ];
+    let b = names.as_bytes();
+    let mut best: Option<u8> = None;
+    for i in 0..b.len() {
+        for (word, p) in WORDS {
+            let word = word.as_bytes();
+            if b.len() - i >= word.len() && b[i..i + word.len()].eq_ignore_ascii_case(word) {
+                best = Some(best.map_or(p, |q: u8| q.min(p)));
+            }
+        }
     }
     best
 }
@@ -647,7 +695,33 @@ fn resolve(link: &str, base: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{date_priority, dated};
+    use super::{date_priority, date_priority_bytewise, dated};
+
+    #[test]
+    fn date_priority_agrees_with_the_bytewise_scan() {
+        // Every string of up to four pieces over pieces that make, split and overlap the words
+        // (in both cases), plus separators and bytes that `| 0x20` maps onto letters' neighbours.
+        let pieces = [
+            "pub", "date", "DATE", "time", "Ti", "me", "ta", "meta", "by", "line", "posted",
+            "PUBLISH", "creat", "ed", "-", " ", "x", "\n", "é", "ate", "post", "e", "d", "@", "[",
+            "Dat", "\u{0}",
+        ];
+        let mut checked = 0;
+        let mut s = String::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in ["", "ed", "ME", "line", "-", "ish"] {
+                        s.clear();
+                        s.extend([a, b, c, d]);
+                        assert_eq!(date_priority(&s), date_priority_bytewise(&s), "{s:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100_000);
+    }
 
     #[test]
     fn date_priority_takes_the_strongest_word() {
