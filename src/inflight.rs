@@ -1,16 +1,25 @@
-//! A bound on the raw bytes a run holds at once, between the reader and the writer.
+//! A bound on the raw bytes a run holds at once, between the reader and the end of processing.
 //!
 //! The channels between the threads hold a fixed number of records, but records differ in size
-//! by a factor of a thousand: a few multi-megabyte pages in flight together would set the run's
+//! by a factor of a thousand: a few multi-megabyte pages queued together would set the run's
 //! peak memory, and a long run meets such coincidences more often than a short one. The reader
 //! therefore takes a record's size from this budget before it sends the record on, and the
-//! writer gives it back once the record's rows are written. A record larger than the whole budget
-//! still passes when nothing else is in flight, so the budget never stops a run.
+//! worker gives it back once it has processed the record (the raw bytes are freed then). A
+//! record larger than the whole budget still passes when nothing else is in flight, so the
+//! budget never stops a run.
+//!
+//! The budget does not cover the processed records on their way to the writer (they are
+//! bounded by the worker batches and the output channel): charging them until they were written
+//! made a worker wait for the writer whenever the budget was small (docs/PROFILE.md, Memory,
+//! eighth round).
 
 use std::sync::{Condvar, Mutex, PoisonError};
 
-/// Raw bytes allowed in flight per worker thread (see [`InFlight::for_threads`]).
-pub const BYTES_PER_WORKER: u64 = 16 << 20;
+/// Raw bytes allowed in flight per worker thread (see [`InFlight::for_threads`]): about seven
+/// WCXB pages of average size queued for each worker, enough to keep it busy. 16 MiB let the
+/// reader's queue hold up to 25 MB of WCXB dev's largest neighbouring pages, and the peak
+/// memory of a long run rose with it (docs/PROFILE.md, Memory, eighth round).
+pub const BYTES_PER_WORKER: u64 = 2 << 20;
 
 /// The shared budget.
 #[derive(Debug)]
@@ -123,7 +132,7 @@ mod tests {
     }
 
     #[test]
-    fn the_reader_waits_until_the_writer_gives_bytes_back() {
+    fn the_reader_waits_until_bytes_are_given_back() {
         let budget = Arc::new(InFlight::new(100));
         budget.acquire(60);
         let peak = Arc::new(AtomicU64::new(0));
