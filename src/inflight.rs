@@ -15,11 +15,12 @@
 
 use std::sync::{Condvar, Mutex, PoisonError};
 
-/// Raw bytes allowed in flight per worker thread (see [`InFlight::for_threads`]): about seven
-/// WCXB pages of average size queued for each worker, enough to keep it busy. 16 MiB let the
-/// reader's queue hold up to 25 MB of WCXB dev's largest neighbouring pages, and the peak
-/// memory of a long run rose with it (docs/PROFILE.md, Memory, eighth round).
-pub const BYTES_PER_WORKER: u64 = 2 << 20;
+/// Raw bytes allowed in flight per worker thread (see [`InFlight::for_threads`]): about
+/// fourteen WCXB pages of average size queued for each worker, enough to keep it busy. 16 MiB
+/// let the reader's queue hold up to 25 MB of WCXB dev's largest neighbouring pages, and the
+/// peak memory of a long run rose with it; 2 MiB saved no more memory than 4 and may have cost
+/// the two-thread run about 2% (docs/PROFILE.md, Memory, eighth round).
+pub const BYTES_PER_WORKER: u64 = 4 << 20;
 
 /// The shared budget.
 #[derive(Debug)]
