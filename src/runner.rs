@@ -327,9 +327,8 @@ fn charge(item: &ReadItem) -> u64 {
     }
 }
 
-/// Processed records on their way to the writer, each with what it was charged against the
-/// in-flight budget.
-type Batch = Vec<(Processed, u64)>;
+/// Processed records on their way to the writer.
+type Batch = Vec<Processed>;
 
 /// Processed records a worker collects before it hands them to the writer.
 ///
@@ -408,12 +407,13 @@ impl<'a> ReadBatcher<'a> {
 }
 
 /// One worker's loop: takes batches of records from `rx`, processes each record with
-/// `process`, and sends the results to `tx` in batches. A worker hands over what it holds
-/// before it waits for input, so no processed record sits in a worker while the run waits for
-/// the reader (the reader may itself be waiting for budget that only the writer gives back).
+/// `process`, gives the record's raw bytes back to `in_flight` (they are freed by then), and
+/// sends the results to `tx` in batches. A worker hands over what it holds before it waits for
+/// input, so no processed record sits in a worker while the run waits for the reader.
 fn work(
     rx: &Receiver<ReadBatch>,
     tx: &Sender<Batch>,
+    in_flight: &InFlight,
     mut process: impl FnMut(ReadItem) -> Processed,
 ) {
     let mut batch: Batch = Vec::with_capacity(BATCH_RECORDS);
@@ -437,7 +437,10 @@ fn work(
         };
         for item in items {
             let charged = charge(&item);
-            batch.push((process(item), charged));
+            batch.push(process(item));
+            // The page's raw bytes are freed by now: what stays in flight is the processed
+            // record, bounded by the batches and the channel to the writer.
+            in_flight.release(charged);
             batch_bytes += charged;
             if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
                 batch_bytes = 0;
@@ -629,9 +632,12 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
             std::thread::Builder::new()
                 .name("nahr-writer".into())
                 .spawn_scoped(scope, move || -> WriterOutcome {
+                    // When the writer stops (also on failure), the workers stop too and the
+                    // records still queued are never processed: closing the budget keeps the
+                    // reader from waiting for their bytes.
                     let _close = CloseOnDrop(in_flight);
                     let mut writer = writer;
-                    for (processed, charged) in output_rx.iter().flatten() {
+                    for processed in output_rx.iter().flatten() {
                         for e in &processed.errors {
                             writer
                                 .push_error(e)
@@ -648,8 +654,6 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                                 .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
                             entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
                         }
-                        drop(processed);
-                        in_flight.release(charged);
                     }
                     let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
                     Ok((tables, thread_cpu()))
@@ -663,8 +667,9 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
                 let pipeline = &pipeline;
                 let timings = &timings;
                 let progress = &progress;
+                let in_flight = &in_flight;
                 pool_scope.spawn(move |_| {
-                    work(&rx, &tx, |item| {
+                    work(&rx, &tx, in_flight, |item| {
                         if let ReadItem::Record(record) = &item {
                             progress
                                 .raw_bytes
