@@ -175,7 +175,9 @@ mod tests {
                 resumed.store(1, Ordering::SeqCst);
             })
         };
-        std::thread::sleep(Duration::from_millis(50));
+        while budget.lock().waiting == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         budget.release(20); // 70 in use: the 20 would fit, but more than half is in use.
         std::thread::sleep(Duration::from_millis(50));
         assert_eq!(
