@@ -1,5 +1,7 @@
 //! The dataflow: a reader thread, a rayon pool of workers, and a writer thread, joined by
-//! bounded crossbeam channels so that memory stays flat however large the corpus is.
+//! bounded crossbeam channels so that memory stays flat however large the corpus is. With one
+//! worker (`--threads 1`) there are no queues: one thread reads, processes and writes each
+//! record in turn, so that one thread means one core's worth of CPU.
 //!
 //! [`process_record`] is the per-document work (decode, then every stage under `catch_unwind`);
 //! the CLI's workers and the batch API both call it, so both give the same rows.
@@ -469,6 +471,189 @@ fn seconds(d: Option<Duration>) -> f64 {
     d.map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Writes one processed record's rows and counts them.
+fn write_processed(
+    writer: &mut OutputWriter,
+    processed: &Processed,
+    progress: &Progress,
+    entities: &AtomicU64,
+) -> Result<(), FatalError> {
+    for e in &processed.errors {
+        writer
+            .push_error(e)
+            .map_err(|e| FatalError(e.to_string()))?;
+        progress.errors.fetch_add(1, Ordering::Relaxed);
+    }
+    if let Some(doc) = &processed.document {
+        writer
+            .push_document(doc)
+            .map_err(|e| FatalError(e.to_string()))?;
+        progress.documents.fetch_add(1, Ordering::Relaxed);
+        progress
+            .tokens
+            .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
+        entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+/// Runs the whole job on one thread: each record is read, processed and written before the
+/// next is read. This is `--threads 1`: one core's worth of CPU, no queues, no hand-over between
+/// threads. The thread is named like a worker, so the CLI's panic hook treats a stage's panic
+/// (caught, and turned into an error row) the same way.
+///
+/// The reader's CPU time is what the thread spent outside the steps and the writer.
+fn drive_sequential(job: &Job<'_>, mut writer: OutputWriter) -> DriveOutcome {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("nahr-worker-0".into())
+            .spawn_scoped(scope, move || -> DriveOutcome {
+                let started = thread_cpu();
+                let mut writing = Duration::ZERO;
+                let mut failed = None;
+                let mut count = 0u64;
+                job.reader.read_all(job.files, &mut |item| {
+                    if job.limit.is_some_and(|l| count >= l) {
+                        return false;
+                    }
+                    count += 1;
+                    job.progress.records.fetch_add(1, Ordering::Relaxed);
+                    if let ReadItem::Record(record) = &item {
+                        job.progress
+                            .raw_bytes
+                            .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+                    }
+                    let processed = process_item(item, job.pipeline, Some(job.timings));
+                    let clock = StepClock::start();
+                    let written =
+                        write_processed(&mut writer, &processed, job.progress, job.entities);
+                    writing += clock.elapsed();
+                    match written {
+                        Ok(()) => true,
+                        Err(e) => {
+                            failed = Some(e);
+                            false
+                        }
+                    }
+                });
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                let clock = StepClock::start();
+                let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
+                writing += clock.elapsed();
+                let steps: f64 = job.timings.seconds().iter().map(|(_, s)| s).sum();
+                let reading = match (started, thread_cpu()) {
+                    (Some(a), Some(b)) => Some(
+                        b.saturating_sub(a)
+                            .saturating_sub(writing)
+                            .saturating_sub(Duration::from_secs_f64(steps)),
+                    ),
+                    _ => None,
+                };
+                Ok((tables, reading, Some(writing)))
+            })
+            .map_err(|e| FatalError(format!("cannot start the worker thread: {e}")))?
+            .join()
+            .unwrap_or_else(|_| Err(FatalError("the worker thread panicked".into())))
+    })
+}
+
+/// The parts of a run that its drivers share.
+struct Job<'a> {
+    files: &'a [crate::input::InputFile],
+    reader: &'a RecordReader,
+    pipeline: &'a Pipeline,
+    timings: &'a StageTimings,
+    progress: &'a Progress,
+    entities: &'a AtomicU64,
+    limit: Option<u64>,
+}
+
+/// The tables written, and the CPU time of reading and of writing.
+type DriveOutcome = Result<(Vec<TableSummary>, Option<Duration>, Option<Duration>), FatalError>;
+
+/// Runs `threads` (two or more) workers between a reader thread and a writer thread.
+fn drive_threaded(job: &Job<'_>, threads: usize, writer: OutputWriter) -> DriveOutcome {
+    let progress = job.progress;
+    let entities = job.entities;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("nahr-worker-{i}"))
+        .build()
+        .map_err(|e| FatalError(format!("cannot start {threads} worker threads: {e}")))?;
+    let (record_tx, record_rx) = bounded::<ReadBatch>(threads * 2);
+    let (output_tx, output_rx) = bounded::<Batch>(threads * 2);
+    let in_flight = InFlight::for_threads(threads);
+    std::thread::scope(|scope| {
+        let reader_thread = {
+            let in_flight = &in_flight;
+            std::thread::Builder::new()
+                .name("nahr-reader".into())
+                .spawn_scoped(scope, move || {
+                    let mut count = 0u64;
+                    let mut batcher = ReadBatcher::new(record_tx, in_flight);
+                    job.reader.read_all(job.files, &mut |item| {
+                        if job.limit.is_some_and(|l| count >= l) {
+                            return false;
+                        }
+                        count += 1;
+                        progress.records.fetch_add(1, Ordering::Relaxed);
+                        batcher.push(item)
+                    });
+                    batcher.flush();
+                    thread_cpu()
+                })
+                .map_err(|e| FatalError(format!("cannot start the reader thread: {e}")))?
+        };
+        let writer_thread = {
+            let in_flight = &in_flight;
+            std::thread::Builder::new()
+                .name("nahr-writer".into())
+                .spawn_scoped(scope, move || -> WriterOutcome {
+                    // When the writer stops (also on failure), the workers stop too and the
+                    // records still queued are never processed: closing the budget keeps the
+                    // reader from waiting for their bytes.
+                    let _close = CloseOnDrop(in_flight);
+                    let mut writer = writer;
+                    for processed in output_rx.iter().flatten() {
+                        write_processed(&mut writer, &processed, progress, entities)?;
+                    }
+                    let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
+                    Ok((tables, thread_cpu()))
+                })
+                .map_err(|e| FatalError(format!("cannot start the writer thread: {e}")))?
+        };
+        pool.scope(|pool_scope| {
+            for _ in 0..threads {
+                let rx = record_rx.clone();
+                let tx = output_tx.clone();
+                let in_flight = &in_flight;
+                pool_scope.spawn(move |_| {
+                    work(&rx, &tx, in_flight, |item| {
+                        if let ReadItem::Record(record) = &item {
+                            progress
+                                .raw_bytes
+                                .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+                        }
+                        process_item(item, job.pipeline, Some(job.timings))
+                    });
+                });
+            }
+        });
+        drop(record_rx);
+        drop(output_tx);
+        let read = reader_thread.join();
+        let written = writer_thread
+            .join()
+            .unwrap_or_else(|_| Err(FatalError("the writer thread panicked".into())));
+        let Ok(reader_cpu) = read else {
+            return Err(FatalError("the reader thread panicked".into()));
+        };
+        written.map(|(tables, writer_cpu)| (tables, reader_cpu, writer_cpu))
+    })
+}
+
 /// Checks everything that can make a run fail before any work is done: the inputs exist, the
 /// pipeline file is valid, the output folder is usable. Errors here are fatal.
 pub fn prepare(
@@ -589,109 +774,23 @@ pub fn execute(run: PreparedRun, progress: Arc<Progress>) -> Result<RunSummary, 
     );
     reader.bytes_done = Arc::clone(&progress.input_bytes_done);
     let timings = StageTimings::for_pipeline(&pipeline);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("nahr-worker-{i}"))
-        .build()
-        .map_err(|e| FatalError(format!("cannot start {threads} worker threads: {e}")))?;
     let writer = OutputWriter::create(&options.output, options.writer)
         .map_err(|e| FatalError(e.to_string()))?;
-    let (record_tx, record_rx) = bounded::<ReadBatch>(threads * 2);
-    let (output_tx, output_rx) = bounded::<Batch>(threads * 2);
-    let in_flight = InFlight::for_threads(threads);
     let entities = AtomicU64::new(0);
-    let limit = options.limit;
-    let write_result = std::thread::scope(|scope| {
-        let reader_thread = {
-            let progress = &progress;
-            let files = &inputs.files;
-            let reader = &reader;
-            let in_flight = &in_flight;
-            std::thread::Builder::new()
-                .name("nahr-reader".into())
-                .spawn_scoped(scope, move || {
-                    let mut count = 0u64;
-                    let mut batcher = ReadBatcher::new(record_tx, in_flight);
-                    reader.read_all(files, &mut |item| {
-                        if limit.is_some_and(|l| count >= l) {
-                            return false;
-                        }
-                        count += 1;
-                        progress.records.fetch_add(1, Ordering::Relaxed);
-                        batcher.push(item)
-                    });
-                    batcher.flush();
-                    thread_cpu()
-                })
-                .map_err(|e| FatalError(format!("cannot start the reader thread: {e}")))?
-        };
-        let writer_thread = {
-            let progress = &progress;
-            let entities = &entities;
-            let in_flight = &in_flight;
-            std::thread::Builder::new()
-                .name("nahr-writer".into())
-                .spawn_scoped(scope, move || -> WriterOutcome {
-                    // When the writer stops (also on failure), the workers stop too and the
-                    // records still queued are never processed: closing the budget keeps the
-                    // reader from waiting for their bytes.
-                    let _close = CloseOnDrop(in_flight);
-                    let mut writer = writer;
-                    for processed in output_rx.iter().flatten() {
-                        for e in &processed.errors {
-                            writer
-                                .push_error(e)
-                                .map_err(|e| FatalError(e.to_string()))?;
-                            progress.errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                        if let Some(doc) = &processed.document {
-                            writer
-                                .push_document(doc)
-                                .map_err(|e| FatalError(e.to_string()))?;
-                            progress.documents.fetch_add(1, Ordering::Relaxed);
-                            progress
-                                .tokens
-                                .fetch_add(doc.tokens.len() as u64, Ordering::Relaxed);
-                            entities.fetch_add(doc.entities.len() as u64, Ordering::Relaxed);
-                        }
-                    }
-                    let tables = writer.finish().map_err(|e| FatalError(e.to_string()))?;
-                    Ok((tables, thread_cpu()))
-                })
-                .map_err(|e| FatalError(format!("cannot start the writer thread: {e}")))?
-        };
-        pool.scope(|pool_scope| {
-            for _ in 0..threads {
-                let rx = record_rx.clone();
-                let tx = output_tx.clone();
-                let pipeline = &pipeline;
-                let timings = &timings;
-                let progress = &progress;
-                let in_flight = &in_flight;
-                pool_scope.spawn(move |_| {
-                    work(&rx, &tx, in_flight, |item| {
-                        if let ReadItem::Record(record) = &item {
-                            progress
-                                .raw_bytes
-                                .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
-                        }
-                        process_item(item, pipeline, Some(timings))
-                    });
-                });
-            }
-        });
-        drop(record_rx);
-        drop(output_tx);
-        let read = reader_thread.join();
-        let written = writer_thread
-            .join()
-            .unwrap_or_else(|_| Err(FatalError("the writer thread panicked".into())));
-        let Ok(reader_cpu) = read else {
-            return Err(FatalError("the reader thread panicked".into()));
-        };
-        written.map(|(tables, writer_cpu)| (tables, reader_cpu, writer_cpu))
-    });
-    let (tables, reader_cpu, writer_cpu) = write_result?;
+    let job = Job {
+        files: &inputs.files,
+        reader: &reader,
+        pipeline: &pipeline,
+        timings: &timings,
+        progress: &progress,
+        entities: &entities,
+        limit: options.limit,
+    };
+    let (tables, reader_cpu, writer_cpu) = if threads == 1 {
+        drive_sequential(&job, writer)?
+    } else {
+        drive_threaded(&job, threads, writer)?
+    };
     let summary = RunSummary {
         records: progress.records.load(Ordering::Relaxed),
         documents: progress.documents.load(Ordering::Relaxed),
@@ -841,6 +940,119 @@ mod tests {
             Some(document_id("t.html", b"<p>panic</p>").as_str())
         );
         assert!(fine.errors.is_empty() && fine.document.is_some());
+    }
+
+    /// What the recorder saw when it processed a document.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        thread: std::thread::ThreadId,
+        name: Option<String>,
+        /// Records read but not yet written, this one included.
+        unwritten: u64,
+    }
+
+    /// Notes the thread each document is processed on, and how many records were read but not
+    /// yet written at that moment.
+    struct Recorder {
+        progress: Arc<Progress>,
+        seen: std::sync::Mutex<Vec<Seen>>,
+    }
+
+    struct RecorderStage(Arc<Recorder>);
+    impl Stage for RecorderStage {
+        fn name(&self) -> &'static str {
+            "recorder"
+        }
+        fn process(&self, _doc: &mut Document) -> Result<(), StageError> {
+            let me = std::thread::current();
+            let p = &self.0.progress;
+            let written = p.documents.load(Ordering::SeqCst) + p.errors.load(Ordering::SeqCst);
+            let unwritten = p.records.load(Ordering::SeqCst) - written;
+            if let Ok(mut seen) = self.0.seen.lock() {
+                seen.push(Seen {
+                    thread: me.id(),
+                    name: me.name().map(str::to_string),
+                    unwritten,
+                });
+            }
+            Ok(())
+        }
+    }
+
+    /// Runs `threads` workers over five small pages (the third one failing) with a pipeline of
+    /// the failing stage and a recorder; returns the summary and what the recorder saw.
+    fn run_pages(threads: usize) -> (RunSummary, Vec<Seen>) {
+        let tmp = tempfile::tempdir().unwrap();
+        let pages = tmp.path().join("pages");
+        std::fs::create_dir_all(&pages).unwrap();
+        for i in 0..5 {
+            let body = if i == 2 { "fail" } else { "fine" };
+            std::fs::write(
+                pages.join(format!("p{i}.html")),
+                format!("<p>{body} {i}</p>"),
+            )
+            .unwrap();
+        }
+        let options = RunOptions {
+            inputs: vec![pages.display().to_string()],
+            output: tmp.path().join("out"),
+            threads,
+            ..RunOptions::default()
+        };
+        let inputs = crate::input::resolve(&options.inputs, FormatChoice::Auto).unwrap();
+        prepare_output_dir(&options.output, false).unwrap();
+        let progress = Arc::new(Progress::default());
+        let recorder = Arc::new(Recorder {
+            progress: Arc::clone(&progress),
+            seen: std::sync::Mutex::new(Vec::new()),
+        });
+        let run = PreparedRun {
+            options,
+            inputs,
+            pipeline: Pipeline {
+                name: "t".into(),
+                stages: vec![
+                    Box::new(Failing),
+                    Box::new(RecorderStage(Arc::clone(&recorder))),
+                ],
+                config: toml::Table::new(),
+            },
+            pipeline_path: None,
+        };
+        let summary = execute(run, progress).unwrap();
+        let seen = recorder.seen.lock().unwrap().clone();
+        (summary, seen)
+    }
+
+    #[test]
+    fn one_thread_reads_processes_and_writes_each_record_in_turn() {
+        let caller = std::thread::current().id();
+        let (summary, seen) = run_pages(1);
+        assert_eq!((summary.documents, summary.errors), (4, 1));
+        assert_eq!(seen.len(), 4, "the failing page stops before the recorder");
+        assert!(
+            seen.iter()
+                .all(|s| s.thread == seen[0].thread && s.thread != caller)
+        );
+        assert_eq!(seen[0].name.as_deref(), Some("nahr-worker-0"));
+        // Every record before this one was written before this one was read: nothing queues.
+        assert!(seen.iter().all(|s| s.unwritten == 1), "{seen:?}");
+        // Writing was timed on that thread: the writer wrote five tables.
+        assert!(summary.writer_cpu_seconds > 0.0);
+        assert_eq!(summary.tables.len(), 5);
+    }
+
+    #[test]
+    fn two_threads_count_the_same_rows_as_one() {
+        let (summary, seen) = run_pages(2);
+        assert_eq!((summary.documents, summary.errors), (4, 1));
+        assert!(
+            seen.iter().all(|s| s
+                .name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("nahr-worker-"))),
+            "{seen:?}"
+        );
     }
 
     #[test]

@@ -329,6 +329,20 @@ fn bad_records_become_error_rows_and_the_run_goes_on() {
         manifest["counts"]["documents"].as_u64().unwrap() as usize,
         docs.len()
     );
+    // One thread (which reads, processes and writes by itself) gives the same rows.
+    let one = tmp.path().join("one");
+    run_ok(&[&input], &one, &["--threads", "1"]);
+    let sorted = |out: &Path, table: &str| {
+        let mut rows: Vec<String> = read_table(out, table)
+            .iter()
+            .map(|r| format!("{r:?}"))
+            .collect();
+        rows.sort();
+        rows
+    };
+    for table in ["documents", "errors"] {
+        assert_eq!(sorted(&out, table), sorted(&one, table), "{table}");
+    }
 }
 
 #[test]
