@@ -128,6 +128,12 @@ impl PatternSet {
         self.0 == 0
     }
 
+    /// Whether a pattern of the set can find a phrase in a sentence without mentions
+    /// (`head-nisba`, `media-word`).
+    pub fn needs_no_mention(self) -> bool {
+        self.has(OrgPattern::HeadNisba) || self.has(OrgPattern::MediaWord)
+    }
+
     /// Parses pattern names; an unknown name is an error that lists the known ones.
     pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<PatternSet, String> {
         let mut set = PatternSet::NONE;
@@ -319,7 +325,10 @@ pub fn find_org_phrases(
     buf: &mut String,
 ) -> Vec<OrgPhrase> {
     let mut out = Vec::new();
-    if patterns.is_empty() || heads.is_empty() {
+    // Only these two patterns need no mention after the head; without them, a word is only
+    // looked up when a mention starts right after it.
+    let every_word = patterns.needs_no_mention();
+    if patterns.is_empty() || heads.is_empty() || (mentions.is_empty() && !every_word) {
         return out;
     }
     // The mention covering each token, if any.
@@ -348,6 +357,10 @@ pub fn find_org_phrases(
     };
     let mut i = 0;
     while i < keys.len() {
+        if !every_word && mention_at(i + 1).is_none() {
+            i += 1;
+            continue;
+        }
         let Some(head) = heads.head_of(keys[i], buf) else {
             i += 1;
             continue;

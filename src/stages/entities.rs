@@ -535,6 +535,10 @@ fn org_phrases(
             next += 1;
         }
         let mentions = &found[first..next];
+        if mentions.is_empty() && !patterns.needs_no_mention() {
+            start = end;
+            continue;
+        }
         tagged.clear();
         tagged.extend(mentions.iter().map(|(offset, c)| Tagged {
             tok_start: offset + c.m.tok_start - start,
