@@ -30,6 +30,8 @@
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
+//! Organisation phrases come last: each replaces the mentions inside it (of any origin, user
+//! lists included), has origin `list` and the lowest score of the mentions it replaces.
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
 //! without the proclitics is the more frequent word (see `Lexicon::best_split`).
