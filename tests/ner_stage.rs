@@ -104,3 +104,79 @@ fn missing_user_list_is_a_clear_error() {
     bad.insert("listz".into(), toml::Value::Array(vec![]));
     assert!(build_stage("entities", bad).is_err());
 }
+
+/// The entities of a document as (span text, label, origin).
+fn mentions(doc: &Document) -> Vec<(String, EntityLabel, EntityOrigin)> {
+    doc.entities
+        .iter()
+        .map(|e| {
+            let span: String = doc
+                .text
+                .chars()
+                .skip(e.start)
+                .take(e.end - e.start)
+                .collect();
+            assert_eq!(&doc.text[e.byte_start..e.byte_end], span);
+            (span, e.label, e.origin)
+        })
+        .collect()
+}
+
+fn org_phrase_options(on: bool) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert("org_phrases".into(), toml::Value::Boolean(on));
+    t
+}
+
+#[test]
+fn organisation_head_and_name_become_one_org_without_the_proclitic() {
+    // A head noun with a proclitic (ل + قوات), a place name, a nisba adjective; then a
+    // generic phrase (قوات الاحتلال) that names no organisation.
+    let text = "قال بيان لقوات لبنان الجنوبية إن الهجوم فشل. وانسحبت قوات الاحتلال من المدينة.";
+    let doc = run(text, "ar", toml::Table::new());
+    let found = mentions(&doc);
+    assert_eq!(
+        found,
+        [(
+            "قوات لبنان الجنوبية".to_string(),
+            EntityLabel::Org,
+            EntityOrigin::List
+        )],
+        "{:?}",
+        doc.entities
+    );
+    let e = &doc.entities[0];
+    assert_eq!(e.norm, "قوات لبنان الجنوبيه");
+    assert!((0.0..=1.0).contains(&e.score));
+    assert_eq!(doc.tokens[e.tok_start].ner, BioTag::B(EntityLabel::Org));
+    for t in &doc.tokens[e.tok_start + 1..e.tok_end] {
+        assert_eq!(t.ner, BioTag::I(EntityLabel::Org));
+    }
+    // The option turns it off: the place name alone is left, with the model's or list's label.
+    let off = run(text, "ar", org_phrase_options(false));
+    let found = mentions(&off);
+    assert_eq!(found.len(), 1, "{:?}", off.entities);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1),
+        ("لبنان", EntityLabel::Loc)
+    );
+    assert!(
+        off.tokens
+            .iter()
+            .all(|t| t.ner != BioTag::B(EntityLabel::Org))
+    );
+}
+
+#[test]
+fn unknown_organisation_pattern_is_a_clear_error() {
+    let mut t = toml::Table::new();
+    t.insert(
+        "org_patterns".into(),
+        toml::Value::Array(vec![toml::Value::String("head-everything".into())]),
+    );
+    let err = build_stage("entities", t).err().unwrap();
+    assert!(
+        err.contains("head-everything") && err.contains("head-name-nisba"),
+        "{err}"
+    );
+}

@@ -40,6 +40,14 @@ pub struct NerArgs {
     /// Do not propagate model mentions to other occurrences of the same word in the document.
     #[arg(long)]
     pub no_propagate: bool,
+    /// Do not join organisation head nouns (قوات, حزب, صحيفة...) and what names them into
+    /// one ORG mention.
+    #[arg(long)]
+    pub no_org_phrases: bool,
+    /// The organisation phrase patterns to use, comma-separated (default: those of the
+    /// `entities` stage; names: head-name, head-name-nisba, head-nisba, media-word, tagged-head).
+    #[arg(long, value_delimiter = ',')]
+    pub org_patterns: Option<Vec<String>>,
     /// Start a new document every N sentences (documents also start at `-DOCSTART-` lines;
     /// 0: only there, so a file without them is one document).
     #[arg(long, default_value_t = 0)]
@@ -113,6 +121,10 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         },
         model_en: if args.lang == "en" { model } else { None },
         propagate: !args.no_propagate,
+        org_phrases: !args.no_org_phrases,
+        org_patterns: args
+            .org_patterns
+            .unwrap_or_else(|| EntitiesOptions::default().org_patterns),
     };
     let stage = EntitiesStage::new(&options)?;
     let stdout = std::io::stdout();

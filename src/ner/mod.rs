@@ -4,6 +4,7 @@
 //!
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
+//! - [`org_phrases`]: organisation phrases headed by a generic organisation noun (قوات, حزب, صحيفة...).
 //! - [`lexicon`]: word frequency bands and clusters learned from unlabelled text.
 //! - [`clusters`]: word-cluster induction from raw text.
 //! - [`tags`]: the BIO tag set and its allowed transitions.
@@ -25,6 +26,7 @@ pub mod hash;
 pub mod lexicon;
 pub mod lists;
 pub mod model;
+pub mod org_phrases;
 pub mod stack;
 pub mod tags;
 pub mod text;

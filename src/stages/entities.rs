@@ -21,9 +21,17 @@
 //!   the model tagged on its own, or as the last word of a mention, is tagged with the same label
 //!   wherever else it stands alone in the document, unless it is a common word (wordfreq Zipf
 //!   above 4); it raised ANERcorp dev F1 from 68.4 to 70.5.
+//! - `org_phrases = false`: turn off organisation phrases (on by default; Arabic documents
+//!   only): a generic organisation head noun from the built-in list
+//!   (`data/lists/org-heads-ar.tsv`: قوات, وزارة, حزب, صحيفة...) and what names it become one
+//!   `ORG` mention, which replaces the mentions inside it (see `src/ner/org_phrases.rs`).
+//! - `org_patterns = ["head-name", ...]`: which phrase patterns are used (default:
+//!   `DEFAULT_ORG_PATTERNS`; the others are measured in models/README.md and not on by default).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
+//! Organisation phrases come last: each replaces the mentions inside it (of any origin, user
+//! lists included), has origin `list` and the lowest score of the mentions it replaces.
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
 //! without the proclitics is the more frequent word (see `Lexicon::best_split`).
@@ -40,6 +48,7 @@ use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
+use crate::ner::org_phrases::{HeadNouns, PatternSet, Tagged, find_org_phrases};
 use crate::ner::tags::tag_of;
 use crate::ner::text::match_key_into;
 use crate::stage::{Stage, StageError};
@@ -64,7 +73,14 @@ pub struct EntitiesOptions {
     /// One sense per document: a word the model tagged alone as a mention is tagged the same
     /// wherever else it occurs alone in the document (unless it is a common word). On by default.
     pub propagate: bool,
+    /// Organisation phrases headed by a generic organisation noun (Arabic). On by default.
+    pub org_phrases: bool,
+    /// The organisation phrase patterns to use (names from `OrgPattern::name`).
+    pub org_patterns: Vec<String>,
 }
+
+/// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
+pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba"];
 
 impl Default for EntitiesOptions {
     fn default() -> Self {
@@ -76,6 +92,8 @@ impl Default for EntitiesOptions {
             model_ar: None,
             model_en: None,
             propagate: true,
+            org_phrases: true,
+            org_patterns: DEFAULT_ORG_PATTERNS.iter().map(|p| p.to_string()).collect(),
         }
     }
 }
@@ -90,6 +108,10 @@ pub struct EntitiesStage {
     model_ar: ModelSlot,
     model_en: ModelSlot,
     propagate: bool,
+    /// Head nouns of Arabic organisation phrases.
+    org_heads: HeadNouns,
+    /// The organisation phrase patterns in use (empty: off).
+    org_patterns: PatternSet,
 }
 
 /// The model of one language.
@@ -215,6 +237,17 @@ impl EntitiesStage {
         } else {
             (ModelSlot::Off, ModelSlot::Off)
         };
+        let org_patterns = if options.org_phrases {
+            PatternSet::parse(&options.org_patterns)
+                .map_err(|e| format!("bad [entities] org_patterns: {e}"))?
+        } else {
+            PatternSet::NONE
+        };
+        let org_heads = if org_patterns.is_empty() {
+            HeadNouns::default()
+        } else {
+            HeadNouns::builtin_ar()
+        };
         Ok(EntitiesStage {
             user_list,
             builtin_ar,
@@ -223,6 +256,8 @@ impl EntitiesStage {
             model_ar,
             model_en,
             propagate: options.propagate,
+            org_heads,
+            org_patterns,
         })
     }
 
@@ -264,12 +299,29 @@ struct Candidate {
 /// Reusable per-sentence buffers.
 #[derive(Default)]
 struct Buffers {
+    /// The matching keys of the document's tokens so far, one after the other.
     keys: String,
+    /// Where each token's key ends in `keys`.
     key_ends: Vec<usize>,
     key: String,
     split: String,
     tags: Vec<usize>,
     margins: Vec<f32>,
+}
+
+impl Buffers {
+    /// The matching key of each token of the document (after the first pass).
+    fn document_keys(&self) -> Vec<&str> {
+        let mut from = 0;
+        self.key_ends
+            .iter()
+            .map(|&to| {
+                let key = &self.keys[from..to];
+                from = to;
+                key
+            })
+            .collect()
+    }
 }
 
 /// The list matches of one sentence, kept between the two passes over a document.
@@ -343,6 +395,10 @@ impl Stage for EntitiesStage {
                 propagate(doc, model, cores, &mut found);
             }
         });
+        if !self.org_patterns.is_empty() && doc.lang.as_deref() == Some("ar") {
+            let keys = buffers.document_keys();
+            org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
+        }
         for (offset, c) in found {
             push_entity(doc, offset, c);
         }
@@ -446,6 +502,100 @@ fn propagate(
     found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
 }
 
+/// Organisation phrases (see `crate::ner::org_phrases`): in each sentence, a head noun and
+/// what names it become one `ORG` mention, which replaces the chosen mentions inside it.
+///
+/// The phrase's origin is `list`: it exists because its first word is in the built-in list of
+/// head nouns, and its span is set by rules, not by the model's tags (the model, trained on
+/// ANERcorp, leaves these heads outside its mentions). Its score is the lowest score of the
+/// mentions it replaces (the head adds no doubt of its own: it is a list word, like any list
+/// match), or 1, like other list matches, when it replaces none.
+///
+/// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
+/// candidate) sorted by first token, and is left so.
+fn org_phrases(
+    doc: &Document,
+    keys: &[&str],
+    heads: &HeadNouns,
+    patterns: PatternSet,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
+    let mut tagged: Vec<Tagged> = Vec::new();
+    let mut buf = String::new();
+    let mut next = 0;
+    let mut start = 0;
+    while start < doc.tokens.len() {
+        let sent = doc.tokens[start].sent_idx;
+        let mut end = start + 1;
+        while end < doc.tokens.len() && doc.tokens[end].sent_idx == sent {
+            end += 1;
+        }
+        // This sentence's mentions, relative to its first token.
+        let first = next;
+        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
+            next += 1;
+        }
+        let mentions = &found[first..next];
+        if mentions.is_empty() && !patterns.needs_no_mention() {
+            start = end;
+            continue;
+        }
+        tagged.clear();
+        tagged.extend(mentions.iter().map(|(offset, c)| Tagged {
+            tok_start: offset + c.m.tok_start - start,
+            tok_end: offset + c.m.tok_end - start,
+            label: c.m.label,
+            stripped: c.m.stripped,
+        }));
+        let phrases = find_org_phrases(heads, patterns, &keys[start..end], &tagged, &mut buf);
+        let mut phrases = phrases.into_iter().peekable();
+        let mut mentions = tagged.iter().zip(mentions).peekable();
+        // Merge the phrases and the mentions outside them, in order.
+        loop {
+            let phrase = phrases.peek().copied();
+            let mention = mentions.peek().map(|(t, m)| (**t, **m));
+            match (phrase, mention) {
+                (None, None) => break,
+                (Some(p), Some((t, m))) if t.tok_start < p.tok_start => {
+                    out.push(m);
+                    mentions.next();
+                }
+                (None, Some((_, m))) => {
+                    out.push(m);
+                    mentions.next();
+                }
+                (Some(p), _) => {
+                    let mut score = f32::INFINITY;
+                    while let Some((t, m)) = mentions.peek() {
+                        if t.tok_start >= p.tok_end {
+                            break;
+                        }
+                        score = score.min(m.1.score);
+                        mentions.next();
+                    }
+                    out.push((
+                        start,
+                        Candidate {
+                            m: ListMatch {
+                                tok_start: p.tok_start,
+                                tok_end: p.tok_end,
+                                stripped: p.stripped,
+                                label: EntityLabel::Org,
+                            },
+                            origin: EntityOrigin::List,
+                            score: if score.is_finite() { score } else { 1.0 },
+                        },
+                    ));
+                    phrases.next();
+                }
+            }
+        }
+        start = end;
+    }
+    *found = out;
+}
+
 impl EntitiesStage {
     /// First pass over one sentence: its list matches, and the model's emission scores
     /// (kept in `scratch` until the second pass).
@@ -457,16 +607,16 @@ impl EntitiesStage {
         scratch: &mut Scratch,
     ) -> SentenceMatches {
         let tokens = &doc.tokens[cx.start..cx.end];
-        buf.keys.clear();
-        buf.key_ends.clear();
+        // The keys are kept for the whole document (organisation phrases read them later).
+        let first = buf.key_ends.len();
+        let mut from = buf.keys.len();
         for t in tokens {
             match_key_into(doc.slice(t.byte_start, t.byte_end), &mut buf.key);
             buf.keys.push_str(&buf.key);
             buf.key_ends.push(buf.keys.len());
         }
         let mut keys: Vec<&str> = Vec::with_capacity(tokens.len());
-        let mut from = 0;
-        for &to in &buf.key_ends {
+        for &to in &buf.key_ends[first..] {
             keys.push(&buf.keys[from..to]);
             from = to;
         }

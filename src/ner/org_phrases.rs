@@ -1,0 +1,607 @@
+//! Organisation phrases headed by a generic organisation noun: a head such as قوات, وزارة, حزب,
+//! صحيفة (a closed class, `data/lists/org-heads-ar.tsv`) followed by what names it, e.g. a
+//! name the model or a list already tagged (حركة طالبان, where طالبان alone was tagged) or
+//! definite nisba adjectives (التحالف الدولي).
+//!
+//! ANERcorp, on which the Arabic model is trained, mostly leaves such heads outside its
+//! mentions (جريدة الوفاق is `O B-ORG`, قوات is always `O`), so the model does not learn them;
+//! these rules find the longer phrase from the mentions already chosen. They are pure
+//! functions over one sentence's matching keys and mentions; the `entities` stage decides
+//! which patterns are on (by default only [`OrgPattern::HeadNameNisba`], the one pattern that
+//! did not lower ANERcorp dev or AQMAR dev F1; models/README.md) and replaces the mentions a
+//! phrase covers.
+//!
+//! Heads and the words after them are matched on matching keys ([`match_key`]); a head may
+//! carry attached proclitics (و ف ب ل ك, as for the entity lists), which the phrase leaves out
+//! (لقوات سوريا الديمقراطية → قوات سوريا الديمقراطية).
+
+use crate::document::EntityLabel;
+use crate::ner::hash::FxHashMap;
+use crate::ner::text::{for_each_proclitic_split, match_key};
+
+/// The built-in Arabic head nouns (`head<TAB>class`), written by the project.
+pub const BUILTIN_HEADS_AR: &str = include_str!("../../data/lists/org-heads-ar.tsv");
+
+/// The domain of a head noun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeadClass {
+    /// Ministries, councils, committees, courts, municipalities.
+    Government,
+    /// Armies, forces, brigades, militias, police.
+    Armed,
+    /// Parties, movements, fronts, coalitions.
+    Political,
+    /// Newspapers, magazines, agencies, channels, radio and television.
+    Media,
+    /// Companies, banks, funds, stock exchanges.
+    Economy,
+    /// Universities, institutes, academies, faculties.
+    Education,
+    /// Organisations, associations, unions, foundations, centres, clubs.
+    Civil,
+}
+
+impl HeadClass {
+    /// Parses the class column of the head-noun list.
+    pub fn parse(s: &str) -> Option<HeadClass> {
+        Some(match s {
+            "government" => HeadClass::Government,
+            "armed" => HeadClass::Armed,
+            "political" => HeadClass::Political,
+            "media" => HeadClass::Media,
+            "economy" => HeadClass::Economy,
+            "education" => HeadClass::Education,
+            "civil" => HeadClass::Civil,
+            _ => return None,
+        })
+    }
+}
+
+/// One way of finding an organisation phrase after a head noun.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OrgPattern {
+    /// `head-name`: an indefinite head (construct state) + a mention that starts right after
+    /// it (any label, no proclitic of its own) + any definite nisba adjectives after the
+    /// mention: حركة طالبان, قوات سوريا الديمقراطية.
+    HeadName,
+    /// `head-name-nisba`: as `head-name`, but only when the mention is not itself an `ORG`
+    /// and at least one definite nisba adjective follows it (قوات سوريا الديمقراطية, not
+    /// حكومة كوبا). An organisation's own name already names it, and a nisba after it is
+    /// mostly its nationality (شركة … اليابانية), which ANERcorp leaves out.
+    HeadNameNisba,
+    /// `head-nisba`: a definite head + one or more definite nisba adjectives, no mention:
+    /// التحالف الدولي.
+    HeadNisba,
+    /// `media-word`: an indefinite press or broadcasting head + one definite word that no
+    /// mention covers: جريدة الأيام.
+    MediaWord,
+    /// `tagged-head`: the head itself is a one-word `ORG` mention followed by a `MISC` or
+    /// `ORG` mention: the two become one.
+    TaggedHead,
+}
+
+impl OrgPattern {
+    /// All patterns, in the order they are tried at a head.
+    pub const ALL: [OrgPattern; 5] = [
+        OrgPattern::TaggedHead,
+        OrgPattern::HeadName,
+        OrgPattern::HeadNameNisba,
+        OrgPattern::HeadNisba,
+        OrgPattern::MediaWord,
+    ];
+
+    /// The pattern's name in options (`head-name`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            OrgPattern::HeadName => "head-name",
+            OrgPattern::HeadNameNisba => "head-name-nisba",
+            OrgPattern::HeadNisba => "head-nisba",
+            OrgPattern::MediaWord => "media-word",
+            OrgPattern::TaggedHead => "tagged-head",
+        }
+    }
+
+    /// Parses a pattern name (see [`OrgPattern::name`]).
+    pub fn parse(s: &str) -> Option<OrgPattern> {
+        OrgPattern::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// A set of [`OrgPattern`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PatternSet(u8);
+
+impl PatternSet {
+    /// The empty set.
+    pub const NONE: PatternSet = PatternSet(0);
+
+    /// The set with `p` added.
+    pub const fn with(self, p: OrgPattern) -> PatternSet {
+        PatternSet(self.0 | 1 << p as u8)
+    }
+
+    /// Whether `p` is in the set.
+    pub fn has(self, p: OrgPattern) -> bool {
+        self.0 & (1 << p as u8) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Whether a pattern of the set can find a phrase in a sentence without mentions
+    /// (`head-nisba`, `media-word`).
+    pub fn needs_no_mention(self) -> bool {
+        self.has(OrgPattern::HeadNisba) || self.has(OrgPattern::MediaWord)
+    }
+
+    /// Parses pattern names; an unknown name is an error that lists the known ones.
+    pub fn parse<S: AsRef<str>>(names: &[S]) -> Result<PatternSet, String> {
+        let mut set = PatternSet::NONE;
+        for n in names {
+            let Some(p) = OrgPattern::parse(n.as_ref().trim()) else {
+                let known: Vec<&str> = OrgPattern::ALL.iter().map(|p| p.name()).collect();
+                return Err(format!(
+                    "unknown organisation pattern `{}` (known: {})",
+                    n.as_ref(),
+                    known.join(", ")
+                ));
+            };
+            set = set.with(p);
+        }
+        Ok(set)
+    }
+}
+
+/// A head noun found in a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeadHit {
+    /// The head's domain.
+    pub class: HeadClass,
+    /// Code points of proclitics attached to the word and left out of the phrase.
+    pub stripped: usize,
+    /// The head carries the article (الجيش), so it is not in construct state.
+    pub definite: bool,
+}
+
+/// The head nouns, keyed by their matching key without the article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeadNouns {
+    by_key: FxHashMap<String, HeadClass>,
+    /// Longest key in code points (words longer than this plus proclitics and article are no head).
+    max_chars: usize,
+}
+
+impl HeadNouns {
+    /// Reads a `head<TAB>class` text (blank lines and `#` lines skipped). `origin` names the
+    /// text in error messages.
+    pub fn from_tsv(text: &str, origin: &str) -> Result<HeadNouns, String> {
+        let mut heads = HeadNouns::default();
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_end_matches('\r');
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let Some((head, class)) = line.split_once('\t') else {
+                return Err(format!(
+                    "{origin}:{}: expected `head<TAB>class`, found no tab",
+                    n + 1
+                ));
+            };
+            let Some(class) = HeadClass::parse(class.trim()) else {
+                return Err(format!(
+                    "{origin}:{}: unknown class `{}`",
+                    n + 1,
+                    class.trim()
+                ));
+            };
+            let key = match_key(head.trim());
+            if key.is_empty() || key.contains(' ') {
+                return Err(format!("{origin}:{}: a head is one word", n + 1));
+            }
+            heads.max_chars = heads.max_chars.max(key.chars().count());
+            heads.by_key.insert(key, class);
+        }
+        Ok(heads)
+    }
+
+    /// The built-in Arabic head nouns.
+    pub fn builtin_ar() -> HeadNouns {
+        // The built-in list is part of the source tree and checked by a test.
+        HeadNouns::from_tsv(BUILTIN_HEADS_AR, "built-in head nouns").unwrap_or_default()
+    }
+
+    /// How many head nouns there are.
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    /// Reads a word's matching key as optional proclitics, an optional article and a head
+    /// noun. The reading with the fewest proclitics wins. `buf` is scratch space.
+    pub fn head_of(&self, key: &str, buf: &mut String) -> Option<HeadHit> {
+        // Two proclitics and the article at most: a longer word is no head.
+        if self.by_key.is_empty() || key.len() > 2 * (self.max_chars + 4) {
+            return None;
+        }
+        let lookup = |rest: &str| -> Option<(HeadClass, bool)> {
+            if let Some(c) = self.by_key.get(rest) {
+                return Some((*c, false));
+            }
+            let bare = rest.strip_prefix("ال")?;
+            self.by_key.get(bare).map(|c| (*c, true))
+        };
+        if let Some((class, definite)) = lookup(key) {
+            return Some(HeadHit {
+                class,
+                stripped: 0,
+                definite,
+            });
+        }
+        let mut best: Option<HeadHit> = None;
+        for_each_proclitic_split(key, buf, |stripped, rest| {
+            if best.is_some_and(|b| b.stripped <= stripped) {
+                return;
+            }
+            if let Some((class, definite)) = lookup(rest) {
+                best = Some(HeadHit {
+                    class,
+                    stripped,
+                    definite,
+                });
+            }
+        });
+        best
+    }
+}
+
+/// Definite words ending like a nisba adjective that are not one (relative pronouns, `other`,
+/// ordinals and time words), as matching keys.
+const NOT_NISBA: [&str; 11] = [
+    "الذي",
+    "التي",
+    "اللذين",
+    "اللتين",
+    "اللاتي",
+    "الاخري",
+    "الثاني",
+    "الماضي",
+    "الحالي",
+    "التالي",
+    "الجاري",
+];
+
+/// Whether a matching key reads as a definite nisba adjective (الديمقراطية, الدولي,
+/// الكرديين): the article, at least three letters, and the ending ي, يه (ية), يين or يون.
+pub fn is_nisba(key: &str) -> bool {
+    let Some(stem) = key.strip_prefix("ال") else {
+        return false;
+    };
+    if stem.chars().count() < 3 || NOT_NISBA.contains(&key) {
+        return false;
+    }
+    ["ي", "يه", "يين", "يون"].iter().any(|e| stem.ends_with(e))
+}
+
+/// A mention already chosen in a sentence (by a list or the model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tagged {
+    /// First token (index into the sentence).
+    pub tok_start: usize,
+    /// One past the last token.
+    pub tok_end: usize,
+    /// The mention's label.
+    pub label: EntityLabel,
+    /// Code points of proclitics left out of the mention's first word.
+    pub stripped: usize,
+}
+
+/// An organisation phrase found in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrgPhrase {
+    /// First token (the head).
+    pub tok_start: usize,
+    /// One past the last token.
+    pub tok_end: usize,
+    /// Code points of proclitics attached to the head and left out of the phrase.
+    pub stripped: usize,
+    /// The pattern that found it.
+    pub pattern: OrgPattern,
+}
+
+/// Finds organisation phrases in one sentence. `keys[i]` is the matching key of token `i`;
+/// `mentions` are the sentence's chosen mentions, sorted and not overlapping. Phrases do not
+/// overlap each other; each one covers whole mentions only (a mention is either inside it or
+/// outside it), so the caller replaces the mentions inside by the phrase. `buf` is scratch
+/// space.
+pub fn find_org_phrases(
+    heads: &HeadNouns,
+    patterns: PatternSet,
+    keys: &[&str],
+    mentions: &[Tagged],
+    buf: &mut String,
+) -> Vec<OrgPhrase> {
+    let mut out = Vec::new();
+    // Only these two patterns need no mention after the head; without them, a word is only
+    // looked up when a mention starts right after it.
+    let every_word = patterns.needs_no_mention();
+    if patterns.is_empty() || heads.is_empty() || (mentions.is_empty() && !every_word) {
+        return out;
+    }
+    // The mention covering each token, if any.
+    let mut covering: Vec<Option<usize>> = vec![None; keys.len()];
+    for (m, t) in mentions.iter().enumerate() {
+        for c in covering.iter_mut().take(t.tok_end).skip(t.tok_start) {
+            *c = Some(m);
+        }
+    }
+    // Untagged nisba adjectives from `from` on: the end of the run.
+    let nisba_run = |from: usize| {
+        let mut k = from;
+        while k < keys.len() && covering[k].is_none() && is_nisba(keys[k]) {
+            k += 1;
+        }
+        k
+    };
+    // A mention starting exactly at token `j`.
+    let mention_at = |j: usize| {
+        covering
+            .get(j)
+            .copied()
+            .flatten()
+            .map(|m| mentions[m])
+            .filter(|m| m.tok_start == j)
+    };
+    let mut i = 0;
+    while i < keys.len() {
+        if !every_word && mention_at(i + 1).is_none() {
+            i += 1;
+            continue;
+        }
+        let Some(head) = heads.head_of(keys[i], buf) else {
+            i += 1;
+            continue;
+        };
+        let j = i + 1;
+        let found = match covering[i].map(|m| mentions[m]) {
+            // The head alone was tagged ORG: join it to a MISC or ORG name right after it.
+            Some(h) if h.tok_end == j && h.label == EntityLabel::Org => mention_at(j)
+                .filter(|n| {
+                    patterns.has(OrgPattern::TaggedHead)
+                        && n.stripped == 0
+                        && matches!(n.label, EntityLabel::Misc | EntityLabel::Org)
+                })
+                .map(|n| (n.tok_end, OrgPattern::TaggedHead)),
+            // The head is inside a longer mention, or tagged otherwise: leave it.
+            Some(_) => None,
+            None => match mention_at(j) {
+                Some(n) if n.stripped == 0 && !head.definite => {
+                    let end = nisba_run(n.tok_end);
+                    if patterns.has(OrgPattern::HeadName) {
+                        Some((end, OrgPattern::HeadName))
+                    } else if patterns.has(OrgPattern::HeadNameNisba)
+                        && end > n.tok_end
+                        && n.label != EntityLabel::Org
+                    {
+                        Some((end, OrgPattern::HeadNameNisba))
+                    } else {
+                        None
+                    }
+                }
+                Some(_) => None,
+                None if head.definite => {
+                    let end = nisba_run(j);
+                    (patterns.has(OrgPattern::HeadNisba) && end > j)
+                        .then_some((end, OrgPattern::HeadNisba))
+                }
+                None => {
+                    let word = keys.get(j).copied().unwrap_or("");
+                    let definite_word = word
+                        .strip_prefix("ال")
+                        .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(is_arabic_letter));
+                    (patterns.has(OrgPattern::MediaWord)
+                        && head.class == HeadClass::Media
+                        && definite_word)
+                        .then_some((j + 1, OrgPattern::MediaWord))
+                }
+            },
+        };
+        match found {
+            Some((end, pattern)) => {
+                out.push(OrgPhrase {
+                    tok_start: i,
+                    tok_end: end,
+                    stripped: head.stripped,
+                    pattern,
+                });
+                i = end;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// Letters of the Arabic block (a matching key has no diacritics left).
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys_of(sentence: &str) -> Vec<String> {
+        sentence.split(' ').map(match_key).collect()
+    }
+
+    fn run(
+        sentence: &str,
+        mentions: &[Tagged],
+        patterns: PatternSet,
+    ) -> Vec<(usize, usize, usize, &'static str)> {
+        let keys = keys_of(sentence);
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let heads = HeadNouns::builtin_ar();
+        find_org_phrases(&heads, patterns, &keys, mentions, &mut String::new())
+            .into_iter()
+            .map(|p| (p.tok_start, p.tok_end, p.stripped, p.pattern.name()))
+            .collect()
+    }
+
+    fn tagged(tok_start: usize, tok_end: usize, label: EntityLabel) -> Tagged {
+        Tagged {
+            tok_start,
+            tok_end,
+            label,
+            stripped: 0,
+        }
+    }
+
+    const ALL: PatternSet = PatternSet::NONE
+        .with(OrgPattern::HeadName)
+        .with(OrgPattern::HeadNisba)
+        .with(OrgPattern::MediaWord)
+        .with(OrgPattern::TaggedHead);
+
+    #[test]
+    fn builtin_heads_parse() {
+        let heads = HeadNouns::from_tsv(BUILTIN_HEADS_AR, "heads").unwrap();
+        assert!(heads.len() > 50);
+        let mut buf = String::new();
+        let hit = |w: &str, buf: &mut String| heads.head_of(&match_key(w), buf);
+        assert_eq!(
+            hit("لقوات", &mut buf),
+            Some(HeadHit {
+                class: HeadClass::Armed,
+                stripped: 1,
+                definite: false
+            })
+        );
+        assert_eq!(
+            hit("وللوزارة", &mut buf),
+            Some(HeadHit {
+                class: HeadClass::Government,
+                stripped: 2,
+                definite: true
+            })
+        );
+        assert_eq!(
+            hit("صحيفة", &mut buf).map(|h| h.class),
+            Some(HeadClass::Media)
+        );
+        assert_eq!(hit("كتاب", &mut buf), None);
+        assert!(HeadNouns::from_tsv("قوات\tarmy\n", "x").is_err());
+        assert!(HeadNouns::from_tsv("قوات\n", "x").is_err());
+    }
+
+    #[test]
+    fn nisba_adjectives() {
+        for w in ["الديمقراطية", "الدولي", "الكرديين", "الشعبية"] {
+            assert!(is_nisba(&match_key(w)), "{w}");
+        }
+        for w in ["التي", "الأخرى", "دولي", "الحرب", "والوطنية"] {
+            assert!(!is_nisba(&match_key(w)), "{w}");
+        }
+    }
+
+    #[test]
+    fn head_and_name_become_one_phrase_without_the_proclitic() {
+        // لجبهة (ل + جبهة) + a LOC name + two nisba adjectives.
+        let found = run(
+            "دعا لجبهة عدن الوطنية الشعبية إلى الحوار",
+            &[tagged(2, 3, EntityLabel::Loc)],
+            ALL,
+        );
+        assert_eq!(found, [(1, 5, 1, "head-name")]);
+        // Only with a nisba after the name, when that is the pattern asked for.
+        let strict = PatternSet::NONE.with(OrgPattern::HeadNameNisba);
+        let m = [tagged(2, 3, EntityLabel::Loc)];
+        assert_eq!(
+            run("دعا لجبهة عدن الوطنية", &m, strict),
+            [(1, 4, 1, "head-name-nisba")]
+        );
+        assert!(run("دعا لجبهة عدن إلى", &m, strict).is_empty());
+        // An organisation's own name + a nisba (its nationality, mostly): left as it is.
+        let org = [tagged(2, 3, EntityLabel::Org)];
+        assert!(run("دعا لجبهة عدن الوطنية", &org, strict).is_empty());
+    }
+
+    #[test]
+    fn generic_phrases_stay_out() {
+        let p = PatternSet::NONE.with(OrgPattern::HeadName);
+        // No name after the head: nothing.
+        assert!(run("انسحبت قوات الاحتلال من المدينة", &[], ALL).is_empty());
+        // A definite head before a name is not a construct (the subject ends at the head).
+        assert!(run("وقالت الوزارة بيروت", &[tagged(2, 3, EntityLabel::Loc)], p).is_empty());
+        // A name with its own conjunction is not what the head names.
+        let m = [Tagged {
+            stripped: 1,
+            ..tagged(2, 3, EntityLabel::Loc)
+        }];
+        assert!(
+            run(
+                "بين جامعة وعمان",
+                &[Tagged {
+                    tok_start: 2,
+                    tok_end: 3,
+                    ..m[0]
+                }],
+                p
+            )
+            .is_empty()
+        );
+        // A head inside a longer mention is left alone.
+        assert!(run("حزب الأمة القومي", &[tagged(0, 2, EntityLabel::Org)], ALL).is_empty());
+        // Definite head + nisba only with its own pattern.
+        assert!(run("ندد الحزب الاشتراكي", &[], p).is_empty());
+        assert_eq!(
+            run("ندد الحزب الاشتراكي", &[], ALL),
+            [(1, 3, 0, "head-nisba")]
+        );
+    }
+
+    #[test]
+    fn tagged_head_and_media_word() {
+        let m = [
+            tagged(1, 2, EntityLabel::Org),
+            tagged(2, 3, EntityLabel::Misc),
+        ];
+        assert_eq!(run("بايع تنظيم فلان", &m, ALL), [(1, 3, 0, "tagged-head")]);
+        assert!(
+            run(
+                "بايع تنظيم فلان",
+                &m,
+                PatternSet::NONE.with(OrgPattern::HeadName)
+            )
+            .is_empty()
+        );
+        assert_eq!(
+            run("نشرت مجلة الأفق مقالا", &[], ALL),
+            [(1, 3, 0, "media-word")]
+        );
+        assert!(
+            run(
+                "نشرت لجنة الأفق مقالا",
+                &[],
+                PatternSet::NONE.with(OrgPattern::MediaWord)
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn pattern_names_round_trip() {
+        for p in OrgPattern::ALL {
+            assert_eq!(OrgPattern::parse(p.name()), Some(p));
+        }
+        assert!(PatternSet::parse(&["head-name", "nope"]).is_err());
+        let set = PatternSet::parse(&["head-nisba"]).unwrap();
+        assert!(set.has(OrgPattern::HeadNisba) && !set.has(OrgPattern::HeadName));
+    }
+}
