@@ -313,9 +313,11 @@ pub struct RunSummary {
     pub tables: Vec<TableSummary>,
     /// CPU seconds per step (`decode`, then each stage), summed over the worker threads.
     pub step_seconds: Vec<(String, f64)>,
-    /// CPU seconds of the reader thread (file I/O, decompression, container parsing).
+    /// CPU seconds of the reader thread (file I/O, decompression, container parsing); with one
+    /// thread, that thread's CPU time outside the steps and the writing.
     pub reader_cpu_seconds: f64,
-    /// CPU seconds of the writer thread (Arrow batches, Parquet encoding, compression).
+    /// CPU seconds of the writer thread (Arrow batches, Parquet encoding, compression); with
+    /// one thread, that thread's CPU time writing.
     pub writer_cpu_seconds: f64,
     /// CPU seconds of the whole process up to the end of the run, start-up included.
     pub process_cpu_seconds: f64,

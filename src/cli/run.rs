@@ -44,7 +44,8 @@ pub struct RunArgs {
     /// Replace nahr's earlier output in a non-empty output folder (other files are left alone).
     #[arg(long)]
     pub overwrite: bool,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core). With 1, one thread reads, processes and writes
+    /// each page in turn (one core); with more, a reader and a writer thread feed them.
     #[arg(short = 'j', long, value_name = "N", default_value_t = 0)]
     pub threads: usize,
     /// Stop after N records.
