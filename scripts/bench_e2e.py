@@ -3,8 +3,9 @@
 in one invocation. Prints one Markdown report and writes it to docs/PERFORMANCE.md.
 
 Rows per corpus:
-- `nahr run`, default pipeline (clean → tokenize → entities → Parquet), 1 and 2 threads, and
-  1 thread with the whole process pinned to one core (`taskset -c 0`, when taskset exists);
+- `nahr run`, default pipeline (clean → tokenize → entities → Parquet), 1 and 2 threads (with
+  `--threads 1` one thread reads, processes and writes; with 2, two workers run between a reader
+  and a writer thread);
 - each stage alone: `clean` from a run of pipelines/extract-only.toml (extraction, metadata,
   Parquet), `tokenize` and `entities` from the per-stage CPU time in the 1-thread run's manifest;
 - html5ever parsing alone (the floor of the old parser) and nahr's own HTML parser alone, from
@@ -23,7 +24,6 @@ import os
 import pathlib
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,7 +47,6 @@ def row(name, pages, nbytes, seconds, cpu, rss):
             "cpu_per_1k": cpu / pages * 1000 if pages else 0.0, "rss": rss}
 
 
-ONE_CORE = "nahr run, all stages, 1 thread, whole process pinned to one core (taskset -c 0)"
 
 
 def nahr_rows(nahr, corpus, work):
@@ -62,14 +61,6 @@ def nahr_rows(nahr, corpus, work):
             steps = m["timings"]["step_cpu_seconds"]
             one = (pages, nbytes)
             accounts = m["timings"]
-    # `--threads 1` is one worker; the reader and writer threads run beside it, on the second
-    # core when there is one. Pinned to one core, the whole run shares that core: the figure to
-    # set against single-threaded tools, and the base of the two-core speed-up.
-    if shutil.which("taskset"):
-        out = work / "nahr-1core"
-        _, cpu, rss = timed(["taskset", "-c", "0", nahr, "run", "--quiet", "--overwrite", "--threads", "1", "--input", corpus, "--output", str(out)])
-        m = json.loads((out / "manifest.json").read_text())
-        rows.append(row(ONE_CORE, m["counts"]["documents"], m["counts"]["raw_bytes"], m["timings"]["wall_seconds"], cpu, rss))
     out = work / "nahr-extract"
     _, cpu, rss = timed([nahr, "run", "--quiet", "--overwrite", "--threads", "1", "--pipeline", "pipelines/extract-only.toml", "--input", corpus, "--output", str(out)])
     m = json.loads((out / "manifest.json").read_text())
@@ -86,9 +77,9 @@ def cpu_table(t):
     steps = t["step_cpu_seconds"]
     parts = [(f"stage `{k}`", v) for k, v in steps.items() if k != "decode"]
     parts += [("decoding (bytes to text)", steps.get("decode", 0.0)),
-              ("reader thread (file I/O, decompression, WARC/JSONL parsing)", t["reader_cpu_seconds"]),
-              ("writer thread (Arrow batches, Parquet encoding, zstd)", t["writer_cpu_seconds"])]
-    parts.append(("everything else (start-up: models and lists; channels)", max(0.0, total - sum(v for _, v in parts))))
+              ("reading (file I/O, decompression, WARC/JSONL parsing)", t["reader_cpu_seconds"]),
+              ("writing (Arrow batches, Parquet encoding, zstd)", t["writer_cpu_seconds"])]
+    parts.append(("everything else (start-up: models and lists)", max(0.0, total - sum(v for _, v in parts))))
     lines = ["| where (1-thread run) | CPU s | share |", "|---|---|---|"]
     lines += [f"| {name} | {v:.2f} | {v / total:.1%} |" for name, v in parts]
     lines.append(f"| **outside the stages** | {total - sum(v for k, v in steps.items() if k != 'decode'):.2f} | **{t['outside_stages_share']:.1%}** |")
@@ -170,7 +161,7 @@ def main():
         "- CPU s / 1k pages: user + system time of the whole process (Python rows include interpreter start and imports; trafilatura and spaCy run in one process, whose CPU time is split between them in proportion to their timed shares, and whose peak RSS both rows show).",
         "- Where nahr's time goes (profile by thread and by function) and what was changed: [PROFILE.md](PROFILE.md).",
         "- The Python yardsticks do not depend on nahr, so their results are cached under target/bench/yardsticks and reused (`--remeasure TOOL` or deleting that folder measures them again); each cached result's file has its date (`measured_at`, absent in results cached before that field existed).",
-        "- Where the CPU went: the 1-thread run's own accounting (manifest.json `timings`: each step and the reader and writer threads timed with the thread CPU clock, against the process CPU clock).",
+        "- Where the CPU went: the 1-thread run's own accounting (manifest.json `timings`: each step, the reading and the writing timed with the thread CPU clock, against the process CPU clock).",
         "",
     ]
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,11 +186,6 @@ def main():
                        f"| nahr (all stages, 1 thread) / html5ever parse alone | {e2e1 / floor:.2f}× |",
                        f"| nahr's parser / html5ever (parse alone) | {pr[1]['pps'] / floor:.2f}× |",
                        f"| nahr 2 threads / 1 thread | {nr[1]['pps'] / e2e1:.2f}× |"]
-            if ONE_CORE in by:
-                core1 = by[ONE_CORE]["pps"]
-                report += [f"| nahr (all stages, 1 thread, one core) / trafilatura + spaCy | {core1 / combo:.1f}× |",
-                           f"| nahr (all stages, 1 thread, one core) / resiliparse | {core1 / resili:.2f}× |",
-                           f"| nahr 2 threads / 1 thread on one core | {nr[1]['pps'] / core1:.2f}× |"]
             report += ["",
                        cpu_table(accounts), ""]
     text = "\n".join(report) + "\n"
