@@ -1387,6 +1387,7 @@ mod tests {
         let small = WriterOptions {
             max_rows_per_file: 200,
             row_group_rows: 37,
+            token_row_group_rows: 37,
             ..WriterOptions::default()
         };
         let total: usize = docs.iter().map(|d| d.tokens.len()).sum();
@@ -1409,6 +1410,7 @@ mod tests {
         let odd = WriterOptions {
             max_rows_per_file: 50_000,
             row_group_rows: 4099,
+            token_row_group_rows: 4099,
             ..WriterOptions::default()
         };
         assert_same_rows(&docs, odd);
@@ -1477,6 +1479,7 @@ mod tests {
         let small = WriterOptions {
             max_rows_per_file: 250,
             row_group_rows: 129,
+            token_row_group_rows: 129,
             ..WriterOptions::default()
         };
         assert_same_rows(&docs, small);

@@ -17,15 +17,24 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// Memory a Parquet file may hold for its unfinished row group before the row group is closed.
-const ROW_GROUP_MEMORY_LIMIT: usize = 8 << 20;
+///
+/// This and the defaults of [`WriterOptions`] set how much the writer holds; they were 8 MiB,
+/// 128 Ki rows per row group and 64 Ki rows per batch for every table until the ninth round,
+/// when a run's peak memory grew by a fifth between a corpus of 1,358 pages and the same
+/// corpus twice (the small tables' buffers were not yet full after one pass) and then barely
+/// (docs/PROFILE.md, Memory, "Ninth round: the writer's buffers").
+const ROW_GROUP_MEMORY_LIMIT: usize = 2 << 20;
 
 /// Tuning of the Parquet output.
 #[derive(Debug, Clone, Copy)]
 pub struct WriterOptions {
     /// Rows per Parquet file before a new file is started.
     pub max_rows_per_file: usize,
-    /// Rows per Parquet row group.
+    /// Rows per Parquet row group of the documents, sentences, entities and errors tables.
     pub row_group_rows: usize,
+    /// Rows per Parquet row group of the tokens table (its rows are small and many: larger row
+    /// groups keep its dictionaries fewer and its files smaller).
+    pub token_row_group_rows: usize,
     /// Rows buffered per table before a batch is written.
     pub batch_rows: usize,
     /// Text bytes buffered in the documents table before a batch is written.
@@ -38,9 +47,10 @@ impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             max_rows_per_file: 1_000_000,
-            row_group_rows: 128 * 1024,
-            batch_rows: 64 * 1024,
-            batch_document_bytes: 8 << 20,
+            row_group_rows: 32 * 1024,
+            token_row_group_rows: 128 * 1024,
+            batch_rows: 16 * 1024,
+            batch_document_bytes: 2 << 20,
             zstd_level: 1,
         }
     }
@@ -301,14 +311,19 @@ impl OutputWriter {
             ZstdLevel::try_new(options.zstd_level).map_err(|e| werr("bad zstd level", e))?;
         let mut tables = Vec::new();
         for table in TableId::ALL {
-            let props = table_properties(table, level, options.row_group_rows);
+            let row_group_rows = if table == TableId::Tokens {
+                options.token_row_group_rows
+            } else {
+                options.row_group_rows
+            };
+            let props = table_properties(table, level, row_group_rows);
             let dir = root.join(table.name());
             std::fs::create_dir_all(&dir)
                 .map_err(|e| werr(&format!("cannot create {}", dir.display()), e))?;
             tables.push(TableFiles {
                 table,
                 props,
-                row_group_rows: options.row_group_rows,
+                row_group_rows,
                 dir,
                 current: None,
                 next_index: 0,
