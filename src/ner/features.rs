@@ -1164,8 +1164,8 @@ pub struct FeatureCache {
 }
 
 impl FeatureCache {
-    /// Most surfaces remembered before the cache is emptied: 7/8 of 2^16 (about 12 MB of
-    /// entries plus the surfaces), half the slots at most with the sentence that comes on top.
+    /// Most surfaces remembered before the cache is emptied: 7/8 of 2^16 (about 13 MB of
+    /// entries, plus the surfaces and 1 MB of slots).
     pub const CAPACITY: usize = (1 << 16) / 8 * 7;
 
     /// Number of slots: twice the most entries ever stored ([`FeatureCache::MAX_ENTRIES`]),
