@@ -24,7 +24,7 @@
 //! | [`group::MEMORY_WIDE`] | the whole memory codes at ±1, the coarse ones at ±2, and the coarse codes of the previous word and the word together |
 //! | [`group::QUOTE`] | whether a quotation mark stands just before and/or just after the word, alone and × the word's frequency band, 8-bit cluster and coarse memory code |
 
-use crate::ner::hash::{FxHashMap, combine, hash_str, mix};
+use crate::ner::hash::{combine, hash_str, mix};
 use crate::ner::lexicon::{Lexicon, pair_key};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::tags::{N_TAGS, tag_index};
@@ -273,13 +273,20 @@ pub struct Extractor {
     key_ends: Vec<usize>,
     infos: Vec<TokenInfo>,
     split_buf: String,
-    /// Per token of the sentence ([`Extractor::emissions`]): the weight sum of its own
-    /// features, its neighbour sums, and whether they came from the cache.
-    parts: Vec<([i32; N_TAGS], RoleSums, bool)>,
+    /// Per token of the sentence ([`Extractor::emissions`]): where its own weight sum and
+    /// its neighbour sums are (a cache entry, or `parts`).
+    sources: Vec<PartSource>,
+    /// The weight sums of own features and the neighbour sums of the tokens of the sentence
+    /// that were not in the cache ([`Extractor::emissions`]).
+    parts: Vec<([i32; N_TAGS], RoleSums)>,
+    /// [`FeatureCache`] hash of each surface of the sentence ([`Extractor::emissions`]).
+    surface_hashes: Vec<u64>,
     /// Weight rows of the features not taken from the cache ([`Extractor::emissions`]).
     rows: Vec<u32>,
     /// End of each token's rows in `rows`.
     row_ends: Vec<usize>,
+    /// Weight rows of one token's own features, when not cached ([`Extractor::emissions`]).
+    own_rows: Vec<u32>,
     /// Replace the identity of every word (its key, stem and core in the word, bigram and stem
     /// features) by one "unknown word" value. Training mixes such rows in (word dropout) so
     /// that the model learns to find names it has never seen from their context and form.
@@ -705,41 +712,70 @@ impl Extractor {
             }
         };
         let role_sums = |x: Option<&TokenInfo>| -> RoleSums {
-            let mut out = [[0i32; N_TAGS]; 4];
+            // All the rows first (each prefetched), then the sums.
+            let mut found = [(0usize, 0u32); NEIGHBOUR_TEMPLATE_COUNT];
+            let mut len = 0;
             for (r, templates) in NEIGHBOUR_TEMPLATES.iter().enumerate() {
                 for &(template, grp) in templates.iter() {
                     if g & grp != 0 {
-                        add_row(
-                            &mut out[r],
-                            feature_row(template, neighbour_value(template, x), shift),
-                        );
+                        let row = feature_row(template, neighbour_value(template, x), shift);
+                        prefetch_row(weights, row);
+                        found[len] = (r, row);
+                        len += 1;
                     }
                 }
+            }
+            let mut out = [[0i32; N_TAGS]; 4];
+            for &(r, row) in &found[..len] {
+                add_row(&mut out[r], row);
             }
             out
         };
         let edges = *cache.edges.get_or_insert_with(|| role_sums(None));
+        // The cache is only emptied here, between sentences, so that the entries the
+        // sentence's tokens point to stay where they are until its end.
+        cache.make_room(surfaces);
         self.infos.clear();
         self.parts.clear();
+        self.sources.clear();
+        // The lookups in four passes over the sentence, so that the memory loads of
+        // different tokens overlap: the hashes (each slot prefetched), a prefetch of the
+        // entry each slot names, one of the entry's surface, then the lookups themselves.
+        self.surface_hashes.clear();
+        if !self.drop_identity {
+            for surface in surfaces {
+                let hash = hash_str(surface);
+                cache.prefetch_slot(hash);
+                self.surface_hashes.push(hash);
+            }
+            for &hash in &self.surface_hashes {
+                cache.prefetch_entry(hash);
+            }
+            for &hash in &self.surface_hashes {
+                cache.prefetch_surface(hash);
+            }
+        }
         let mut from = 0;
         for (i, surface) in surfaces.iter().enumerate() {
             let to = self.key_ends[i];
             let cached = if self.drop_identity {
                 None
             } else {
-                cache.map.get(*surface)
+                cache.find(self.surface_hashes[i], surface)
             };
             match cached {
-                Some(c) => {
-                    self.infos.push(c.info());
-                    self.parts.push((c.own, c.roles, true));
+                Some(entry) => {
+                    self.infos.push(cache.entries[entry as usize].info());
+                    self.sources.push(PartSource::Cache(entry));
                 }
                 None => {
                     let key = &self.keys[from..to];
                     let info = Self::token_info(key, surface, lexicon, g, &mut self.split_buf);
                     let roles = role_sums(Some(&info));
                     self.infos.push(info);
-                    self.parts.push(([0; N_TAGS], roles, false));
+                    self.sources
+                        .push(PartSource::Sentence(self.parts.len() as u32));
+                    self.parts.push(([0; N_TAGS], roles));
                 }
             }
             from = to;
@@ -756,38 +792,55 @@ impl Extractor {
         // The rows of the context features, for the whole sentence first, then the sums: loads
         // of rows far apart in the table overlap better in a tight loop.
         let mut rows = std::mem::take(&mut self.rows);
+        let mut own_rows = std::mem::take(&mut self.own_rows);
         rows.clear();
         self.row_ends.clear();
         for (i, surface) in surfaces.iter().enumerate() {
-            if self.parts[i].2 {
+            let part = match self.sources[i] {
+                PartSource::Cache(_) => None,
+                PartSource::Sentence(p) => Some(p as usize),
+            };
+            let Some(part) = part else {
                 self.for_each_feature(i, g, |role, template, value| {
                     if role == Role::Context {
-                        rows.push(feature_row(template, value, shift));
+                        let row = feature_row(template, value, shift);
+                        prefetch_row(weights, row);
+                        rows.push(row);
                     }
                 });
-            } else {
-                let mut own_sum = [0i32; N_TAGS];
+                self.row_ends.push(rows.len());
+                continue;
+            };
+            {
                 let mut other = [0i32; N_TAGS];
+                own_rows.clear();
                 self.for_each_feature(i, g, |role, template, value| {
                     let row = feature_row(template, value, shift);
                     match role {
-                        Role::Own => add_row(&mut own_sum, row),
-                        Role::Context => rows.push(row),
+                        Role::Own => {
+                            prefetch_row(weights, row);
+                            own_rows.push(row);
+                        }
+                        Role::Context => {
+                            prefetch_row(weights, row);
+                            rows.push(row);
+                        }
                         // Identity dropped (training): the neighbour parts are not cached.
                         _ if self.drop_identity => add_row(&mut other, row),
                         _ => {}
                     }
                 });
-                self.parts[i].0 = own_sum;
+                let mut own_sum = [0i32; N_TAGS];
+                for &row in &own_rows {
+                    add_row(&mut own_sum, row);
+                }
+                self.parts[part].0 = own_sum;
                 if self.drop_identity {
                     // Summed here, in full: no neighbour parts below.
-                    self.parts[i].1 = [other, [0; N_TAGS], [0; N_TAGS], [0; N_TAGS]];
+                    self.parts[part].1 = [other, [0; N_TAGS], [0; N_TAGS], [0; N_TAGS]];
                 } else {
-                    if cache.map.len() >= FeatureCache::CAPACITY {
-                        cache.map.clear();
-                    }
-                    let entry = CachedToken::new(&self.infos[i], own_sum, self.parts[i].1);
-                    cache.map.insert(Box::from(*surface), entry);
+                    let entry = CachedToken::new(&self.infos[i], own_sum, self.parts[part].1);
+                    cache.insert(self.surface_hashes[i], surface, entry);
                 }
             }
             self.row_ends.push(rows.len());
@@ -795,16 +848,29 @@ impl Extractor {
         let n = surfaces.len();
         sums.clear();
         let mut from = 0;
+        let own_and_roles = |i: usize| -> (&[i32; N_TAGS], &RoleSums) {
+            match self.sources[i] {
+                PartSource::Cache(e) => {
+                    let entry = &cache.entries[e as usize];
+                    (&entry.own, &entry.roles)
+                }
+                PartSource::Sentence(p) => {
+                    let (own, roles) = &self.parts[p as usize];
+                    (own, roles)
+                }
+            }
+        };
         for (i, &to) in self.row_ends.iter().enumerate() {
-            let mut acc = self.parts[i].0;
+            let (own, roles) = own_and_roles(i);
+            let mut acc = *own;
             if self.drop_identity {
-                let other = self.parts[i].1[0];
+                let other = roles[0];
                 for t in 0..N_TAGS {
                     acc[t] += other[t];
                 }
             } else {
                 let part =
-                    |j: Option<usize>, r: usize| j.map_or(&edges[r], |j| &self.parts[j].1[r]);
+                    |j: Option<usize>, r: usize| j.map_or(&edges[r], |j| &own_and_roles(j).1[r]);
                 let neighbours = [
                     part(i.checked_sub(1), 0),
                     part(Some(i + 1).filter(|&j| j < n), 1),
@@ -824,6 +890,7 @@ impl Extractor {
             from = to;
         }
         self.rows = rows;
+        self.own_rows = own_rows;
     }
 }
 
@@ -890,6 +957,17 @@ const NEIGHBOUR_TEMPLATES: [&[(u64, u32)]; 4] = [
     ],
 ];
 
+/// How many templates [`NEIGHBOUR_TEMPLATES`] holds in all.
+const NEIGHBOUR_TEMPLATE_COUNT: usize = {
+    let mut n = 0;
+    let mut r = 0;
+    while r < NEIGHBOUR_TEMPLATES.len() {
+        n += NEIGHBOUR_TEMPLATES[r].len();
+        r += 1;
+    }
+    n
+};
+
 /// The value of a neighbour template given the neighbour (`None`: beyond the sentence); for
 /// template 0 (the bias) always 0.
 fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
@@ -951,6 +1029,50 @@ fn cluster_prefix(cluster: u32, bits: u32) -> u64 {
 /// previous one, from two after, from two before).
 type RoleSums = [[i32; N_TAGS]; 4];
 
+/// Asks the processor to start loading weight row `row` of `weights` (a `2^bits × N_TAGS`
+/// table) into its cache, so that the sum that reads it later does not wait for memory. A
+/// hint only: it changes no result, and does nothing on other architectures.
+#[inline(always)]
+fn prefetch_row(weights: &[i16], row: u32) {
+    let start = weights.as_ptr().wrapping_add(row as usize * N_TAGS);
+    // The row's 18 bytes can straddle two cache lines: ask for both ends.
+    prefetch(start.cast());
+    prefetch(start.wrapping_add(N_TAGS - 1).cast());
+}
+
+/// Asks the processor to start loading the cache line holding `address`; a hint only (no
+/// effect on any result; nothing on other architectures than x86_64). Any address will do:
+/// it is never dereferenced.
+#[inline(always)]
+fn prefetch(address: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: PREFETCHh is a hint that neither reads memory architecturally nor faults,
+        // whatever the address (Intel SDM, "PREFETCHh"); callers form the pointers with
+        // wrapping arithmetic and nothing dereferences them. SSE, which the instruction
+        // needs, is part of every x86_64 target.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(address.cast()) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = address;
+    }
+}
+
+/// [`prefetch`] of every cache line of `len` bytes from `start`.
+#[inline(always)]
+fn prefetch_bytes(start: *const u8, len: usize) {
+    let mut offset = 0;
+    while offset < len {
+        prefetch(start.wrapping_add(offset));
+        offset += 64;
+    }
+    if len > 0 {
+        prefetch(start.wrapping_add(len - 1));
+    }
+}
+
 /// The weight-table row of one feature (template × value).
 #[inline]
 fn feature_row(template: u64, value: u64, shift: u32) -> u32 {
@@ -973,6 +1095,8 @@ struct CachedToken {
     memory: u8,
     own: [i32; N_TAGS],
     roles: RoleSums,
+    /// Where the surface is in [`FeatureCache::surfaces`] (start, length in bytes).
+    surface: (u32, u32),
 }
 
 impl CachedToken {
@@ -988,6 +1112,7 @@ impl CachedToken {
             memory: info.memory,
             own,
             roles,
+            surface: (0, 0),
         }
     }
 
@@ -1008,29 +1133,174 @@ impl CachedToken {
     }
 }
 
+/// Where [`Extractor::emissions`] finds a token's own weight sum and neighbour sums.
+#[derive(Debug, Clone, Copy)]
+enum PartSource {
+    /// Entry of the [`FeatureCache`] (index into its `entries`).
+    Cache(u32),
+    /// Computed for the sentence (index into [`Extractor`]'s `parts`).
+    Sentence(u32),
+}
+
 /// Per-surface results of one model's feature extraction, reused across sentences and
 /// documents (see [`Extractor::emissions`]). Belongs to one model: keep one per model and
-/// thread. Bounded: emptied when it reaches [`FeatureCache::CAPACITY`] surfaces.
+/// thread. Bounded: emptied, between two sentences, when the next sentence could take it
+/// beyond [`FeatureCache::CAPACITY`] surfaces.
+///
+/// An open-addressing hash table (linear probing) of `u64` slots, each the high half of the
+/// surface hash and one more than the index of the entry (0: empty), over a vector of
+/// entries whose surfaces are kept end to end in one string. A slot is 8 bytes, so the
+/// slots of a sentence's surfaces can be prefetched before they are probed; a hit is
+/// checked by comparing the surfaces in full, never by the hash alone.
 #[derive(Debug, Default)]
 pub struct FeatureCache {
-    map: FxHashMap<Box<str>, CachedToken>,
+    /// [`FeatureCache::SLOTS`] slots once the first surface is stored (empty before).
+    slots: Vec<u64>,
+    entries: Vec<CachedToken>,
+    /// The surfaces of the entries, end to end.
+    surfaces: String,
     /// The neighbour sums for positions beyond the sentence (start and end).
     edges: Option<RoleSums>,
 }
 
 impl FeatureCache {
-    /// Most surfaces remembered before the cache is emptied: 7/8 of 2^16, the most a hash
-    /// table of 2^16 slots holds (about 15 MB of entries plus the surfaces) without growing.
+    /// Most surfaces remembered before the cache is emptied: 7/8 of 2^16 (about 13 MB of
+    /// entries, plus the surfaces and 1 MB of slots).
     pub const CAPACITY: usize = (1 << 16) / 8 * 7;
+
+    /// Number of slots: twice the most entries ever stored ([`FeatureCache::MAX_ENTRIES`]),
+    /// so that a probe always meets an empty slot.
+    const SLOTS: usize = 1 << 17;
+
+    /// Entries beyond this are not stored (only a sentence longer than
+    /// `MAX_ENTRIES - CAPACITY` tokens gets there).
+    const MAX_ENTRIES: usize = Self::SLOTS / 2;
+
+    /// Most bytes of surfaces remembered before the cache is emptied; a surface that would
+    /// go beyond `u32::MAX` is not stored.
+    const SURFACE_BYTES: usize = 1 << 24;
 
     /// Number of surfaces remembered.
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.entries.len()
     }
 
     /// Whether nothing is remembered.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.entries.is_empty()
+    }
+
+    /// Empties the cache when the sentence `surfaces` could take it beyond
+    /// [`FeatureCache::CAPACITY`] surfaces or [`FeatureCache::SURFACE_BYTES`] bytes.
+    fn make_room(&mut self, surfaces: &[&str]) {
+        if self.entries.len() + surfaces.len() > Self::CAPACITY
+            || self.surfaces.len() > Self::SURFACE_BYTES
+        {
+            self.slots.fill(0);
+            self.entries.clear();
+            self.surfaces.clear();
+        }
+    }
+
+    /// The surface of entry `e`.
+    fn surface(&self, e: &CachedToken) -> Option<&str> {
+        let (start, len) = (e.surface.0 as usize, e.surface.1 as usize);
+        self.surfaces.get(start..start + len)
+    }
+
+    /// The index of the entry of `surface` (whose [`hash_str`] is `hash`), if stored.
+    #[inline]
+    fn find(&self, hash: u64, surface: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let tag = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let slot = self.slots[pos];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let index = (slot as u32).wrapping_sub(1);
+                if let Some(e) = self.entries.get(index as usize)
+                    && self.surface(e) == Some(surface)
+                {
+                    return Some(index);
+                }
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// Stores `entry` for `surface` (whose [`hash_str`] is `hash`), unless already stored or
+    /// there is no room (see [`FeatureCache::MAX_ENTRIES`]).
+    fn insert(&mut self, hash: u64, surface: &str, mut entry: CachedToken) {
+        if self.entries.len() >= Self::MAX_ENTRIES || self.find(hash, surface).is_some() {
+            return;
+        }
+        let (Ok(start), Ok(len)) = (
+            u32::try_from(self.surfaces.len()),
+            u32::try_from(surface.len()),
+        ) else {
+            return;
+        };
+        if start.checked_add(len).is_none() {
+            return;
+        }
+        if self.slots.is_empty() {
+            self.slots = vec![0; Self::SLOTS];
+        }
+        entry.surface = (start, len);
+        self.surfaces.push_str(surface);
+        self.entries.push(entry);
+        let mask = self.slots.len() - 1;
+        let mut pos = hash as usize & mask;
+        while self.slots[pos] != 0 {
+            pos = (pos + 1) & mask;
+        }
+        // Entries stay below MAX_ENTRIES < 2^32 - 1: the index plus one fits the low half.
+        self.slots[pos] = (hash >> 32) << 32 | self.entries.len() as u64;
+    }
+
+    /// [`prefetch`] of the slot where the probe for `hash` starts.
+    #[inline]
+    fn prefetch_slot(&self, hash: u64) {
+        if !self.slots.is_empty() {
+            let pos = hash as usize & (self.slots.len() - 1);
+            prefetch(self.slots.as_ptr().wrapping_add(pos).cast());
+        }
+    }
+
+    /// The entry that the first slot of the probe for `hash` names, when its hash half
+    /// matches (read from the slot only).
+    #[inline]
+    fn first_candidate(&self, hash: u64) -> Option<usize> {
+        let slot = *self
+            .slots
+            .get(hash as usize & self.slots.len().wrapping_sub(1))?;
+        (slot != 0 && slot >> 32 == hash >> 32).then(|| (slot as u32).wrapping_sub(1) as usize)
+    }
+
+    /// [`prefetch`] of the entry that the first slot of the probe for `hash` names, when its
+    /// hash half matches; the entry itself is not read.
+    #[inline]
+    fn prefetch_entry(&self, hash: u64) {
+        if let Some(index) = self.first_candidate(hash) {
+            let entry = self.entries.as_ptr().wrapping_add(index);
+            prefetch_bytes(entry.cast(), std::mem::size_of::<CachedToken>());
+        }
+    }
+
+    /// [`prefetch`] of the surface of the entry that the first slot of the probe for `hash`
+    /// names (reads the entry: prefetch it first with [`FeatureCache::prefetch_entry`]).
+    #[inline]
+    fn prefetch_surface(&self, hash: u64) {
+        if let Some(e) = self.first_candidate(hash).and_then(|i| self.entries.get(i)) {
+            let surface = self.surfaces.as_ptr().wrapping_add(e.surface.0 as usize);
+            prefetch_bytes(surface, e.surface.1 as usize);
+        }
     }
 }
 
@@ -1097,6 +1367,49 @@ mod tests {
         ex.extract(&["دمشق"], &lex, &list, word_only, &mut rows, &mut offsets);
         assert_eq!(rows.len(), 2);
         assert_eq!(ex.keys(), ["دمشق"]);
+    }
+
+    #[test]
+    fn feature_cache_compares_surfaces_and_empties_between_sentences() {
+        let entry = |key: u64| {
+            let info = TokenInfo {
+                key,
+                ..TokenInfo::default()
+            };
+            CachedToken::new(&info, [0; N_TAGS], [[0; N_TAGS]; 4])
+        };
+        let mut cache = FeatureCache::default();
+        assert_eq!(cache.find(7, "a"), None);
+        // Three surfaces with one hash: the same first slot, told apart by their text.
+        let h = 0x1234_5678_0000_0042;
+        cache.insert(h, "a", entry(1));
+        cache.insert(h, "b", entry(2));
+        cache.insert(h, "", entry(3));
+        cache.insert(h, "a", entry(4));
+        assert_eq!(
+            cache.len(),
+            3,
+            "a surface already stored is not stored again"
+        );
+        let key = |c: &FeatureCache, hash: u64, s: &str| {
+            c.find(hash, s).map(|i| c.entries[i as usize].key)
+        };
+        assert_eq!(key(&cache, h, "a"), Some(1));
+        assert_eq!(key(&cache, h, "b"), Some(2));
+        assert_eq!(key(&cache, h, ""), Some(3));
+        assert_eq!(key(&cache, h, "c"), None);
+        assert_eq!(
+            key(&cache, h ^ 1 << 40, "a"),
+            None,
+            "other hash, same first slot"
+        );
+        // Emptied only when the next sentence could take it beyond its capacity.
+        let sentence = vec!["x"; FeatureCache::CAPACITY];
+        cache.make_room(&sentence[..FeatureCache::CAPACITY - 3]);
+        assert_eq!(key(&cache, h, "b"), Some(2));
+        cache.make_room(&sentence[..FeatureCache::CAPACITY - 2]);
+        assert!(cache.is_empty());
+        assert_eq!(key(&cache, h, "b"), None);
     }
 
     #[test]

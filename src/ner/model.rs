@@ -109,31 +109,39 @@ impl Scratch {
 /// Source of [`NerModel`] ids.
 static NEXT_MODEL_ID: AtomicU64 = AtomicU64::new(1);
 
-/// For each tag, the tags that may precede it ([`allowed`]), in ascending order.
-const PREDECESSORS: [&[usize]; N_TAGS] = [
-    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
-    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
-    &[1, 2],
-    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
-    &[3, 4],
-    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
-    &[5, 6],
-    &[0, 1, 2, 3, 4, 5, 6, 7, 8],
-    &[7, 8],
-];
+/// `ALLOWED[p][t]`: whether tag `t` may follow tag `p` ([`allowed`]). A full table rather
+/// than lists of predecessors, so that the decoding loops run over all nine tags and the
+/// compiler can unroll and vectorise them.
+const ALLOWED: [[bool; N_TAGS]; N_TAGS] = {
+    let mut table = [[true; N_TAGS]; N_TAGS];
+    // I-X (t = 2, 4, 6, 8) only after B-X (t - 1) or I-X (t).
+    let mut t = 2;
+    while t < N_TAGS {
+        let mut p = 0;
+        while p < N_TAGS {
+            table[p][t] = p + 1 == t || p == t;
+            p += 1;
+        }
+        t += 2;
+    }
+    table
+};
 
-/// For each tag, the tags that may follow it ([`allowed`]), in ascending order.
-const SUCCESSORS: [&[usize]; N_TAGS] = [
-    &[0, 1, 3, 5, 7],
-    &[0, 1, 2, 3, 5, 7],
-    &[0, 1, 2, 3, 5, 7],
-    &[0, 1, 3, 4, 5, 7],
-    &[0, 1, 3, 4, 5, 7],
-    &[0, 1, 3, 5, 6, 7],
-    &[0, 1, 3, 5, 6, 7],
-    &[0, 1, 3, 5, 7, 8],
-    &[0, 1, 3, 5, 7, 8],
-];
+/// The transition scores with `-∞` for the forbidden transitions: a path through one scores
+/// `-∞`, below [`FORBIDDEN`], so the decoders never take it, and they need no test of
+/// [`ALLOWED`] in their inner loops. (Every other score is finite, so the sums the decoders
+/// compare are exactly those of the allowed transitions.)
+fn masked_transitions(tr: &Transitions) -> [[f32; N_TAGS]; N_TAGS] {
+    let mut out = tr.trans;
+    for (row, allowed) in out.iter_mut().zip(&ALLOWED) {
+        for (w, &ok) in row.iter_mut().zip(allowed) {
+            if !ok {
+                *w = f32::NEG_INFINITY;
+            }
+        }
+    }
+    out
+}
 
 /// Finds the best tag sequence under `emissions` and `tr`, never taking a forbidden transition.
 /// Fills `alpha` (best score of a path ending in each tag) and `back`, and writes the tags.
@@ -159,27 +167,32 @@ fn viterbi(
     }
     alpha.push(first);
     back.push([0; N_TAGS]);
+    let from = masked_transitions(tr);
     for em in &emissions[1..] {
         let prev = alpha[alpha.len() - 1];
+        // For every tag at once, its predecessors in ascending order, the first of the best
+        // kept (strictly greater replaces).
+        let mut best = [FORBIDDEN; N_TAGS];
+        let mut arg = [0u8; N_TAGS];
+        for p in 0..N_TAGS {
+            let score = prev[p];
+            if score <= FORBIDDEN {
+                continue;
+            }
+            for t in 0..N_TAGS {
+                let s = score + from[p][t];
+                if s > best[t] {
+                    best[t] = s;
+                    arg[t] = p as u8;
+                }
+            }
+        }
         let mut cur = [FORBIDDEN; N_TAGS];
         let mut bp = [0u8; N_TAGS];
         for t in 0..N_TAGS {
-            let mut best = FORBIDDEN;
-            let mut arg = 0;
-            for &p in PREDECESSORS[t] {
-                let score = prev[p];
-                if score <= FORBIDDEN {
-                    continue;
-                }
-                let s = score + tr.trans[p][t];
-                if s > best {
-                    best = s;
-                    arg = p;
-                }
-            }
-            if best > FORBIDDEN {
-                cur[t] = best + em[t];
-                bp[t] = arg as u8;
+            if best[t] > FORBIDDEN {
+                cur[t] = best[t] + em[t];
+                bp[t] = arg[t];
             }
         }
         alpha.push(cur);
@@ -210,20 +223,28 @@ fn margins(
     let n = emissions.len();
     beta.clear();
     beta.resize(n, [0.0; N_TAGS]);
+    // The transitions by next tag, so that the loop below reads them in a row.
+    let from = masked_transitions(tr);
+    let mut into = [[0.0f32; N_TAGS]; N_TAGS];
+    for (p, row) in from.iter().enumerate() {
+        for (t, &w) in row.iter().enumerate() {
+            into[t][p] = w;
+        }
+    }
     for i in (0..n.saturating_sub(1)).rev() {
+        let (em, next) = (emissions[i + 1], beta[i + 1]);
+        // For every tag at once, its successors in ascending order.
         let mut cur = [FORBIDDEN; N_TAGS];
-        for (p, slot) in cur.iter_mut().enumerate() {
-            let mut best = FORBIDDEN;
-            for &t in SUCCESSORS[p] {
-                if beta[i + 1][t] <= FORBIDDEN {
-                    continue;
-                }
-                let s = tr.trans[p][t] + emissions[i + 1][t] + beta[i + 1][t];
-                if s > best {
-                    best = s;
+        for t in 0..N_TAGS {
+            if next[t] <= FORBIDDEN {
+                continue;
+            }
+            for p in 0..N_TAGS {
+                let s = into[t][p] + em[t] + next[t];
+                if s > cur[p] {
+                    cur[p] = s;
                 }
             }
-            *slot = best;
         }
         beta[i] = cur;
     }
@@ -825,14 +846,11 @@ mod tests {
     }
 
     #[test]
-    fn transition_tables_follow_allowed() {
-        for (p, successors) in SUCCESSORS.iter().enumerate() {
-            for (t, predecessors) in PREDECESSORS.iter().enumerate() {
-                let ok = allowed(Some(p), t);
-                assert_eq!(predecessors.contains(&p), ok, "{p} -> {t}");
-                assert_eq!(successors.contains(&t), ok, "{p} -> {t}");
+    fn transition_table_follows_allowed() {
+        for (p, row) in ALLOWED.iter().enumerate() {
+            for (t, &ok) in row.iter().enumerate() {
+                assert_eq!(ok, allowed(Some(p), t), "{p} -> {t}");
             }
-            assert!(PREDECESSORS[p].is_sorted() && successors.is_sorted());
         }
     }
 
