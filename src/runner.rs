@@ -515,16 +515,10 @@ fn drive_sequential(job: &Job<'_>, mut writer: OutputWriter) -> DriveOutcome {
                 let mut failed = None;
                 let mut count = 0u64;
                 job.reader.read_all(job.files, &mut |item| {
-                    if job.limit.is_some_and(|l| count >= l) {
+                    if !job.take_record(&mut count) {
                         return false;
                     }
-                    count += 1;
-                    job.progress.records.fetch_add(1, Ordering::Relaxed);
-                    if let ReadItem::Record(record) = &item {
-                        job.progress
-                            .raw_bytes
-                            .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
-                    }
+                    job.count_raw_bytes(&item);
                     let processed = process_item(item, job.pipeline, Some(job.timings));
                     let clock = StepClock::start();
                     let written =
@@ -572,6 +566,28 @@ struct Job<'a> {
     limit: Option<u64>,
 }
 
+impl Job<'_> {
+    /// Counts one more record read; `false` (and nothing counted) once `--limit` records were
+    /// taken. `count` is the reader's tally.
+    fn take_record(&self, count: &mut u64) -> bool {
+        if self.limit.is_some_and(|l| *count >= l) {
+            return false;
+        }
+        *count += 1;
+        self.progress.records.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Adds a record's raw bytes to the progress, when it is a record, as a worker takes it.
+    fn count_raw_bytes(&self, item: &ReadItem) {
+        if let ReadItem::Record(record) = item {
+            self.progress
+                .raw_bytes
+                .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The tables written, and the CPU time of reading and of writing.
 type DriveOutcome = Result<(Vec<TableSummary>, Option<Duration>, Option<Duration>), FatalError>;
 
@@ -596,12 +612,7 @@ fn drive_threaded(job: &Job<'_>, threads: usize, writer: OutputWriter) -> DriveO
                     let mut count = 0u64;
                     let mut batcher = ReadBatcher::new(record_tx, in_flight);
                     job.reader.read_all(job.files, &mut |item| {
-                        if job.limit.is_some_and(|l| count >= l) {
-                            return false;
-                        }
-                        count += 1;
-                        progress.records.fetch_add(1, Ordering::Relaxed);
-                        batcher.push(item)
+                        job.take_record(&mut count) && batcher.push(item)
                     });
                     batcher.flush();
                     thread_cpu()
@@ -633,11 +644,7 @@ fn drive_threaded(job: &Job<'_>, threads: usize, writer: OutputWriter) -> DriveO
                 let in_flight = &in_flight;
                 pool_scope.spawn(move |_| {
                     work(&rx, &tx, in_flight, |item| {
-                        if let ReadItem::Record(record) = &item {
-                            progress
-                                .raw_bytes
-                                .fetch_add(record.bytes.len() as u64, Ordering::Relaxed);
-                        }
+                        job.count_raw_bytes(&item);
                         process_item(item, job.pipeline, Some(job.timings))
                     });
                 });

@@ -107,22 +107,12 @@ impl EntityList {
     /// Adds every phrase of a TSV text (`phrase<TAB>label` per line; blank lines and lines
     /// starting with `#` are skipped). `origin` names the text in error messages.
     pub fn add_tsv(&mut self, text: &str, origin: &str) -> Result<(), String> {
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let Some((phrase, label)) = line.split_once('\t') else {
-                return Err(format!(
-                    "{origin}:{}: expected `phrase<TAB>label`, found no tab",
-                    n + 1
-                ));
-            };
+        for row in tsv_rows(text, origin, "phrase<TAB>label") {
+            let (n, phrase, label) = row?;
             let label_text = label.trim().to_ascii_uppercase();
             let Some(label) = EntityLabel::parse(&label_text) else {
                 return Err(format!(
-                    "{origin}:{}: unknown label `{}` (use PER, LOC, ORG or MISC)",
-                    n + 1,
+                    "{origin}:{n}: unknown label `{}` (use PER, LOC, ORG or MISC)",
                     label.trim()
                 ));
             };
@@ -211,6 +201,29 @@ impl EntityList {
         }
         out
     }
+}
+
+/// The rows of a two-column TSV text: `(line number from 1, first column, second column)`, the
+/// columns untrimmed; blank lines and lines starting with `#` are skipped. A line without a tab
+/// is an error naming `origin`, the line and the expected `columns` (e.g. `phrase<TAB>label`).
+pub fn tsv_rows<'a>(
+    text: &'a str,
+    origin: &'a str,
+    columns: &'a str,
+) -> impl Iterator<Item = Result<(usize, &'a str, &'a str), String>> + 'a {
+    text.lines().enumerate().filter_map(move |(n, line)| {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() || line.starts_with('#') {
+            return None;
+        }
+        Some(match line.split_once('\t') {
+            Some((first, second)) => Ok((n + 1, first, second)),
+            None => Err(format!(
+                "{origin}:{}: expected `{columns}`, found no tab",
+                n + 1
+            )),
+        })
+    })
 }
 
 #[cfg(test)]

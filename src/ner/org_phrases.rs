@@ -17,6 +17,7 @@
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashMap;
+use crate::ner::lists::tsv_rows;
 use crate::ner::text::{for_each_proclitic_split, match_key};
 
 /// The built-in Arabic head nouns (`head<TAB>class`), written by the project.
@@ -178,27 +179,14 @@ impl HeadNouns {
     /// text in error messages.
     pub fn from_tsv(text: &str, origin: &str) -> Result<HeadNouns, String> {
         let mut heads = HeadNouns::default();
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let Some((head, class)) = line.split_once('\t') else {
-                return Err(format!(
-                    "{origin}:{}: expected `head<TAB>class`, found no tab",
-                    n + 1
-                ));
-            };
+        for row in tsv_rows(text, origin, "head<TAB>class") {
+            let (n, head, class) = row?;
             let Some(class) = HeadClass::parse(class.trim()) else {
-                return Err(format!(
-                    "{origin}:{}: unknown class `{}`",
-                    n + 1,
-                    class.trim()
-                ));
+                return Err(format!("{origin}:{n}: unknown class `{}`", class.trim()));
             };
             let key = match_key(head.trim());
             if key.is_empty() || key.contains(' ') {
-                return Err(format!("{origin}:{}: a head is one word", n + 1));
+                return Err(format!("{origin}:{n}: a head is one word"));
             }
             heads.max_chars = heads.max_chars.max(key.chars().count());
             heads.by_key.insert(key, class);

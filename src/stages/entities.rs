@@ -365,13 +365,7 @@ impl Stage for EntitiesStage {
             }
             // First pass: list matches and the model's emission scores, sentence by sentence.
             let mut sentences = Vec::new();
-            let mut start = 0;
-            while start < doc.tokens.len() {
-                let sent = doc.tokens[start].sent_idx;
-                let mut end = start + 1;
-                while end < doc.tokens.len() && doc.tokens[end].sent_idx == sent {
-                    end += 1;
-                }
+            for (start, end) in sentence_spans(&doc.tokens) {
                 let context = SentenceContext {
                     builtin,
                     shares_list,
@@ -380,7 +374,6 @@ impl Stage for EntitiesStage {
                     end,
                 };
                 sentences.push(self.first_pass(doc, &context, &mut buffers, &mut scratch));
-                start = end;
             }
             // Second pass: the model's tags (with the document-level stage when the model has
             // one), and the choice among overlapping mentions.
@@ -524,13 +517,7 @@ fn org_phrases(
     let mut tagged: Vec<Tagged> = Vec::new();
     let mut buf = String::new();
     let mut next = 0;
-    let mut start = 0;
-    while start < doc.tokens.len() {
-        let sent = doc.tokens[start].sent_idx;
-        let mut end = start + 1;
-        while end < doc.tokens.len() && doc.tokens[end].sent_idx == sent {
-            end += 1;
-        }
+    for (start, end) in sentence_spans(&doc.tokens) {
         // This sentence's mentions, relative to its first token.
         let first = next;
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
@@ -538,7 +525,6 @@ fn org_phrases(
         }
         let mentions = &found[first..next];
         if mentions.is_empty() && !patterns.needs_no_mention() {
-            start = end;
             continue;
         }
         tagged.clear();
@@ -591,9 +577,24 @@ fn org_phrases(
                 }
             }
         }
-        start = end;
     }
     *found = out;
+}
+
+/// The `(start, end)` token ranges of the document's sentences, in order (tokens of one
+/// sentence are consecutive).
+fn sentence_spans(tokens: &[crate::document::Token]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let sent = tokens.get(start)?.sent_idx;
+        let mut end = start + 1;
+        while end < tokens.len() && tokens[end].sent_idx == sent {
+            end += 1;
+        }
+        let span = (start, end);
+        start = end;
+        Some(span)
+    })
 }
 
 impl EntitiesStage {
