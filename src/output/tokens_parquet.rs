@@ -229,14 +229,22 @@ fn put_delta_binary_packed(out: &mut Vec<u8>, values: &[i64]) {
 // ---------------------------------------------------------------------------------------------
 // Dictionaries.
 
-/// A slot of [`StrInterner`]'s table: the string's first eight bytes (zero-padded), its
-/// length and its id + 1 (0: empty). Strings of up to eight bytes, most tokens, are compared
-/// in the slot alone, without touching the arena.
+/// A slot of [`StrInterner`]'s table: the string's first sixteen bytes as two words
+/// (zero-padded), its length and its id + 1 (0: empty). Strings of up to sixteen bytes, most
+/// tokens (an Arabic word of eight letters is sixteen bytes), are compared in the slot alone,
+/// without touching the arena.
 #[derive(Clone, Copy, Default)]
 struct Slot {
     prefix: u64,
+    second: u64,
     len: u32,
     id_plus_one: u32,
+}
+
+/// The second eight bytes of `s` (zero-padded), 0 when it has at most eight.
+fn second_word(s: &[u8]) -> u64 {
+    s.get(8..)
+        .map_or(0, |rest| prefix_word(&rest[..rest.len().min(8)]))
 }
 
 /// Interns strings of one row group: an open-addressing table over an arena of bytes.
@@ -383,6 +391,7 @@ impl StrInterner {
             control[at] = control_of(hash);
             slots[at] = Slot {
                 prefix,
+                second: second_word(s),
                 len: s.len() as u32,
                 id_plus_one: id as u32 + 1,
             };
@@ -426,6 +435,7 @@ impl StrInterner {
                 self.control[at] = tag;
                 self.slots[at] = Slot {
                     prefix,
+                    second: second_word(s),
                     len,
                     id_plus_one: id + 1,
                 };
@@ -435,7 +445,9 @@ impl StrInterner {
                 let slot = self.slots[at];
                 if slot.prefix == prefix
                     && slot.len == len
-                    && (len <= 8 || self.get(slot.id_plus_one - 1) == s)
+                    && (len <= 8
+                        || (slot.second == second_word(s)
+                            && (len <= 16 || self.get(slot.id_plus_one - 1) == s)))
                 {
                     return slot.id_plus_one - 1;
                 }
@@ -594,7 +606,8 @@ const BIO_CODES: usize = 9;
 /// in both columns, so the only segment of an unsplit token (most tokens) costs no lookup and
 /// no per-column remapping is needed. `norm` has its own interner; a token whose norm is its
 /// surface finds its norm's id in `norm_of_surface` by the surface's id, so that interner is
-/// probed once per distinct surface rather than once per token. The `text` column's
+/// probed once per distinct surface rather than once per token; a token with a norm of its own
+/// finds it in `folded_norm_of_surface` the same way, checked by comparing the strings. The `text` column's
 /// dictionary may hold entries it never uses (the pieces of split tokens) and the `segments`
 /// column's (the surfaces of split tokens); Parquet allows it, and readers see only the values.
 #[derive(Default)]
@@ -604,6 +617,10 @@ struct SharedStrings {
     /// For each id of `interner` used as a surface whose norm is itself, its id in `norms`
     /// (`u32::MAX` until known).
     norm_of_surface: Vec<u32>,
+    /// For each id of `interner` used as a surface whose norm differs from it, the id in
+    /// `norms` of the norm it last had (`u32::MAX` until known). A hit is checked against the
+    /// token's norm, so a surface normalised two ways in one row group stays correct.
+    folded_norm_of_surface: Vec<u32>,
     text: Vec<u32>,
     norm: Vec<u32>,
     segments: Vec<u32>,
@@ -649,6 +666,7 @@ impl RowGroupColumns for TokenRowGroup {
         strings.interner.clear();
         strings.norms.clear();
         strings.norm_of_surface.clear();
+        strings.folded_norm_of_surface.clear();
         strings.text.clear();
         strings.norm.clear();
         strings.segments.clear();
@@ -695,9 +713,22 @@ impl RowGroupColumns for TokenRowGroup {
             let surface_id = interner.intern_hashed(surface, self.surface_hashes[k]);
             strings.text.push(surface_id);
             strings.norm.push(match t.norm {
-                Some(span) => strings
-                    .norms
-                    .intern(d.token_norms.get(span.range()).unwrap_or("")),
+                Some(span) => {
+                    let norm = d.token_norms.get(span.range()).unwrap_or("");
+                    let at = surface_id as usize;
+                    if at >= strings.folded_norm_of_surface.len() {
+                        let len = (at + 1).max(strings.folded_norm_of_surface.len() * 2);
+                        strings.folded_norm_of_surface.resize(len, u32::MAX);
+                    }
+                    let cached = strings.folded_norm_of_surface[at];
+                    if cached != u32::MAX && strings.norms.get(cached) == norm.as_bytes() {
+                        cached
+                    } else {
+                        let id = strings.norms.intern(norm);
+                        strings.folded_norm_of_surface[at] = id;
+                        id
+                    }
+                }
                 None => {
                     let at = surface_id as usize;
                     if at >= strings.norm_of_surface.len() {
@@ -1445,6 +1476,14 @@ mod tests {
         a.token_norms.push_str("word");
         t.norm = crate::document::NormSpan::new(0, 4);
         a.tokens.push(t);
+        // The same surface with another norm of its own, then with the first one again.
+        let mut t = token("Word", 1, 5);
+        a.token_norms.push_str("w0rd");
+        t.norm = crate::document::NormSpan::new(4, 8);
+        a.tokens.push(t);
+        let mut t = token("Word", 2, 5);
+        t.norm = crate::document::NormSpan::new(0, 4);
+        a.tokens.push(t);
         let mut t = token("word", usize::MAX, 0);
         t.byte_start = 5;
         t.byte_end = 9;
@@ -1527,12 +1566,15 @@ mod tests {
     #[test]
     fn interner_gives_one_id_per_distinct_string() {
         let mut interner = StrInterner::default();
-        // Short, exactly eight bytes, long with shared prefixes, empty, and enough to grow.
+        // Short, exactly eight bytes, long with shared prefixes, nine to sixteen bytes equal in
+        // their first eight, longer equal in their first sixteen, empty, and enough to grow.
         let words: Vec<String> = (0..20_000)
-            .map(|i| match i % 4 {
+            .map(|i| match i % 6 {
                 0 => format!("w{i}"),
                 1 => format!("{:08}", i),
                 2 => format!("prefix--{i}-long-tail"),
+                3 => format!("abcdefgh{}", i % 7919),
+                4 => format!("sixteen-bytes-ok{}", i % 7919),
                 _ => "x".repeat(i % 40),
             })
             .collect();
