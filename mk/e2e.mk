@@ -5,6 +5,8 @@
 #                    trafilatura + spaCy on wcxb-dev and on a generated 20,000-page Arabic WARC;
 #                    prints the table and writes docs/PERFORMANCE.md.
 #                    E2E_FLAGS="--remeasure resiliparse" measures a cached Python yardstick again.
+#                    nahr and resiliparse run 3 times per corpus (rows: the median run);
+#                    E2E_FLAGS="--repeat N" changes that.
 
 BENCH_VENV    := .venv-bench
 BENCH_PY      := $(BENCH_VENV)/bin/python
