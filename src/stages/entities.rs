@@ -27,6 +27,10 @@
 //!   `ORG` mention, which replaces the mentions inside it (see `src/ner/org_phrases.rs`).
 //! - `org_patterns = ["head-name", ...]`: which phrase patterns are used (default:
 //!   `DEFAULT_ORG_PATTERNS`; the others are measured in models/README.md and not on by default).
+//!   Two patterns relabel instead of joining: `head-relabel` turns a `MISC` mention of the
+//!   model right after a head, or quoted right after it (تنظيم «…»), into `ORG` without
+//!   taking the head in; `head-relabel-doc` also relabels the other `MISC` mentions of the
+//!   model with the same words in the document.
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -48,7 +52,9 @@ use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
-use crate::ner::org_phrases::{HeadNouns, PatternSet, Tagged, find_org_phrases};
+use crate::ner::org_phrases::{
+    HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels,
+};
 use crate::ner::tags::tag_of;
 use crate::ner::text::match_key_into;
 use crate::stage::{Stage, StageError};
@@ -504,6 +510,11 @@ fn propagate(
 /// mentions it replaces (the head adds no doubt of its own: it is a list word, like any list
 /// match), or 1, like other list matches, when it replaces none.
 ///
+/// Before the phrases, with `head-relabel` or `head-relabel-doc`, a `MISC` mention of the
+/// model right after an indefinite head (or between quotation marks right after it) is
+/// relabelled `ORG`, span, origin and score unchanged; with `head-relabel-doc`, so is every
+/// other `MISC` mention of the model in the document with the same words.
+///
 /// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
 /// candidate) sorted by first token, and is left so.
 fn org_phrases(
@@ -516,6 +527,8 @@ fn org_phrases(
     let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
     let mut tagged: Vec<Tagged> = Vec::new();
     let mut buf = String::new();
+    // The words of the mentions relabelled `ORG` (for `head-relabel-doc`).
+    let mut relabelled: Vec<String> = Vec::new();
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
         // This sentence's mentions, relative to its first token.
@@ -523,17 +536,28 @@ fn org_phrases(
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
             next += 1;
         }
-        let mentions = &found[first..next];
-        if mentions.is_empty() && !patterns.needs_no_mention() {
+        if first == next && !patterns.needs_no_mention() {
             continue;
         }
         tagged.clear();
-        tagged.extend(mentions.iter().map(|(offset, c)| Tagged {
+        tagged.extend(found[first..next].iter().map(|(offset, c)| Tagged {
             tok_start: offset + c.m.tok_start - start,
             tok_end: offset + c.m.tok_end - start,
             label: c.m.label,
             stripped: c.m.stripped,
         }));
+        // Relabelling comes first, so that a phrase pattern sees the new label. Only the
+        // model's labels are changed: a list's label is what its writer meant.
+        for m in find_org_relabels(heads, patterns, &keys[start..end], &tagged, &mut buf) {
+            let (offset, c) = &mut found[first + m];
+            if c.origin != EntityOrigin::Model {
+                continue;
+            }
+            tagged[m].label = EntityLabel::Org;
+            c.m.label = EntityLabel::Org;
+            relabelled.push(mention_words(keys, *offset, &c.m));
+        }
+        let mentions = &found[first..next];
         let phrases = find_org_phrases(heads, patterns, &keys[start..end], &tagged, &mut buf);
         let mut phrases = phrases.into_iter().peekable();
         let mut mentions = tagged.iter().zip(mentions).peekable();
@@ -578,7 +602,39 @@ fn org_phrases(
             }
         }
     }
+    if patterns.has(OrgPattern::HeadRelabelDoc) && !relabelled.is_empty() {
+        relabelled.sort_unstable();
+        relabelled.dedup();
+        for (offset, c) in &mut out {
+            if c.m.label == EntityLabel::Misc
+                && c.origin == EntityOrigin::Model
+                && relabelled
+                    .binary_search(&mention_words(keys, *offset, &c.m))
+                    .is_ok()
+            {
+                c.m.label = EntityLabel::Org;
+            }
+        }
+    }
     *found = out;
+}
+
+/// The words of a mention as matching keys joined by spaces, without the proclitics left
+/// out of its first word: the same name wherever it stands (طالبان, لطالبان).
+fn mention_words(keys: &[&str], offset: usize, m: &ListMatch) -> String {
+    let mut words = String::new();
+    for (n, key) in keys[offset + m.tok_start..offset + m.tok_end]
+        .iter()
+        .enumerate()
+    {
+        if n == 0 {
+            words.extend(key.chars().skip(m.stripped));
+        } else {
+            words.push(' ');
+            words.push_str(key);
+        }
+    }
+    words
 }
 
 /// The `(start, end)` token ranges of the document's sentences, in order (tokens of one
