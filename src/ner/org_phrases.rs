@@ -5,11 +5,13 @@
 //!
 //! ANERcorp, on which the Arabic model is trained, mostly leaves such heads outside its
 //! mentions (جريدة الوفاق is `O B-ORG`, قوات is always `O`), so the model does not learn them;
-//! these rules find the longer phrase from the mentions already chosen. They are pure
+//! these rules find the longer phrase from the mentions already chosen. Two patterns join
+//! nothing: where the model tagged the name after a head `MISC`, they relabel it `ORG` and
+//! leave the head outside, as ANERcorp does ([`find_org_relabels`]). These are pure
 //! functions over one sentence's matching keys and mentions; the `entities` stage decides
-//! which patterns are on (by default only [`OrgPattern::HeadNameNisba`], the one pattern that
-//! did not lower ANERcorp dev or AQMAR dev F1; models/README.md) and replaces the mentions a
-//! phrase covers.
+//! which patterns are on (by default [`OrgPattern::HeadNameNisba`] and
+//! [`OrgPattern::HeadRelabelDoc`], the patterns that did not lower ANERcorp dev or AQMAR dev
+//! F1; models/README.md), replaces the mentions a phrase covers and relabels the others.
 //!
 //! Heads and the words after them are matched on matching keys ([`match_key`]); a head may
 //! carry attached proclitics (و ف ب ل ك, as for the entity lists), which the phrase leaves out

@@ -29,8 +29,8 @@
 //!   `DEFAULT_ORG_PATTERNS`; the others are measured in models/README.md and not on by default).
 //!   Two patterns relabel instead of joining: `head-relabel` turns a `MISC` mention of the
 //!   model right after a head, or quoted right after it (تنظيم «…»), into `ORG` without
-//!   taking the head in; `head-relabel-doc` also relabels the other `MISC` mentions of the
-//!   model with the same words in the document.
+//!   taking the head in; `head-relabel-doc` (on by default) also relabels the other `MISC`
+//!   mentions of the model with the same words in the document.
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -86,7 +86,7 @@ pub struct EntitiesOptions {
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
-pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba"];
+pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba", "head-relabel-doc"];
 
 impl Default for EntitiesOptions {
     fn default() -> Self {
