@@ -91,7 +91,9 @@ pub enum OrgPattern {
     /// it ([`find_org_relabels`]).
     HeadRelabel,
     /// `head-relabel-doc`: `head-relabel`, and then every other `MISC` mention of the model in
-    /// the document with the same words (proclitics left out) is relabelled `ORG` too.
+    /// the document with the same words (proclitics left out) is relabelled `ORG` too, and the
+    /// same words left untagged right after another indefinite head (or quoted after it)
+    /// become an `ORG` mention (the `entities` stage does this document-level part).
     HeadRelabelDoc,
 }
 
