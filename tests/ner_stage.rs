@@ -180,3 +180,87 @@ fn unknown_organisation_pattern_is_a_clear_error() {
         "{err}"
     );
 }
+
+fn org_pattern_options(patterns: &[&str]) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert(
+        "org_patterns".into(),
+        toml::Value::Array(
+            patterns
+                .iter()
+                .map(|p| toml::Value::String(p.to_string()))
+                .collect(),
+        ),
+    );
+    t
+}
+
+#[test]
+fn misc_name_after_an_organisation_head_is_relabelled_org() {
+    // The model tags بوكو حرام MISC, in quotation marks after the head جماعة and again later
+    // on its own; the head says it is an organisation.
+    let text = "بايعت جماعة « بوكو حرام » زعيما جديدا. وتقاتل « بوكو حرام » في الشمال.";
+    let name = |doc: &Document| -> Vec<EntityLabel> {
+        mentions(doc)
+            .into_iter()
+            .filter(|(span, _, _)| span == "بوكو حرام")
+            .map(|(_, label, origin)| {
+                assert_eq!(origin, EntityOrigin::Model);
+                label
+            })
+            .collect()
+    };
+    let off = run(text, "ar", org_phrase_options(false));
+    assert_eq!(name(&off), [EntityLabel::Misc; 2], "{:?}", off.entities);
+    // The mention after the head is relabelled, its span unchanged (head and quotation
+    // marks outside); the other one only with the document-level pattern.
+    let one = run(text, "ar", org_pattern_options(&["head-relabel"]));
+    assert_eq!(
+        name(&one),
+        [EntityLabel::Org, EntityLabel::Misc],
+        "{:?}",
+        one.entities
+    );
+    let e = &one.entities[0];
+    assert_eq!(doc_token(&one, e.tok_start - 2), "جماعة");
+    assert_eq!(one.tokens[e.tok_start - 2].ner, BioTag::O);
+    assert_eq!(one.tokens[e.tok_start].ner, BioTag::B(EntityLabel::Org));
+    assert_eq!(one.tokens[e.tok_start + 1].ner, BioTag::I(EntityLabel::Org));
+    let doc = run(text, "ar", org_pattern_options(&["head-relabel-doc"]));
+    assert_eq!(name(&doc), [EntityLabel::Org; 2], "{:?}", doc.entities);
+    // The phrase pattern for quoted names takes the head and the quotation marks in.
+    let quoted = run(text, "ar", org_pattern_options(&["head-quoted"]));
+    let found = mentions(&quoted);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1, found[0].2),
+        ("جماعة « بوكو حرام »", EntityLabel::Org, EntityOrigin::List),
+        "{:?}",
+        quoted.entities
+    );
+}
+
+#[test]
+fn relabelling_leaves_a_user_lists_label() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("actors.tsv"), "بوكو حرام\tMISC\n").unwrap();
+    let mut options = user_list_options(dir.path());
+    options.extend(org_pattern_options(&["head-relabel-doc"]));
+    let doc = run("بايعت جماعة « بوكو حرام » زعيما جديدا.", "ar", options);
+    let found = mentions(&doc);
+    assert_eq!(
+        found,
+        [(
+            "بوكو حرام".to_string(),
+            EntityLabel::Misc,
+            EntityOrigin::List
+        )],
+        "{:?}",
+        doc.entities
+    );
+}
+
+/// The text of token `i`.
+fn doc_token(doc: &Document, i: usize) -> &str {
+    let t = &doc.tokens[i];
+    &doc.text[t.byte_start..t.byte_end]
+}

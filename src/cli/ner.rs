@@ -45,7 +45,8 @@ pub struct NerArgs {
     #[arg(long)]
     pub no_org_phrases: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
-    /// `entities` stage; names: head-name, head-name-nisba, head-nisba, media-word, tagged-head).
+    /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word,
+    /// tagged-head, and head-relabel, head-relabel-doc, which relabel a MISC name after a head ORG).
     #[arg(long, value_delimiter = ',')]
     pub org_patterns: Option<Vec<String>>,
     /// Start a new document every N sentences (documents also start at `-DOCSTART-` lines;

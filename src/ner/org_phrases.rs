@@ -5,11 +5,13 @@
 //!
 //! ANERcorp, on which the Arabic model is trained, mostly leaves such heads outside its
 //! mentions (جريدة الوفاق is `O B-ORG`, قوات is always `O`), so the model does not learn them;
-//! these rules find the longer phrase from the mentions already chosen. They are pure
+//! these rules find the longer phrase from the mentions already chosen. Two patterns join
+//! nothing: where the model tagged the name after a head `MISC`, they relabel it `ORG` and
+//! leave the head outside, as ANERcorp does ([`find_org_relabels`]). These are pure
 //! functions over one sentence's matching keys and mentions; the `entities` stage decides
-//! which patterns are on (by default only [`OrgPattern::HeadNameNisba`], the one pattern that
-//! did not lower ANERcorp dev or AQMAR dev F1; models/README.md) and replaces the mentions a
-//! phrase covers.
+//! which patterns are on (by default [`OrgPattern::HeadNameNisba`] and
+//! [`OrgPattern::HeadRelabelDoc`], the patterns that did not lower ANERcorp dev or AQMAR dev
+//! F1; models/README.md), replaces the mentions a phrase covers and relabels the others.
 //!
 //! Heads and the words after them are matched on matching keys ([`match_key`]); a head may
 //! carry attached proclitics (و ف ب ل ك, as for the entity lists), which the phrase leaves out
@@ -79,16 +81,34 @@ pub enum OrgPattern {
     /// `tagged-head`: the head itself is a one-word `ORG` mention followed by a `MISC` or
     /// `ORG` mention: the two become one.
     TaggedHead,
+    /// `head-quoted`: an indefinite head + an opening quotation mark + a mention (any label,
+    /// no proclitic of its own) + a closing quotation mark right after it: جماعة «بوكو حرام»
+    /// becomes one phrase, head and quotation marks included.
+    HeadQuoted,
+    /// `head-relabel`: no phrase; a `MISC` mention (no proclitic of its own) right after an
+    /// indefinite head, or between quotation marks right after it (جماعة «بوكو حرام»), is
+    /// relabelled `ORG` with its span unchanged: the head stays outside, as ANERcorp leaves
+    /// it ([`find_org_relabels`]).
+    HeadRelabel,
+    /// `head-relabel-doc`: `head-relabel`, and then every other `MISC` mention of the model in
+    /// the document with the same words (proclitics left out) is relabelled `ORG` too, and the
+    /// same words left untagged right after another indefinite head (or quoted after it)
+    /// become an `ORG` mention (the `entities` stage does this document-level part).
+    HeadRelabelDoc,
 }
 
 impl OrgPattern {
-    /// All patterns, in the order they are tried at a head.
-    pub const ALL: [OrgPattern; 5] = [
+    /// All patterns, in the order they are tried at a head (the relabelling ones run before
+    /// the phrases, see [`find_org_relabels`]).
+    pub const ALL: [OrgPattern; 8] = [
         OrgPattern::TaggedHead,
         OrgPattern::HeadName,
         OrgPattern::HeadNameNisba,
+        OrgPattern::HeadQuoted,
         OrgPattern::HeadNisba,
         OrgPattern::MediaWord,
+        OrgPattern::HeadRelabel,
+        OrgPattern::HeadRelabelDoc,
     ];
 
     /// The pattern's name in options (`head-name`, ...).
@@ -99,6 +119,9 @@ impl OrgPattern {
             OrgPattern::HeadNisba => "head-nisba",
             OrgPattern::MediaWord => "media-word",
             OrgPattern::TaggedHead => "tagged-head",
+            OrgPattern::HeadQuoted => "head-quoted",
+            OrgPattern::HeadRelabel => "head-relabel",
+            OrgPattern::HeadRelabelDoc => "head-relabel-doc",
         }
     }
 
@@ -135,6 +158,18 @@ impl PatternSet {
     /// (`head-nisba`, `media-word`).
     pub fn needs_no_mention(self) -> bool {
         self.has(OrgPattern::HeadNisba) || self.has(OrgPattern::MediaWord)
+    }
+
+    /// Whether a pattern of the set relabels mentions (`head-relabel`, `head-relabel-doc`).
+    pub fn relabels(self) -> bool {
+        self.has(OrgPattern::HeadRelabel) || self.has(OrgPattern::HeadRelabelDoc)
+    }
+
+    /// Whether a pattern of the set finds phrases (all but the relabelling ones).
+    pub fn finds_phrases(self) -> bool {
+        OrgPattern::ALL.into_iter().any(|p| {
+            self.has(p) && !matches!(p, OrgPattern::HeadRelabel | OrgPattern::HeadRelabelDoc)
+        })
     }
 
     /// Parses pattern names; an unknown name is an error that lists the known ones.
@@ -318,9 +353,10 @@ pub fn find_org_phrases(
     // Only these two patterns need no mention after the head; without them, a word is only
     // looked up when a mention starts right after it.
     let every_word = patterns.needs_no_mention();
-    if patterns.is_empty() || heads.is_empty() || (mentions.is_empty() && !every_word) {
+    if !patterns.finds_phrases() || heads.is_empty() || (mentions.is_empty() && !every_word) {
         return out;
     }
+    let quoted = patterns.has(OrgPattern::HeadQuoted);
     // The mention covering each token, if any.
     let mut covering: Vec<Option<usize>> = vec![None; keys.len()];
     for (m, t) in mentions.iter().enumerate() {
@@ -345,9 +381,19 @@ pub fn find_org_phrases(
             .map(|m| mentions[m])
             .filter(|m| m.tok_start == j)
     };
+    // A mention between quotation marks whose opening mark is token `j`.
+    let quoted_at = |j: usize| {
+        keys.get(j)
+            .filter(|k| covering[j].is_none() && is_quote_key(k))
+            .and_then(|_| mention_at(j + 1))
+            .filter(|n| {
+                keys.get(n.tok_end)
+                    .is_some_and(|k| covering[n.tok_end].is_none() && is_quote_key(k))
+            })
+    };
     let mut i = 0;
     while i < keys.len() {
-        if !every_word && mention_at(i + 1).is_none() {
+        if !every_word && mention_at(i + 1).is_none() && !(quoted && quoted_at(i + 1).is_some()) {
             i += 1;
             continue;
         }
@@ -382,6 +428,9 @@ pub fn find_org_phrases(
                     }
                 }
                 Some(_) => None,
+                None if quoted && !head.definite => quoted_at(j)
+                    .filter(|n| n.stripped == 0)
+                    .map(|n| (n.tok_end + 1, OrgPattern::HeadQuoted)),
                 None if head.definite => {
                     let end = nisba_run(j);
                     (patterns.has(OrgPattern::HeadNisba) && end > j)
@@ -413,6 +462,76 @@ pub fn find_org_phrases(
         }
     }
     out
+}
+
+/// Finds the mentions that an organisation head relabels `ORG` (patterns `head-relabel` and
+/// `head-relabel-doc`): a `MISC` mention with no proclitic of its own that starts right
+/// after an indefinite head noun (حركة طالبان), or right after an opening quotation mark that
+/// follows the head, with a closing quotation mark right after the mention (جماعة «بوكو حرام»).
+/// The head and the quotation marks must lie outside every mention. `keys` and `mentions` are
+/// as for [`find_org_phrases`]; returns indices into `mentions`, in order. The span of a
+/// relabelled mention does not change: ANERcorp, the Arabic model's training data, leaves such
+/// heads and quotation marks outside its mentions.
+pub fn find_org_relabels(
+    heads: &HeadNouns,
+    patterns: PatternSet,
+    keys: &[&str],
+    mentions: &[Tagged],
+    buf: &mut String,
+) -> Vec<usize> {
+    let mut out = Vec::new();
+    if !patterns.relabels() || heads.is_empty() {
+        return out;
+    }
+    for (m, n) in mentions.iter().enumerate() {
+        if n.label != EntityLabel::Misc || n.stripped != 0 || n.tok_start == 0 {
+            continue;
+        }
+        // Where the words before the mention (head, opening mark) may start: after the
+        // previous mention.
+        let free_from = m.checked_sub(1).map_or(0, |p| mentions[p].tok_end);
+        let before = n.tok_start - 1;
+        let head_at = if is_quote_key(keys[before]) {
+            let closed = keys.get(n.tok_end).is_some_and(|k| is_quote_key(k))
+                && mentions.get(m + 1).is_none_or(|x| x.tok_start > n.tok_end);
+            match before.checked_sub(1) {
+                Some(h) if closed => h,
+                _ => continue,
+            }
+        } else {
+            before
+        };
+        if head_at < free_from {
+            continue;
+        }
+        if heads
+            .head_of(keys[head_at], buf)
+            .is_some_and(|h| !h.definite)
+        {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Whether a matching key is a quotation mark token: one or more of `"` `'` `“` `”` `„` `‟`
+/// `‘` `’` `«` `»` (the set the model's `quote` features read).
+pub fn is_quote_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.chars().all(|c| {
+            matches!(
+                c,
+                '"' | '\''
+                    | '\u{201c}'
+                    | '\u{201d}'
+                    | '\u{201e}'
+                    | '\u{201f}'
+                    | '\u{2018}'
+                    | '\u{2019}'
+                    | '\u{ab}'
+                    | '\u{bb}'
+            )
+        })
 }
 
 /// Letters of the Arabic block (a matching key has no diacritics left).
@@ -581,6 +700,99 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    /// The mentions [`find_org_relabels`] relabels, as indices.
+    fn relabels(sentence: &str, mentions: &[Tagged], patterns: PatternSet) -> Vec<usize> {
+        let keys = keys_of(sentence);
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let heads = HeadNouns::builtin_ar();
+        find_org_relabels(&heads, patterns, &keys, mentions, &mut String::new())
+    }
+
+    #[test]
+    fn quoted_name_after_a_head_becomes_a_phrase() {
+        let quoted = PatternSet::NONE.with(OrgPattern::HeadQuoted);
+        let m = [tagged(3, 4, EntityLabel::Misc)];
+        // Head, opening mark, name, closing mark: one phrase from the head to the closing mark.
+        for s in [
+            "أعلن تنظيم « فلان » مسؤوليته",
+            "أعلن تنظيم \" فلان \" مسؤوليته",
+            "أعلن لتنظيم “ فلان ” مسؤوليته",
+        ] {
+            let stripped = usize::from(s.contains("لتنظيم"));
+            assert_eq!(run(s, &m, quoted), [(1, 5, stripped, "head-quoted")], "{s}");
+        }
+        // No closing mark right after the name, a definite head, or another pattern: nothing.
+        assert!(run("أعلن تنظيم « فلان مسؤوليته", &m, quoted).is_empty());
+        assert!(run("أعلن التنظيم « فلان » مسؤوليته", &m, quoted).is_empty());
+        let others = ALL.with(OrgPattern::HeadNameNisba);
+        assert!(run("أعلن تنظيم « فلان » مسؤوليته", &m, others).is_empty());
+        // The closing mark inside another mention: nothing.
+        let two = [
+            tagged(3, 4, EntityLabel::Misc),
+            tagged(4, 6, EntityLabel::Misc),
+        ];
+        assert!(run("أعلن تنظيم « فلان » مسؤوليته", &two, quoted).is_empty());
+    }
+
+    #[test]
+    fn misc_name_after_a_head_is_relabelled() {
+        let p = PatternSet::NONE.with(OrgPattern::HeadRelabel);
+        let doc = PatternSet::NONE.with(OrgPattern::HeadRelabelDoc);
+        // Straight after the head, or quoted after it; either relabelling pattern.
+        let direct = [tagged(2, 3, EntityLabel::Misc)];
+        assert_eq!(relabels("قاتلت حركة فلان أمس", &direct, p), [0]);
+        assert_eq!(relabels("قاتلت لحركة فلان أمس", &direct, doc), [0]);
+        let quoted = [
+            tagged(0, 1, EntityLabel::Per),
+            tagged(4, 6, EntityLabel::Misc),
+        ];
+        assert_eq!(
+            relabels("فلان بايع جماعة « بوكو حرام » أمس", &quoted, p),
+            [1]
+        );
+        // Not another label, nor a name with its own proclitic, a definite head, an
+        // unclosed quotation, a head inside a mention, or without the pattern.
+        let loc = [tagged(2, 3, EntityLabel::Loc)];
+        assert!(relabels("قاتلت حركة فلان أمس", &loc, p).is_empty());
+        let own = [Tagged {
+            stripped: 1,
+            ..tagged(2, 3, EntityLabel::Misc)
+        }];
+        assert!(relabels("قاتلت حركة وفلان أمس", &own, p).is_empty());
+        assert!(relabels("قاتلت الحركة فلان أمس", &direct, p).is_empty());
+        let unclosed = [tagged(3, 4, EntityLabel::Misc)];
+        assert!(relabels("قاتلت حركة « فلان أمس", &unclosed, p).is_empty());
+        let head_in = [
+            tagged(0, 2, EntityLabel::Org),
+            tagged(2, 3, EntityLabel::Misc),
+        ];
+        assert!(relabels("قاتلت حركة فلان أمس", &head_in, p).is_empty());
+        assert!(relabels("قاتلت حركة فلان أمس", &direct, ALL).is_empty());
+        // A mention at the start of the sentence has no head.
+        assert!(relabels("فلان قال", &[tagged(0, 1, EntityLabel::Misc)], p).is_empty());
+    }
+
+    #[test]
+    fn quotation_marks() {
+        for q in ["\"", "''", "«", "»", "“", "”"] {
+            assert!(is_quote_key(q), "{q}");
+        }
+        for w in ["", "فلان", "\"فلان", "(", "-"] {
+            assert!(!is_quote_key(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn relabelling_patterns_find_no_phrases() {
+        let set = PatternSet::NONE
+            .with(OrgPattern::HeadRelabel)
+            .with(OrgPattern::HeadRelabelDoc);
+        assert!(set.relabels() && !set.finds_phrases());
+        assert!(ALL.finds_phrases() && !ALL.relabels());
+        let m = [tagged(2, 3, EntityLabel::Misc)];
+        assert!(run("قاتلت حركة فلان الوطنية", &m, set).is_empty());
     }
 
     #[test]

@@ -27,6 +27,11 @@
 //!   `ORG` mention, which replaces the mentions inside it (see `src/ner/org_phrases.rs`).
 //! - `org_patterns = ["head-name", ...]`: which phrase patterns are used (default:
 //!   `DEFAULT_ORG_PATTERNS`; the others are measured in models/README.md and not on by default).
+//!   Two patterns relabel instead of joining: `head-relabel` turns a `MISC` mention of the
+//!   model right after a head, or quoted right after it (تنظيم «…»), into `ORG` without
+//!   taking the head in; `head-relabel-doc` (on by default) also relabels the other `MISC`
+//!   mentions of the model with the same words in the document, and tags those words `ORG`
+//!   where they stand untagged right after another head.
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -48,7 +53,9 @@ use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
-use crate::ner::org_phrases::{HeadNouns, PatternSet, Tagged, find_org_phrases};
+use crate::ner::org_phrases::{
+    HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
+};
 use crate::ner::tags::tag_of;
 use crate::ner::text::match_key_into;
 use crate::stage::{Stage, StageError};
@@ -80,7 +87,7 @@ pub struct EntitiesOptions {
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
-pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba"];
+pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba", "head-relabel-doc"];
 
 impl Default for EntitiesOptions {
     fn default() -> Self {
@@ -504,6 +511,12 @@ fn propagate(
 /// mentions it replaces (the head adds no doubt of its own: it is a list word, like any list
 /// match), or 1, like other list matches, when it replaces none.
 ///
+/// Before the phrases, with `head-relabel` or `head-relabel-doc`, a `MISC` mention of the
+/// model right after an indefinite head (or between quotation marks right after it) is
+/// relabelled `ORG`, span, origin and score unchanged; with `head-relabel-doc`, so is every
+/// other `MISC` mention of the model in the document with the same words, and the same words
+/// untagged right after another head become an `ORG` mention (see `carry_org_relabels`).
+///
 /// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
 /// candidate) sorted by first token, and is left so.
 fn org_phrases(
@@ -516,6 +529,8 @@ fn org_phrases(
     let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
     let mut tagged: Vec<Tagged> = Vec::new();
     let mut buf = String::new();
+    // The words of the mentions relabelled `ORG` (for `head-relabel-doc`).
+    let mut relabelled: Vec<(String, f32)> = Vec::new();
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
         // This sentence's mentions, relative to its first token.
@@ -523,17 +538,28 @@ fn org_phrases(
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
             next += 1;
         }
-        let mentions = &found[first..next];
-        if mentions.is_empty() && !patterns.needs_no_mention() {
+        if first == next && !patterns.needs_no_mention() {
             continue;
         }
         tagged.clear();
-        tagged.extend(mentions.iter().map(|(offset, c)| Tagged {
+        tagged.extend(found[first..next].iter().map(|(offset, c)| Tagged {
             tok_start: offset + c.m.tok_start - start,
             tok_end: offset + c.m.tok_end - start,
             label: c.m.label,
             stripped: c.m.stripped,
         }));
+        // Relabelling comes first, so that a phrase pattern sees the new label. Only the
+        // model's labels are changed: a list's label is what its writer meant.
+        for m in find_org_relabels(heads, patterns, &keys[start..end], &tagged, &mut buf) {
+            let (offset, c) = &mut found[first + m];
+            if c.origin != EntityOrigin::Model {
+                continue;
+            }
+            tagged[m].label = EntityLabel::Org;
+            c.m.label = EntityLabel::Org;
+            relabelled.push((mention_words(keys, *offset, &c.m), c.score));
+        }
+        let mentions = &found[first..next];
         let phrases = find_org_phrases(heads, patterns, &keys[start..end], &tagged, &mut buf);
         let mut phrases = phrases.into_iter().peekable();
         let mut mentions = tagged.iter().zip(mentions).peekable();
@@ -578,7 +604,126 @@ fn org_phrases(
             }
         }
     }
+    if patterns.has(OrgPattern::HeadRelabelDoc) && !relabelled.is_empty() {
+        carry_org_relabels(doc, keys, heads, relabelled, &mut out);
+    }
     *found = out;
+}
+
+/// The document-level half of `head-relabel-doc`: `names` are the words of the mentions a
+/// head relabelled `ORG` (see [`mention_words`]), with their scores. Every other `MISC`
+/// mention of the model with the same words becomes `ORG` too; and an occurrence of the words
+/// that no mention covers, right after an indefinite head or between quotation marks right
+/// after one (the place where the relabelling found the name), becomes an `ORG` mention of
+/// origin `model` with half the lowest score of the name's relabelled mentions (as
+/// propagation scores what it adds). The head is what allows this where propagation, which
+/// leaves common words alone, did not tag the word. `found` is sorted by first token, and is
+/// left so.
+fn carry_org_relabels(
+    doc: &Document,
+    keys: &[&str],
+    heads: &HeadNouns,
+    mut names: Vec<(String, f32)>,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    // One entry per name, with its lowest score.
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    names.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            kept.1 = kept.1.min(later.1);
+        }
+        same
+    });
+    let score_of = |words: &str| {
+        names
+            .binary_search_by(|(n, _)| n.as_str().cmp(words))
+            .ok()
+            .map(|i| names[i].1)
+    };
+    let mut covered = vec![false; keys.len()];
+    for (offset, c) in found.iter_mut() {
+        covered[*offset + c.m.tok_start..*offset + c.m.tok_end].fill(true);
+        if c.m.label == EntityLabel::Misc
+            && c.origin == EntityOrigin::Model
+            && score_of(&mention_words(keys, *offset, &c.m)).is_some()
+        {
+            c.m.label = EntityLabel::Org;
+        }
+    }
+    let longest = names
+        .iter()
+        .map(|(n, _)| n.split(' ').count())
+        .max()
+        .unwrap_or(0);
+    let mut added = Vec::new();
+    let (mut buf, mut words) = (String::new(), String::new());
+    for (start, end) in sentence_spans(&doc.tokens) {
+        for i in start..end {
+            // Only an indefinite head outside every mention.
+            let indefinite_head = heads.head_of(keys[i], &mut buf).map(|h| !h.definite);
+            if covered[i] || indefinite_head != Some(true) {
+                continue;
+            }
+            let open = |k: usize| k < end && !covered[k] && is_quote_key(keys[k]);
+            let quoted = open(i + 1);
+            let first = i + 1 + usize::from(quoted);
+            // The longest name that starts at `first` (and is closed by a quotation mark
+            // when one opened it).
+            let mut best = None;
+            words.clear();
+            for last in first..end.min(first + longest) {
+                if covered[last] {
+                    break;
+                }
+                if last > first {
+                    words.push(' ');
+                }
+                words.push_str(keys[last]);
+                if let Some(score) = score_of(&words).filter(|_| !quoted || open(last + 1)) {
+                    best = Some((last + 1, score));
+                }
+            }
+            if let Some((to, score)) = best {
+                covered[first..to].fill(true);
+                added.push((
+                    start,
+                    Candidate {
+                        m: ListMatch {
+                            tok_start: first - start,
+                            tok_end: to - start,
+                            stripped: 0,
+                            label: EntityLabel::Org,
+                        },
+                        origin: EntityOrigin::Model,
+                        score: score * 0.5,
+                    },
+                ));
+            }
+        }
+    }
+    if !added.is_empty() {
+        found.extend(added);
+        found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
+    }
+}
+
+/// The words of a mention as matching keys joined by spaces, without the proclitics left
+/// out of its first word: the same name wherever it stands (طالبان, لطالبان).
+fn mention_words(keys: &[&str], offset: usize, m: &ListMatch) -> String {
+    let mut words = String::new();
+    for (n, key) in keys[offset + m.tok_start..offset + m.tok_end]
+        .iter()
+        .enumerate()
+    {
+        if n == 0 {
+            words.extend(key.chars().skip(m.stripped));
+        } else {
+            words.push(' ');
+            words.push_str(key);
+        }
+    }
+    words
 }
 
 /// The `(start, end)` token ranges of the document's sentences, in order (tokens of one
@@ -898,6 +1043,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn head_relabelling_carries_to_the_names_other_occurrences() {
+        let doc = doc_of("قاتلت جماعة « فلان » أمس | وقال فلان | بايع حركة فلان | وقال فلان هنا");
+        let keys: Vec<String> = doc
+            .tokens
+            .iter()
+            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let heads = HeadNouns::builtin_ar();
+        let mut from_list = model_mention(12, EntityLabel::Misc, 1.0);
+        from_list.1.origin = EntityOrigin::List;
+        let before = vec![
+            model_mention(3, EntityLabel::Misc, 0.8),
+            model_mention(7, EntityLabel::Misc, 0.6),
+            from_list,
+        ];
+        let run = |patterns: &[&str]| {
+            let mut found = before.clone();
+            let set = PatternSet::parse(patterns).unwrap();
+            org_phrases(&doc, &keys, &heads, set, &mut found);
+            found
+                .iter()
+                .map(|(o, c)| (o + c.m.tok_start, c.m.label, c.origin, c.score))
+                .collect::<Vec<_>>()
+        };
+        use EntityLabel::{Misc, Org};
+        use EntityOrigin::{List, Model};
+        // The quoted name after جماعة only.
+        assert_eq!(
+            run(&["head-relabel"]),
+            [
+                (3, Org, Model, 0.8),
+                (7, Misc, Model, 0.6),
+                (12, Misc, List, 1.0)
+            ]
+        );
+        // And the model's other mention of it, and its untagged occurrence after the head
+        // حركة (half the score); neither the list's mention nor the word after no head.
+        assert_eq!(
+            run(&["head-relabel-doc"]),
+            [
+                (3, Org, Model, 0.8),
+                (7, Org, Model, 0.6),
+                (10, Org, Model, 0.4),
+                (12, Misc, List, 1.0)
+            ]
+        );
     }
 
     #[test]
