@@ -990,7 +990,7 @@ fn neighbour_value(template: u64, x: Option<&TokenInfo>) -> u64 {
 
 /// Whether a token is a quotation mark: only `"`, `'`, `“`, `”`, `„`, `‟`, `‘`, `’`, `«` and
 /// `»` (one or more of them, e.g. `''`).
-fn is_quote(surface: &str) -> bool {
+pub(crate) fn is_quote(surface: &str) -> bool {
     !surface.is_empty()
         && surface.chars().all(|c| {
             matches!(

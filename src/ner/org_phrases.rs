@@ -517,21 +517,7 @@ pub fn find_org_relabels(
 /// Whether a matching key is a quotation mark token: one or more of `"` `'` `“` `”` `„` `‟`
 /// `‘` `’` `«` `»` (the set the model's `quote` features read).
 pub fn is_quote_key(key: &str) -> bool {
-    !key.is_empty()
-        && key.chars().all(|c| {
-            matches!(
-                c,
-                '"' | '\''
-                    | '\u{201c}'
-                    | '\u{201d}'
-                    | '\u{201e}'
-                    | '\u{201f}'
-                    | '\u{2018}'
-                    | '\u{2019}'
-                    | '\u{ab}'
-                    | '\u{bb}'
-            )
-        })
+    crate::ner::features::is_quote(key)
 }
 
 /// Letters of the Arabic block (a matching key has no diacritics left).
