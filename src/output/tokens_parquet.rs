@@ -606,10 +606,11 @@ const BIO_CODES: usize = 9;
 /// in both columns, so the only segment of an unsplit token (most tokens) costs no lookup and
 /// no per-column remapping is needed. `norm` has its own interner; a token whose norm is its
 /// surface finds its norm's id in `norm_of_surface` by the surface's id, so that interner is
-/// probed once per distinct surface rather than once per token; a token with a norm of its own
-/// finds it in `folded_norm_of_surface` the same way, checked by comparing the strings. The `text` column's
-/// dictionary may hold entries it never uses (the pieces of split tokens) and the `segments`
-/// column's (the surfaces of split tokens); Parquet allows it, and readers see only the values.
+/// probed once per distinct surface rather than once per token; a token with a norm of its
+/// own finds it in `folded_norm_of_surface` the same way, checked by comparing the strings.
+/// The `text` column's dictionary may hold entries it never uses (the pieces of split tokens)
+/// and the `segments` column's (the surfaces of split tokens); Parquet allows it, and readers
+/// see only the values.
 #[derive(Default)]
 struct SharedStrings {
     interner: StrInterner,
