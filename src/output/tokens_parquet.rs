@@ -629,6 +629,17 @@ struct SharedStrings {
     segment_rep: Vec<u32>,
 }
 
+/// The entry of `ids` for the interned id `id`, growing `ids` (with `u32::MAX`, unknown) so
+/// that it has one.
+fn id_slot(ids: &mut Vec<u32>, id: u32) -> &mut u32 {
+    let at = id as usize;
+    if at >= ids.len() {
+        let len = (at + 1).max(ids.len() * 2);
+        ids.resize(len, u32::MAX);
+    }
+    &mut ids[at]
+}
+
 /// A row group of the `tokens` table being filled.
 #[derive(Default)]
 pub(super) struct TokenRowGroup {
@@ -716,32 +727,18 @@ impl RowGroupColumns for TokenRowGroup {
             strings.norm.push(match t.norm {
                 Some(span) => {
                     let norm = d.token_norms.get(span.range()).unwrap_or("");
-                    let at = surface_id as usize;
-                    if at >= strings.folded_norm_of_surface.len() {
-                        let len = (at + 1).max(strings.folded_norm_of_surface.len() * 2);
-                        strings.folded_norm_of_surface.resize(len, u32::MAX);
+                    let cached = id_slot(&mut strings.folded_norm_of_surface, surface_id);
+                    if *cached == u32::MAX || strings.norms.get(*cached) != norm.as_bytes() {
+                        *cached = strings.norms.intern(norm);
                     }
-                    let cached = strings.folded_norm_of_surface[at];
-                    if cached != u32::MAX && strings.norms.get(cached) == norm.as_bytes() {
-                        cached
-                    } else {
-                        let id = strings.norms.intern(norm);
-                        strings.folded_norm_of_surface[at] = id;
-                        id
-                    }
+                    *cached
                 }
                 None => {
-                    let at = surface_id as usize;
-                    if at >= strings.norm_of_surface.len() {
-                        let len = (at + 1).max(strings.norm_of_surface.len() * 2);
-                        strings.norm_of_surface.resize(len, u32::MAX);
+                    let cached = id_slot(&mut strings.norm_of_surface, surface_id);
+                    if *cached == u32::MAX {
+                        *cached = strings.norms.intern_hashed(surface, self.surface_hashes[k]);
                     }
-                    let mut id = strings.norm_of_surface[at];
-                    if id == u32::MAX {
-                        id = strings.norms.intern_hashed(surface, self.surface_hashes[k]);
-                        strings.norm_of_surface[at] = id;
-                    }
-                    id
+                    *cached
                 }
             });
             self.kind.push(kind_code(t.kind), t.kind.as_str());

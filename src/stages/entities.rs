@@ -661,8 +661,7 @@ fn carry_org_relabels(
     for (start, end) in sentence_spans(&doc.tokens) {
         for i in start..end {
             // Only an indefinite head outside every mention.
-            let indefinite_head = heads.head_of(keys[i], &mut buf).map(|h| !h.definite);
-            if covered[i] || indefinite_head != Some(true) {
+            if covered[i] || heads.head_of(keys[i], &mut buf).is_none_or(|h| h.definite) {
                 continue;
             }
             let open = |k: usize| k < end && !covered[k] && is_quote_key(keys[k]);
