@@ -163,11 +163,32 @@ impl Sink {
         id
     }
 
+    /// Whether text under `parent` is left out, as nahr's parser leaves it out
+    /// ([`super::drops_raw_text`]): `parent` is an HTML `style` or non-JSON-LD `script`.
+    fn drops_text_of(&self, parent: NodeId) -> bool {
+        let nodes = self.nodes.borrow();
+        match &nodes[parent as usize].data {
+            NodeData::Element {
+                tag: Tag::Script | Tag::Style,
+                name,
+                attrs,
+            } => super::drops_raw_text(
+                name,
+                attrs.get(&self.attrs.borrow()),
+                &self.strings.borrow(),
+            ),
+            _ => false,
+        }
+    }
+
     fn detached(&self) -> bool {
         self.nodes.borrow().len() > self.max_nodes
     }
 
     fn append_text_to(&self, parent: NodeId, text: StrTendril) {
+        if self.drops_text_of(parent) {
+            return;
+        }
         let mut nodes = self.nodes.borrow_mut();
         let last = nodes[parent as usize].last_child;
         if last != NONE

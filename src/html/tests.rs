@@ -146,10 +146,15 @@ const RULES: &[(&str, &str)] = &[
     ("<td>a</td>b", "ab"),
     // raw text and RCDATA
     (
-        "<script>if (a<b) x='</div>'</script>t",
-        "<script>if (a<b) x='</div>'</script>t",
+        "<script type=application/ld+json>if (a<b) x='</div>'</script>t",
+        "<script type=\"application/ld+json\">if (a<b) x='</div>'</script>t",
     ),
-    ("<style>p{}</STYLE >t", "<style>p{}</style>t"),
+    ("<style>p{}</STYLE >t", "<style></style>t"),
+    // Scripts other than JSON-LD keep the element, not its text (code, never page text).
+    (
+        "<script>if (a<b) x='</div>'</script>t<script type=' Application/LD+JSON '>{}</script>",
+        "<script></script>t<script type=\" Application/LD+JSON \">{}</script>",
+    ),
     (
         "<textarea>\n&lt;b&gt;</textarea>",
         "<textarea>&lt;b&gt;</textarea>",
@@ -274,8 +279,8 @@ fn tokenizer_cases() {
     // Unterminated comment and script run to the end.
     assert_eq!(body("a<!-- b <p>c"), "a");
     assert_eq!(
-        ours("<script>var a = '<p>'"),
-        "<html><head><script>var a = '<p>'</script></head><body></body></html>"
+        ours("<script type=application/ld+json>var a = '<p>'"),
+        "<html><head><script type=\"application/ld+json\">var a = '<p>'</script></head><body></body></html>"
     );
     assert_eq!(
         fixture_body("<title>x</titlex></title>"),

@@ -356,6 +356,8 @@ pub struct Builder {
     form: NodeId,
     /// The raw-text, RCDATA or plain-text element whose content is being read.
     raw: NodeId,
+    /// Whether the text of `raw` is left out of the tree ([`super::drops_raw_text`]).
+    drop_raw: bool,
     phase: Phase,
     /// Drop a newline that starts the next text (after `<pre>`, `<listing>`, `<textarea>`).
     skip_newline: bool,
@@ -366,13 +368,23 @@ pub struct Builder {
     truncated: bool,
 }
 
+/// How many items of `v`'s type a recycled buffer holds at most ([`super::KEEP_BYTES`]).
+fn kept_items<T>(_: &Vec<T>) -> usize {
+    super::KEEP_BYTES / std::mem::size_of::<T>().max(1)
+}
+
 impl Builder {
     /// A builder for a page of `len` bytes.
     pub fn new(limits: &Limits, len: usize) -> Builder {
-        // About one node per 60 to 110 bytes of HTML on real pages: reserve that, within the limit.
-        let capacity = (len / 64 + 16).min(limits.max_nodes.saturating_add(8));
+        // About one node per 60 to 110 bytes of HTML on real pages: reserve that, within the
+        // limit. Each reservation stops at what a recycled buffer keeps (`KEEP_BYTES`): a larger
+        // page grows its buffers as it fills them, since most of a very large page is often
+        // scripts, whose text is not kept (`drops_raw_text`).
         // The buffers of an earlier page of this thread, when there is one (emptied).
         let spare = super::spare_buffers();
+        let capacity = (len / 64 + 16)
+            .min(limits.max_nodes.saturating_add(8))
+            .min(kept_items(&spare.nodes));
         let mut nodes = spare.nodes;
         nodes.reserve(capacity);
         nodes.push(Node::new(NodeData::Document));
@@ -381,9 +393,9 @@ impl Builder {
         is_open.push(false);
         let mut strings = spare.strings;
         // Text and attribute values are about a third of a page's bytes.
-        strings.reserve(len / 2);
+        strings.reserve((len / 2).min(super::KEEP_BYTES));
         let mut attrs = spare.attrs;
-        attrs.reserve(len / 100 + 8);
+        attrs.reserve((len / 100 + 8).min(kept_items(&attrs)));
         Builder {
             nodes,
             strings,
@@ -397,6 +409,7 @@ impl Builder {
             body: NONE,
             form: NONE,
             raw: NONE,
+            drop_raw: false,
             phase: Phase::Initial,
             skip_newline: false,
             foster: false,
@@ -1007,6 +1020,7 @@ impl Builder {
         self.insert_node(id);
         self.push_open(id, Ns::Html, flags, true);
         self.raw = id;
+        self.drop_raw = super::drops_raw_text(name, attrs.get(&self.attrs), &self.strings);
         mode
     }
 
@@ -1889,8 +1903,10 @@ impl Builder {
             return;
         }
         if self.raw != NONE {
-            let cur = self.current();
-            self.append_text(cur, s);
+            if !self.drop_raw {
+                let cur = self.current();
+                self.append_text(cur, s);
+            }
             return;
         }
         if self.in_template() {
