@@ -149,6 +149,8 @@ fn seed_article_people_places_and_organisations() {
     assert!(has("قوات سوريا الديمقراطية", EntityLabel::Org), "{found:?}");
     assert!(has("داعش", EntityLabel::Org), "{found:?}");
     assert!(!has("داعش", EntityLabel::Misc), "{found:?}");
+    // The town الطبقة (also "the layer"), after the place noun of منطقتي منبج والطبقة.
+    assert!(has("الطبقة", EntityLabel::Loc), "{found:?}");
     assert!(doc.entities.iter().any(|e| e.origin == EntityOrigin::Model));
     for e in &doc.entities {
         assert!((0.0..=1.0).contains(&e.score));

@@ -93,6 +93,38 @@ fn builtin_arabic_list_has_geonames_towns_but_not_word_like_names() {
 }
 
 #[test]
+fn word_like_towns_are_places_only_after_a_place_noun() {
+    let options = |on: bool| {
+        let mut o = toml::Table::new();
+        o.insert("models".into(), toml::Value::Boolean(false));
+        o.insert("context_towns".into(), toml::Value::Boolean(on));
+        o
+    };
+    // الباب and الطبقة are towns and everyday words: after مدينة, and as a later conjunct
+    // after the dual منطقتي (its و left out of the span), they are places; alone they are not.
+    let text = "سيطرت القوات على مدينة الباب ثم أغلق الباب . وصلت إلى منطقتي منبج والطبقة غربا .";
+    let doc = run(text, "ar", options(true));
+    assert_eq!(
+        mentions(&doc),
+        [
+            ("الباب".to_string(), EntityLabel::Loc, EntityOrigin::List),
+            ("منبج".to_string(), EntityLabel::Loc, EntityOrigin::List),
+            ("الطبقة".to_string(), EntityLabel::Loc, EntityOrigin::List),
+        ]
+    );
+    let first_bab = text.find("الباب").unwrap();
+    assert_eq!(
+        doc.entities[0].byte_start, first_bab,
+        "the town, not the door"
+    );
+    let off = run(text, "ar", options(false));
+    assert_eq!(
+        mentions(&off),
+        [("منبج".to_string(), EntityLabel::Loc, EntityOrigin::List)]
+    );
+}
+
+#[test]
 fn missing_user_list_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = match build_stage("entities", user_list_options(dir.path())) {

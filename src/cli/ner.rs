@@ -44,6 +44,10 @@ pub struct NerArgs {
     /// one ORG mention.
     #[arg(long)]
     pub no_org_phrases: bool,
+    /// Do not tag Arabic towns whose names are everyday words (الباب, الطبقة) after a place
+    /// noun (مدينة الباب).
+    #[arg(long)]
+    pub no_context_towns: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word,
     /// tagged-head, and head-relabel, head-relabel-doc, which relabel a MISC name after a head ORG).
@@ -123,6 +127,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         model_en: if args.lang == "en" { model } else { None },
         propagate: !args.no_propagate,
         org_phrases: !args.no_org_phrases,
+        context_towns: !args.no_context_towns,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

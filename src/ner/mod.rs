@@ -27,6 +27,7 @@ pub mod lexicon;
 pub mod lists;
 pub mod model;
 pub mod org_phrases;
+pub mod place_context;
 pub mod stack;
 pub mod tags;
 pub mod text;

@@ -56,6 +56,7 @@ use crate::ner::model::{NerModel, Scratch};
 use crate::ner::org_phrases::{
     HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
 };
+use crate::ner::place_context::{ContextTowns, TokenMention};
 use crate::ner::tags::tag_of;
 use crate::ner::text::match_key_into;
 use crate::stage::{Stage, StageError};
@@ -84,6 +85,9 @@ pub struct EntitiesOptions {
     pub org_phrases: bool,
     /// The organisation phrase patterns to use (names from `OrgPattern::name`).
     pub org_patterns: Vec<String>,
+    /// Arabic town names that are also everyday words (الباب, الطبقة), tagged `LOC` after a
+    /// place noun (مدينة الباب, منطقتي منبج والطبقة); part of the built-in lists. On by default.
+    pub context_towns: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -101,6 +105,7 @@ impl Default for EntitiesOptions {
             propagate: true,
             org_phrases: true,
             org_patterns: DEFAULT_ORG_PATTERNS.iter().map(|p| p.to_string()).collect(),
+            context_towns: true,
         }
     }
 }
@@ -119,6 +124,8 @@ pub struct EntitiesStage {
     org_heads: HeadNouns,
     /// The organisation phrase patterns in use (empty: off).
     org_patterns: PatternSet,
+    /// Towns tagged after a place noun (Arabic), when on.
+    context_towns: Option<Arc<ContextTowns>>,
 }
 
 /// The model of one language.
@@ -265,6 +272,8 @@ impl EntitiesStage {
             propagate: options.propagate,
             org_heads,
             org_patterns,
+            context_towns: (options.builtin_lists && options.context_towns)
+                .then(|| Arc::new(ContextTowns::builtin())),
         })
     }
 
@@ -395,9 +404,16 @@ impl Stage for EntitiesStage {
                 propagate(doc, model, cores, &mut found);
             }
         });
-        if !self.org_patterns.is_empty() && doc.lang.as_deref() == Some("ar") {
+        if doc.lang.as_deref() == Some("ar")
+            && (!self.org_patterns.is_empty() || self.context_towns.is_some())
+        {
             let keys = buffers.document_keys();
-            org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
+            if !self.org_patterns.is_empty() {
+                org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
+            }
+            if let Some(towns) = &self.context_towns {
+                tag_context_towns(doc, &keys, towns, &mut found);
+            }
         }
         for (offset, c) in found {
             push_entity(doc, offset, c);
@@ -608,6 +624,59 @@ fn org_phrases(
         carry_org_relabels(doc, keys, heads, relabelled, &mut out);
     }
     *found = out;
+}
+
+/// Adds a `LOC` mention (origin `list`, score 1) for each town name that a place noun introduces
+/// ([`ContextTowns::find`]), sentence by sentence, where no mention is. `found` is sorted by
+/// first token, and is left so.
+fn tag_context_towns(
+    doc: &Document,
+    keys: &[&str],
+    towns: &ContextTowns,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    let mut added: Vec<(usize, Candidate)> = Vec::new();
+    let mut mentions: Vec<TokenMention> = Vec::new();
+    let mut next = 0;
+    for (start, end) in sentence_spans(&doc.tokens) {
+        mentions.clear();
+        mentions.resize(end - start, TokenMention::default());
+        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
+            let (offset, c) = &found[next];
+            let (s, e) = (offset + c.m.tok_start, offset + c.m.tok_end);
+            if s >= start && e <= end {
+                for m in &mut mentions[s - start..e - start] {
+                    m.covered = true;
+                }
+                if c.m.label == EntityLabel::Loc {
+                    mentions[s - start].loc_end = Some(e - start);
+                }
+            }
+            next += 1;
+        }
+        let Some(sentence_keys) = keys.get(start..end) else {
+            continue;
+        };
+        for (tok, stripped) in towns.find(sentence_keys, &mentions) {
+            added.push((
+                start,
+                Candidate {
+                    m: ListMatch {
+                        tok_start: tok,
+                        tok_end: tok + 1,
+                        stripped,
+                        label: EntityLabel::Loc,
+                    },
+                    origin: EntityOrigin::List,
+                    score: 1.0,
+                },
+            ));
+        }
+    }
+    if !added.is_empty() {
+        found.extend(added);
+        found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
+    }
 }
 
 /// The document-level half of `head-relabel-doc`: `names` are the words of the mentions a

@@ -1,0 +1,189 @@
+//! Town names that are also everyday words, tagged only where a place noun introduces them.
+//!
+//! Many towns' names are ordinary words too: الباب (the door), الطبقة (the layer), التل (the hill),
+//! الميادين (the squares). The built-in list leaves them out, since matching them everywhere would
+//! tag the words (`data/lists/build_lists.py`). A place noun in construct before them settles it:
+//! مدينة الباب, بلدة التل, and the coordinated names after a dual or plural one, منطقتي منبج
+//! والطبقة. So a name of `data/lists/towns-context-ar.tsv` (GeoNames towns left out of the list
+//! as everyday words) becomes a `LOC` mention when it follows a head of
+//! `data/lists/place-heads-ar.tsv`, directly or as a later conjunct (و) of names that follow it,
+//! each of which is a `LOC` mention already or such a town.
+
+use super::hash::FxHashSet;
+
+use super::text::match_key_into;
+
+/// Town names tagged only after a place noun (generated; see `data/lists/SOURCE.md`).
+pub const BUILTIN_TOWNS_AR: &str = include_str!("../../data/lists/towns-context-ar.tsv");
+/// Place nouns that introduce a name (written by hand; see `data/lists/SOURCE.md`).
+pub const BUILTIN_PLACE_HEADS_AR: &str = include_str!("../../data/lists/place-heads-ar.tsv");
+
+/// Proclitics a place noun may carry (بمدينة, ومدينة, لمدينة, فمدينة, كمدينة).
+const HEAD_PROCLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
+
+/// The conjunction that joins a later name to the ones before it.
+const AND: char = 'و';
+
+/// Place nouns and the town names they may introduce, by matching key.
+#[derive(Debug, Clone, Default)]
+pub struct ContextTowns {
+    heads: FxHashSet<String>,
+    towns: FxHashSet<String>,
+}
+
+/// Where the sentence already has mentions: for each token, whether a mention covers it, and
+/// the end of the `LOC` mention that starts there, if one does.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenMention {
+    /// A mention covers the token.
+    pub covered: bool,
+    /// One past the last token of the `LOC` mention that starts at this token.
+    pub loc_end: Option<usize>,
+}
+
+impl ContextTowns {
+    /// The built-in heads and towns.
+    pub fn builtin() -> Self {
+        Self::from_tsv(BUILTIN_PLACE_HEADS_AR, BUILTIN_TOWNS_AR)
+    }
+
+    /// Heads and towns from TSV text (first column; `#` lines are comments). Only towns whose
+    /// name has the article are kept: after a place noun an indefinite word is as often an
+    /// adjective (مدينة حديثة, a modern city; مناطق ثورة) as a town (Haditha).
+    pub fn from_tsv(heads: &str, towns: &str) -> Self {
+        let mut towns = first_column_keys(towns);
+        towns.retain(|t| t.starts_with("ال"));
+        ContextTowns {
+            heads: first_column_keys(heads),
+            towns,
+        }
+    }
+
+    /// Whether `key` is a place noun, with at most one proclitic.
+    fn is_head(&self, key: &str) -> bool {
+        if self.heads.contains(key) {
+            return true;
+        }
+        let mut chars = key.chars();
+        chars
+            .next()
+            .is_some_and(|c| HEAD_PROCLITICS.contains(&c) && self.heads.contains(chars.as_str()))
+    }
+
+    /// The towns to tag in one sentence: `keys` are its tokens' matching keys and `mentions`
+    /// what covers them (same length). Returns each town's token and the code points of its
+    /// key left out of the mention (the conjunction of a later name).
+    pub fn find(&self, keys: &[&str], mentions: &[TokenMention]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let n = keys.len().min(mentions.len());
+        let mut i = 0;
+        while i < n {
+            if mentions[i].covered || !self.is_head(keys[i]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            let mut first = true;
+            while j < n {
+                let mut key = keys[j];
+                let mut stripped = 0;
+                if !first {
+                    // A later name must be joined by و, attached or (rarely) a token of its own.
+                    if key == "و" && j + 1 < n {
+                        j += 1;
+                        key = keys[j];
+                    } else if let Some(rest) = key.strip_prefix(AND) {
+                        key = rest;
+                        stripped = 1;
+                    } else {
+                        break;
+                    }
+                }
+                if let Some(end) = mentions[j].loc_end {
+                    j = end.max(j + 1);
+                } else if !mentions[j].covered && self.towns.contains(key) {
+                    out.push((j, stripped));
+                    j += 1;
+                } else {
+                    break;
+                }
+                first = false;
+            }
+            i = j.max(i + 1);
+        }
+        out
+    }
+}
+
+fn first_column_keys(tsv: &str) -> FxHashSet<String> {
+    let mut key = String::new();
+    tsv.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            match_key_into(w, &mut key);
+            key.clone()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<String> {
+        let mut k = String::new();
+        text.split_whitespace()
+            .map(|w| {
+                match_key_into(w, &mut k);
+                k.clone()
+            })
+            .collect()
+    }
+
+    fn find(text: &str, mentions: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let t = ContextTowns::builtin();
+        let keys = keys(text);
+        let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut m = vec![TokenMention::default(); refs.len()];
+        for &(s, e) in mentions {
+            m[s].loc_end = Some(e);
+            for x in &mut m[s..e] {
+                x.covered = true;
+            }
+        }
+        t.find(&refs, &m)
+    }
+
+    #[test]
+    fn the_lists_hold_the_expected_words() {
+        let t = ContextTowns::builtin();
+        assert!(t.towns.contains("الباب") && t.towns.contains("الطبقه"));
+        assert!(t.is_head("مدينه") && t.is_head("بمدينه") && t.is_head("منطقتي"));
+        assert!(!t.is_head("المدينه"), "a definite noun is not in construct");
+    }
+
+    #[test]
+    fn a_town_after_a_place_noun_is_tagged_and_the_word_alone_is_not() {
+        assert_eq!(find("سيطرت القوات على مدينة الباب شمال حلب", &[]), [(4, 0)]);
+        assert_eq!(find("وقعت اشتباكات بمدينة الباب", &[]), [(3, 0)]);
+        assert!(find("فتح الباب أمام المفاوضات", &[]).is_empty());
+        // A place noun before a word that is no town tags nothing; nor before a town's name
+        // without the article, which is as often an adjective (حديثة: modern, and Haditha).
+        assert!(find("مدينة كبيرة", &[]).is_empty());
+        assert!(find("بناء مدينة حديثة", &[]).is_empty());
+    }
+
+    #[test]
+    fn later_conjuncts_after_a_dual_noun_are_tagged_across_known_places() {
+        // منطقتي منبج والطبقة: منبج is a list mention (tokens 1..2), والطبقة a town with و.
+        assert_eq!(find("منطقتي منبج والطبقة غرب الفرات", &[(1, 2)]), [(2, 1)]);
+        // A separate و token works too; a name not joined by و ends the run.
+        assert_eq!(find("مدينتي الباب و التل", &[]), [(1, 0), (3, 0)]);
+        assert_eq!(find("مدينة الباب التل", &[]), [(1, 0)]);
+        // A covered token is never retagged.
+        assert!(find("مدينة الباب", &[(0, 2)]).is_empty());
+    }
+}
