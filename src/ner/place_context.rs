@@ -29,6 +29,9 @@ const AND: char = 'و';
 pub struct ContextTowns {
     heads: FxHashSet<String>,
     towns: FxHashSet<String>,
+    /// The first letters of the heads and the proclitics: most words start with none of
+    /// them, and are passed over without a look-up.
+    head_starts: Vec<char>,
 }
 
 /// Where the sentence already has mentions: for each token, whether a mention covers it, and
@@ -53,14 +56,30 @@ impl ContextTowns {
     pub fn from_tsv(heads: &str, towns: &str) -> Self {
         let mut towns = first_column_keys(towns);
         towns.retain(|t| t.starts_with("ال"));
+        let heads = first_column_keys(heads);
+        let mut head_starts: Vec<char> = heads
+            .iter()
+            .filter_map(|h| h.chars().next())
+            .chain(HEAD_PROCLITICS)
+            .collect();
+        head_starts.sort_unstable();
+        head_starts.dedup();
         ContextTowns {
-            heads: first_column_keys(heads),
+            heads,
             towns,
+            head_starts,
         }
     }
 
     /// Whether `key` is a place noun, with at most one proclitic.
     fn is_head(&self, key: &str) -> bool {
+        if !key
+            .chars()
+            .next()
+            .is_some_and(|c| self.head_starts.contains(&c))
+        {
+            return false;
+        }
         if self.heads.contains(key) {
             return true;
         }
