@@ -45,7 +45,7 @@ pub struct NerArgs {
     #[arg(long)]
     pub no_org_phrases: bool,
     /// Do not tag Arabic towns whose names are everyday words (الباب, الطبقة) after a place
-    /// noun (مدينة الباب).
+    /// noun (مدينة الباب), nor relabel the model's mentions after one LOC.
     #[arg(long)]
     pub no_context_towns: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the

@@ -7,7 +7,9 @@
 //! والطبقة. So a name of `data/lists/towns-context-ar.tsv` (GeoNames towns left out of the list
 //! as everyday words) becomes a `LOC` mention when it follows a head of
 //! `data/lists/place-heads-ar.tsv`, directly or as a later conjunct (و) of names that follow it,
-//! each of which is a `LOC` mention already or such a town.
+//! each of which is a `LOC` mention already, such a town, or a mention of the model with another
+//! label, which is relabelled `LOC` (بلدة معرة النعمان: the model had said PER). In ANERcorp
+//! train a mention right after such a noun is `LOC` 190 times in 196.
 
 use super::hash::FxHashSet;
 
@@ -35,13 +37,26 @@ pub struct ContextTowns {
 }
 
 /// Where the sentence already has mentions: for each token, whether a mention covers it, and
-/// the end of the `LOC` mention that starts there, if one does.
+/// the end of the mention that starts there, if one does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TokenMention {
     /// A mention covers the token.
     pub covered: bool,
     /// One past the last token of the `LOC` mention that starts at this token.
     pub loc_end: Option<usize>,
+    /// One past the last token of the model's mention with another label that starts at this
+    /// token (a list's label is kept as its writer gave it).
+    pub relabel_end: Option<usize>,
+}
+
+/// What a place noun introduces in one sentence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlaceFinds {
+    /// Towns to tag: the token, and the code points of its key left out of the mention (the
+    /// conjunction of a later name).
+    pub towns: Vec<(usize, usize)>,
+    /// First tokens of the model's mentions to relabel `LOC`.
+    pub relabel: Vec<usize>,
 }
 
 impl ContextTowns {
@@ -89,11 +104,10 @@ impl ContextTowns {
             .is_some_and(|c| HEAD_PROCLITICS.contains(&c) && self.heads.contains(chars.as_str()))
     }
 
-    /// The towns to tag in one sentence: `keys` are its tokens' matching keys and `mentions`
-    /// what covers them (same length). Returns each town's token and the code points of its
-    /// key left out of the mention (the conjunction of a later name).
-    pub fn find(&self, keys: &[&str], mentions: &[TokenMention]) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
+    /// What place nouns introduce in one sentence: `keys` are its tokens' matching keys and
+    /// `mentions` what covers them (same length).
+    pub fn find(&self, keys: &[&str], mentions: &[TokenMention]) -> PlaceFinds {
+        let mut out = PlaceFinds::default();
         let n = keys.len().min(mentions.len());
         let mut i = 0;
         while i < n {
@@ -120,8 +134,11 @@ impl ContextTowns {
                 }
                 if let Some(end) = mentions[j].loc_end {
                     j = end.max(j + 1);
+                } else if let Some(end) = mentions[j].relabel_end {
+                    out.relabel.push(j);
+                    j = end.max(j + 1);
                 } else if !mentions[j].covered && self.towns.contains(key) {
-                    out.push((j, stripped));
+                    out.towns.push((j, stripped));
                     j += 1;
                 } else {
                     break;
@@ -162,18 +179,49 @@ mod tests {
             .collect()
     }
 
+    /// The towns found in `text`, whose `LOC` mentions are `mentions` (token ranges).
     fn find(text: &str, mentions: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        find_all(text, mentions, &[]).towns
+    }
+
+    /// What `text` gives, with `LOC` mentions `locs` and the model's other mentions `others`.
+    fn find_all(text: &str, locs: &[(usize, usize)], others: &[(usize, usize)]) -> PlaceFinds {
         let t = ContextTowns::builtin();
         let keys = keys(text);
         let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
         let mut m = vec![TokenMention::default(); refs.len()];
-        for &(s, e) in mentions {
-            m[s].loc_end = Some(e);
+        for (&(s, e), loc) in locs
+            .iter()
+            .map(|r| (r, true))
+            .chain(others.iter().map(|r| (r, false)))
+        {
+            if loc {
+                m[s].loc_end = Some(e);
+            } else {
+                m[s].relabel_end = Some(e);
+            }
             for x in &mut m[s..e] {
                 x.covered = true;
             }
         }
         t.find(&refs, &m)
+    }
+
+    #[test]
+    fn a_model_mention_after_a_place_noun_is_relabelled() {
+        // وهو مزارع من بلدة معرة النعمان: the model's PER mention (tokens 4..6) becomes LOC.
+        let f = find_all("وهو مزارع من بلدة معرة النعمان", &[], &[(4, 6)]);
+        assert_eq!(f.relabel, [4]);
+        // In a run of names: منطقتي حلب و<PER> والباب.
+        let f = find_all("منطقتي حلب وعفرين والباب", &[(1, 2)], &[(2, 3)]);
+        assert_eq!(f.relabel, [2]);
+        assert_eq!(f.towns, [(3, 1)]);
+        // Not after a word that is no place noun.
+        assert!(
+            find_all("قال المزارع معرة النعمان", &[], &[(2, 4)])
+                .relabel
+                .is_empty()
+        );
     }
 
     #[test]

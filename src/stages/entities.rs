@@ -86,7 +86,8 @@ pub struct EntitiesOptions {
     /// The organisation phrase patterns to use (names from `OrgPattern::name`).
     pub org_patterns: Vec<String>,
     /// Arabic town names that are also everyday words (الباب, الطبقة), tagged `LOC` after a
-    /// place noun (مدينة الباب, منطقتي منبج والطبقة); part of the built-in lists. On by default.
+    /// place noun (مدينة الباب, منطقتي منبج والطبقة), and the model's mentions after such a noun
+    /// relabelled `LOC` (بلدة معرة النعمان); part of the built-in lists. On by default.
     pub context_towns: bool,
 }
 
@@ -627,8 +628,9 @@ fn org_phrases(
 }
 
 /// Adds a `LOC` mention (origin `list`, score 1) for each town name that a place noun introduces
-/// ([`ContextTowns::find`]), sentence by sentence, where no mention is. `found` is sorted by
-/// first token, and is left so.
+/// ([`ContextTowns::find`]), sentence by sentence, where no mention is, and relabels `LOC` the
+/// model's mentions that a place noun introduces. `found` is sorted by first token, and is left
+/// so.
 fn tag_context_towns(
     doc: &Document,
     keys: &[&str],
@@ -637,10 +639,14 @@ fn tag_context_towns(
 ) {
     let mut added: Vec<(usize, Candidate)> = Vec::new();
     let mut mentions: Vec<TokenMention> = Vec::new();
+    // The index in `found` of the mention that starts at each token of the sentence.
+    let mut index_at: Vec<usize> = Vec::new();
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
         mentions.clear();
         mentions.resize(end - start, TokenMention::default());
+        index_at.clear();
+        index_at.resize(end - start, usize::MAX);
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
             let (offset, c) = &found[next];
             let (s, e) = (offset + c.m.tok_start, offset + c.m.tok_end);
@@ -650,14 +656,23 @@ fn tag_context_towns(
                 }
                 if c.m.label == EntityLabel::Loc {
                     mentions[s - start].loc_end = Some(e - start);
+                } else if c.origin == EntityOrigin::Model {
+                    mentions[s - start].relabel_end = Some(e - start);
                 }
+                index_at[s - start] = next;
             }
             next += 1;
         }
         let Some(sentence_keys) = keys.get(start..end) else {
             continue;
         };
-        for (tok, stripped) in towns.find(sentence_keys, &mentions) {
+        let finds = towns.find(sentence_keys, &mentions);
+        for tok in finds.relabel {
+            if let Some((_, c)) = index_at.get(tok).and_then(|&i| found.get_mut(i)) {
+                c.m.label = EntityLabel::Loc;
+            }
+        }
+        for (tok, stripped) in finds.towns {
             added.push((
                 start,
                 Candidate {
