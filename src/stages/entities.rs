@@ -512,6 +512,11 @@ fn propagate(
             ));
         }
     }
+    add_mentions(found, added);
+}
+
+/// Adds `added` to `found`, keeping `found` sorted by first token.
+fn add_mentions(found: &mut Vec<(usize, Candidate)>, added: Vec<(usize, Candidate)>) {
     if added.is_empty() {
         return;
     }
@@ -688,10 +693,7 @@ fn tag_context_towns(
             ));
         }
     }
-    if !added.is_empty() {
-        found.extend(added);
-        found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
-    }
+    add_mentions(found, added);
 }
 
 /// The document-level half of `head-relabel-doc`: `names` are the words of the mentions a
@@ -785,10 +787,7 @@ fn carry_org_relabels(
             }
         }
     }
-    if !added.is_empty() {
-        found.extend(added);
-        found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
-    }
+    add_mentions(found, added);
 }
 
 /// The words of a mention as matching keys joined by spaces, without the proclitics left
