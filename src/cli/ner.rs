@@ -48,6 +48,10 @@ pub struct NerArgs {
     /// noun (مدينة الباب), nor relabel the model's mentions after one LOC.
     #[arg(long)]
     pub no_context_towns: bool,
+    /// Do not relabel MISC the model's Arabic mentions after a disease noun (فيروس كورونا) and
+    /// their other mentions starting with the same word.
+    #[arg(long)]
+    pub no_disease_names: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word,
     /// tagged-head, and head-relabel, head-relabel-doc, which relabel a MISC name after a head ORG).
@@ -128,6 +132,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         propagate: !args.no_propagate,
         org_phrases: !args.no_org_phrases,
         context_towns: !args.no_context_towns,
+        disease_names: !args.no_disease_names,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

@@ -4,6 +4,8 @@
 //!
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
+//! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
+//! - [`place_context`]: towns whose names are everyday words, after a place noun.
 //! - [`org_phrases`]: organisation phrases headed by a generic organisation noun (قوات, حزب, صحيفة...).
 //! - [`lexicon`]: word frequency bands and clusters learned from unlabelled text.
 //! - [`clusters`]: word-cluster induction from raw text.
@@ -20,6 +22,7 @@
 pub mod clusters;
 pub mod conll;
 pub mod crf;
+pub mod disease_context;
 pub mod eval;
 pub mod features;
 pub mod hash;

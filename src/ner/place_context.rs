@@ -20,8 +20,47 @@ pub const BUILTIN_TOWNS_AR: &str = include_str!("../../data/lists/towns-context-
 /// Place nouns that introduce a name (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_PLACE_HEADS_AR: &str = include_str!("../../data/lists/place-heads-ar.tsv");
 
-/// Proclitics a place noun may carry (بمدينة, ومدينة, لمدينة, فمدينة, كمدينة).
+/// Proclitics a head noun may carry (بمدينة, ومدينة, لمدينة, فمدينة, كمدينة).
 const HEAD_PROCLITICS: [char; 5] = ['و', 'ف', 'ب', 'ل', 'ك'];
+
+/// A closed class of nouns that stand before a name in construct (place nouns, disease nouns),
+/// by matching key, found with at most one attached proclitic.
+#[derive(Debug, Clone, Default)]
+pub struct HeadWords {
+    words: FxHashSet<String>,
+    /// The first letters of the words and the proclitics: most words start with none of them,
+    /// and are passed over without a look-up.
+    starts: Vec<char>,
+}
+
+impl HeadWords {
+    /// The words of the first column of TSV text (`#` lines are comments).
+    pub fn from_tsv(tsv: &str) -> Self {
+        let words = first_column_keys(tsv);
+        let mut starts: Vec<char> = words
+            .iter()
+            .filter_map(|h| h.chars().next())
+            .chain(HEAD_PROCLITICS)
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        HeadWords { words, starts }
+    }
+
+    /// Whether the matching key `key` is one of the words, with at most one proclitic.
+    pub fn contains(&self, key: &str) -> bool {
+        if !key.chars().next().is_some_and(|c| self.starts.contains(&c)) {
+            return false;
+        }
+        if self.words.contains(key) {
+            return true;
+        }
+        let mut chars = key.chars();
+        chars
+            .next()
+            .is_some_and(|c| HEAD_PROCLITICS.contains(&c) && self.words.contains(chars.as_str()))
+    }
+}
 
 /// The conjunction that joins a later name to the ones before it.
 const AND: char = 'و';
@@ -29,11 +68,8 @@ const AND: char = 'و';
 /// Place nouns and the town names they may introduce, by matching key.
 #[derive(Debug, Clone, Default)]
 pub struct ContextTowns {
-    heads: FxHashSet<String>,
+    heads: HeadWords,
     towns: FxHashSet<String>,
-    /// The first letters of the heads and the proclitics: most words start with none of
-    /// them, and are passed over without a look-up.
-    head_starts: Vec<char>,
 }
 
 /// Where the sentence already has mentions: for each token, whether a mention covers it, and
@@ -71,37 +107,15 @@ impl ContextTowns {
     pub fn from_tsv(heads: &str, towns: &str) -> Self {
         let mut towns = first_column_keys(towns);
         towns.retain(|t| t.starts_with("ال"));
-        let heads = first_column_keys(heads);
-        let mut head_starts: Vec<char> = heads
-            .iter()
-            .filter_map(|h| h.chars().next())
-            .chain(HEAD_PROCLITICS)
-            .collect();
-        head_starts.sort_unstable();
-        head_starts.dedup();
         ContextTowns {
-            heads,
+            heads: HeadWords::from_tsv(heads),
             towns,
-            head_starts,
         }
     }
 
     /// Whether `key` is a place noun, with at most one proclitic.
     fn is_head(&self, key: &str) -> bool {
-        if !key
-            .chars()
-            .next()
-            .is_some_and(|c| self.head_starts.contains(&c))
-        {
-            return false;
-        }
-        if self.heads.contains(key) {
-            return true;
-        }
-        let mut chars = key.chars();
-        chars
-            .next()
-            .is_some_and(|c| HEAD_PROCLITICS.contains(&c) && self.heads.contains(chars.as_str()))
+        self.heads.contains(key)
     }
 
     /// What place nouns introduce in one sentence: `keys` are its tokens' matching keys and

@@ -33,6 +33,10 @@
 //!   taking the head in; `head-relabel-doc` (on by default) also relabels the other `MISC`
 //!   mentions of the model with the same words in the document, and tags those words `ORG`
 //!   where they stand untagged right after another head.
+//! - `disease_names = false`: do not relabel disease names (on by default; Arabic documents
+//!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
+//!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
+//!   (فيروس كورونا: the model says `PER`; see `src/ner/disease_context.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -50,6 +54,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
+use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
 use crate::ner::lists::{EntityList, ListMatch};
@@ -91,6 +96,10 @@ pub struct EntitiesOptions {
     /// place noun (مدينة الباب, منطقتي منبج والطبقة), and the model's mentions after such a noun
     /// relabelled `LOC` (بلدة معرة النعمان); part of the built-in lists. On by default.
     pub context_towns: bool,
+    /// Arabic names after a disease noun (فيروس كورونا, مرض إيبولا) are diseases: the model's
+    /// mention there, and its other mentions starting with the same word, are relabelled `MISC`.
+    /// On by default.
+    pub disease_names: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -109,6 +118,7 @@ impl Default for EntitiesOptions {
             org_phrases: true,
             org_patterns: DEFAULT_ORG_PATTERNS.iter().map(|p| p.to_string()).collect(),
             context_towns: true,
+            disease_names: true,
         }
     }
 }
@@ -129,6 +139,8 @@ pub struct EntitiesStage {
     org_patterns: PatternSet,
     /// Towns tagged after a place noun (Arabic), when on.
     context_towns: Option<Arc<ContextTowns>>,
+    /// Disease nouns whose following name is relabelled `MISC` (Arabic), when on.
+    disease_nouns: Option<Arc<DiseaseNouns>>,
 }
 
 /// The model of one language.
@@ -277,6 +289,9 @@ impl EntitiesStage {
             org_patterns,
             context_towns: (options.builtin_lists && options.context_towns)
                 .then(|| Arc::new(ContextTowns::builtin())),
+            disease_nouns: options
+                .disease_names
+                .then(|| Arc::new(DiseaseNouns::builtin())),
         })
     }
 
@@ -408,7 +423,9 @@ impl Stage for EntitiesStage {
             }
         });
         if doc.lang.as_deref() == Some("ar")
-            && (!self.org_patterns.is_empty() || self.context_towns.is_some())
+            && (!self.org_patterns.is_empty()
+                || self.context_towns.is_some()
+                || self.disease_nouns.is_some())
         {
             let keys = buffers.document_keys();
             if !self.org_patterns.is_empty() {
@@ -416,6 +433,9 @@ impl Stage for EntitiesStage {
             }
             if let Some(towns) = &self.context_towns {
                 tag_context_towns(doc, &keys, towns, &mut found);
+            }
+            if let Some(nouns) = &self.disease_nouns {
+                relabel_disease_names(doc, &keys, nouns, &mut found);
             }
         }
         for (offset, c) in found {
@@ -750,6 +770,39 @@ fn tag_context_towns(
         }
     }
     add_mentions(found, added);
+}
+
+/// Relabels `MISC` the model's mentions that name a disease ([`DiseaseNouns::disease_mentions`]:
+/// right after a disease noun, and the others that start with the same word).
+fn relabel_disease_names(
+    doc: &Document,
+    keys: &[&str],
+    nouns: &DiseaseNouns,
+    found: &mut [(usize, Candidate)],
+) {
+    let model: Vec<usize> = (0..found.len())
+        .filter(|&i| found[i].1.origin == EntityOrigin::Model)
+        .collect();
+    let mentions: Vec<ModelMention> = model
+        .iter()
+        .map(|&i| {
+            let (offset, c) = &found[i];
+            let start = offset + c.m.tok_start;
+            ModelMention {
+                start,
+                follows_in_sentence: start > 0
+                    && doc.tokens[start - 1].sent_idx == doc.tokens[start].sent_idx,
+                first_word: keys
+                    .get(start)
+                    .map(|k| k.chars().skip(c.m.stripped).collect())
+                    .unwrap_or_default(),
+                has_proclitic: c.m.stripped > 0,
+            }
+        })
+        .collect();
+    for m in nouns.disease_mentions(keys, &mentions) {
+        found[model[m]].1.m.label = EntityLabel::Misc;
+    }
 }
 
 /// The document-level half of `head-relabel-doc`: `names` are the words of the mentions a
