@@ -74,6 +74,23 @@ fn builtin_list_finds_places_in_any_language() {
 }
 
 #[test]
+fn arab_towns_are_matched_in_arabic_documents_only() {
+    // تازه is "new" in Persian, and in Arabic spelling (تازة) a Moroccan town of the GeoNames
+    // list; Syria is in the territory names, which every language matches.
+    let doc = run("اقدامات تازه در Syria", "fa", toml::Table::new());
+    let found: Vec<&str> = doc
+        .entities
+        .iter()
+        .map(|e| &doc.text[e.byte_start..e.byte_end])
+        .collect();
+    assert_eq!(found, ["Syria"]);
+    let mut lists_only = toml::Table::new();
+    lists_only.insert("models".into(), toml::Value::Boolean(false));
+    let arabic = run("وصلوا إلى تازة", "ar", lists_only);
+    assert_eq!(arabic.entities.len(), 1, "the town in an Arabic document");
+}
+
+#[test]
 fn builtin_arabic_list_has_geonames_towns_but_not_word_like_names() {
     let mut options = toml::Table::new();
     options.insert("models".into(), toml::Value::Boolean(false));

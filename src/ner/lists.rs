@@ -2,15 +2,20 @@
 //! normalised forms ([`match_key`]) and tolerant of Arabic proclitics attached to the first
 //! word, so that the entry قوات سوريا الديمقراطية finds لقوات سوريا الديمقراطية.
 //!
-//! The built-in lists (`data/lists/places-*.tsv`, from Unicode CLDR and GeoNames) are compiled
-//! into the binary; user lists are TSV files (`phrase<TAB>label`, `#` starts a comment line).
+//! The built-in lists (`data/lists/places-*.tsv` from Unicode CLDR, `data/lists/towns-ar.tsv`
+//! from GeoNames) are compiled into the binary; user lists are TSV files (`phrase<TAB>label`, `#` starts a comment line).
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashMap;
 use crate::ner::text::{for_each_proclitic_split, is_capitalised, match_key};
 
-/// The built-in Arabic list (territories and major cities from CLDR, Arab towns from GeoNames).
+/// The built-in Arabic list of territories and major cities (CLDR).
 pub const BUILTIN_AR: &str = include_str!("../../data/lists/places-ar.tsv");
+/// The built-in Arabic list of towns of Arab countries (GeoNames), for Arabic documents only:
+/// the list keeps out names that are everyday Arabic words, but not those that are everyday
+/// words of other languages written in Arabic script (تازة, a Moroccan town, is Persian تازه,
+/// "new").
+pub const BUILTIN_TOWNS_AR: &str = include_str!("../../data/lists/towns-ar.tsv");
 /// The built-in English list (territories and major cities, CLDR).
 pub const BUILTIN_EN: &str = include_str!("../../data/lists/places-en.tsv");
 
@@ -132,20 +137,27 @@ impl EntityList {
     /// Other languages may still match the built-in entries of both (see
     /// [`EntityList::builtin_all`]).
     pub fn builtin(lang: &str) -> Self {
-        let text = match lang {
-            "ar" => BUILTIN_AR,
-            "en" => BUILTIN_EN,
-            _ => "",
+        let texts: &[&str] = match lang {
+            "ar" => &[BUILTIN_AR, BUILTIN_TOWNS_AR],
+            "en" => &[BUILTIN_EN],
+            _ => &[],
         };
-        // The built-in lists are part of the source tree and checked by tests.
-        EntityList::from_tsv(text, "built-in list").unwrap_or_default()
+        EntityList::of_builtin(texts)
     }
 
-    /// All built-in entries (Arabic and English), for documents in other languages.
+    /// The built-in territories and cities of both languages (not the Arab towns), for
+    /// documents in other languages.
     pub fn builtin_all() -> Self {
-        let mut list = EntityList::builtin("ar");
-        // Same as above: a malformed built-in list fails the tests, not the run.
-        let _ = list.add_tsv(BUILTIN_EN, "built-in list");
+        EntityList::of_builtin(&[BUILTIN_AR, BUILTIN_EN])
+    }
+
+    fn of_builtin(texts: &[&str]) -> Self {
+        let mut list = EntityList::new();
+        for text in texts {
+            // The built-in lists are part of the source tree and checked by tests: a malformed
+            // one fails the tests, not the run.
+            let _ = list.add_tsv(text, "built-in list");
+        }
         list
     }
 
@@ -289,8 +301,10 @@ mod tests {
     #[test]
     fn builtin_lists_parse_and_hold_capitals() {
         let ar = EntityList::from_tsv(BUILTIN_AR, "ar").unwrap();
+        let towns = EntityList::from_tsv(BUILTIN_TOWNS_AR, "towns").unwrap();
         let en = EntityList::from_tsv(BUILTIN_EN, "en").unwrap();
-        assert!(ar.len() > 300 && en.len() > 300);
+        assert!(ar.len() > 300 && towns.len() > 200 && en.len() > 300);
+        assert_eq!(EntityList::builtin("ar").len(), ar.len() + towns.len());
         assert_eq!(find(&ar, "في دمشق"), vec![(1, 2, 0, EntityLabel::Loc)]);
         assert_eq!(find(&ar, "من بسوريا"), vec![(1, 2, 1, EntityLabel::Loc)]);
         assert_eq!(

@@ -13,7 +13,8 @@
 //! - `base_dir = "..."`: the directory of the pipeline file. The pipeline loader inserts it;
 //!   when absent, relative list paths are resolved against the current directory.
 //! - `builtin_lists = false`: turn off the built-in lists (country, territory and city names
-//!   from Unicode CLDR; Arabic also town names of Arab League countries from GeoNames).
+//!   from Unicode CLDR; Arabic documents also town names of Arab League countries from
+//!   GeoNames, which documents in other languages do not match).
 //! - `models = false`: turn off the statistical models (lists only).
 //! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
 //!   instead of the built-in ones; relative to `base_dir`.
