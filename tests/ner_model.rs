@@ -371,3 +371,43 @@ fn train_ner_retune_tunes_the_biases_of_a_trained_model_again() {
         .success()
     );
 }
+
+#[test]
+fn lowercase_words_are_not_names_on_an_edited_english_page() {
+    // A WCXB dev page on meditation: the English model tags everyday words written in lowercase
+    // there (mindfulness, meditation); the page is edited text, so the default drops them.
+    let Some(page) = shared("extraction/wcxb-dev/html/0348.html.gz") else {
+        return;
+    };
+    let pipeline = nahr::pipeline::Pipeline::default_pipeline().unwrap();
+    let docs = nahr::runner::process_path(&page, 1, &pipeline).unwrap();
+    let on = &docs[0];
+    assert_eq!(on.lang.as_deref(), Some("en"));
+    let mut off = on.clone();
+    let mut options = toml::Table::new();
+    options.insert("case_check".into(), toml::Value::Boolean(false));
+    build_stage("entities", options)
+        .unwrap()
+        .process(&mut off)
+        .unwrap();
+    let split = |d: &Document| {
+        let (mut lower, mut other) = (Vec::new(), Vec::new());
+        for e in &d.entities {
+            let text = &d.text[e.byte_start..e.byte_end];
+            if nahr::ner::casing::is_all_lowercase(text) {
+                lower.push(text.to_string());
+            } else {
+                other.push((e.byte_start, e.byte_end, e.label));
+            }
+        }
+        (lower, other)
+    };
+    let (lower_on, other_on) = split(on);
+    let (lower_off, other_off) = split(&off);
+    assert!(lower_on.is_empty(), "{lower_on:?}");
+    assert!(
+        lower_off.len() >= 10 && lower_off.iter().any(|t| t == "mindfulness"),
+        "{lower_off:?}"
+    );
+    assert_eq!(other_on, other_off, "capitalised mentions are kept");
+}

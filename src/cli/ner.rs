@@ -52,6 +52,10 @@ pub struct NerArgs {
     /// their other mentions starting with the same word.
     #[arg(long)]
     pub no_disease_names: bool,
+    /// Keep the English model's all-lowercase mentions in documents whose sentences mostly
+    /// start with a capital letter (by default they are dropped there).
+    #[arg(long)]
+    pub no_case_check: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word,
     /// tagged-head, and head-relabel, head-relabel-doc, which relabel a MISC name after a head ORG).
@@ -133,6 +137,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         org_phrases: !args.no_org_phrases,
         context_towns: !args.no_context_towns,
         disease_names: !args.no_disease_names,
+        case_check: !args.no_case_check,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

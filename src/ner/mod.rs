@@ -2,6 +2,7 @@
 //! (averaged structured perceptron or linear-chain CRF over hashed features, constrained Viterbi
 //! over BIO tags).
 //!
+//! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
 //! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
@@ -19,6 +20,7 @@
 //! - [`conll`]: reading CoNLL corpora.
 //! - [`hash`]: the small fast hash used by maps and feature hashing.
 
+pub mod casing;
 pub mod clusters;
 pub mod conll;
 pub mod crf;

@@ -38,6 +38,10 @@
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
 //!   (فيروس كورونا: the model says `PER`; see `src/ner/disease_context.rs`).
+//! - `case_check = false`: keep the English model's all-lowercase mentions in edited text (on by
+//!   default, the check drops them where most sentences start with a capital letter: on web
+//!   pages they are nearly all everyday words, mindfulness, blockchain; see
+//!   `src/ner/casing.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -55,6 +59,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
+use crate::ner::casing::{is_all_lowercase, is_edited_casing};
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
@@ -101,6 +106,9 @@ pub struct EntitiesOptions {
     /// mention there, and its other mentions starting with the same word, are relabelled `MISC`.
     /// On by default.
     pub disease_names: bool,
+    /// In English documents of edited text (most sentences start with a capital letter), drop
+    /// the model's mentions written all in lowercase (see `crate::ner::casing`). On by default.
+    pub case_check: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -120,6 +128,7 @@ impl Default for EntitiesOptions {
             org_patterns: DEFAULT_ORG_PATTERNS.iter().map(|p| p.to_string()).collect(),
             context_towns: true,
             disease_names: true,
+            case_check: true,
         }
     }
 }
@@ -142,6 +151,8 @@ pub struct EntitiesStage {
     context_towns: Option<Arc<ContextTowns>>,
     /// Disease nouns whose following name is relabelled `MISC` (Arabic), when on.
     disease_nouns: Option<Arc<DiseaseNouns>>,
+    /// Drop the English model's all-lowercase mentions in edited text.
+    case_check: bool,
 }
 
 /// The model of one language.
@@ -293,6 +304,7 @@ impl EntitiesStage {
             disease_nouns: options
                 .disease_names
                 .then(|| Arc::new(DiseaseNouns::builtin())),
+            case_check: options.case_check,
         })
     }
 
@@ -423,6 +435,9 @@ impl Stage for EntitiesStage {
                 propagate(doc, model, cores, &mut found);
             }
         });
+        if self.case_check && model.is_some_and(|m| m.lang == "en") {
+            drop_lowercase_mentions(doc, &mut found);
+        }
         if doc.lang.as_deref() == Some("ar")
             && (!self.org_patterns.is_empty()
                 || self.context_towns.is_some()
@@ -771,6 +786,26 @@ fn tag_context_towns(
         }
     }
     add_mentions(found, added);
+}
+
+/// In a document of edited text ([`is_edited_casing`]), drops the model's mentions written all
+/// in lowercase (propagated ones included: a name tagged once with a capital is not carried to
+/// the lowercase word, apple after Apple).
+fn drop_lowercase_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    let first_letters = sentence_spans(&doc.tokens).filter_map(|(start, end)| {
+        let word = doc.tokens[start..end]
+            .iter()
+            .find(|t| t.kind == TokenKind::Word)?;
+        doc.token_surface(word).chars().next()
+    });
+    if !is_edited_casing(first_letters) {
+        return;
+    }
+    found.retain(|(offset, c)| {
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        c.origin != EntityOrigin::Model
+            || !is_all_lowercase(doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end))
+    });
 }
 
 /// Relabels `MISC` the model's mentions that name a disease ([`DiseaseNouns::disease_mentions`]:
