@@ -372,16 +372,14 @@ fn train_ner_retune_tunes_the_biases_of_a_trained_model_again() {
     );
 }
 
-#[test]
-fn lowercase_words_are_not_names_on_an_edited_english_page() {
-    // A WCXB dev page on meditation: the English model tags everyday words written in lowercase
-    // there (mindfulness, meditation); the page is edited text, so the default drops them.
-    let Some(page) = shared("extraction/wcxb-dev/html/0348.html.gz") else {
-        return;
-    };
+/// A WCXB dev page through the default pipeline (with the case check), and the same document's
+/// entities found again without it; `None` (the test skips) without `../shared`.
+fn with_and_without_case_check(page: &str) -> Option<(Document, Document)> {
+    let page = shared(&format!("extraction/wcxb-dev/html/{page}"))?;
     let pipeline = nahr::pipeline::Pipeline::default_pipeline().unwrap();
-    let docs = nahr::runner::process_path(&page, 1, &pipeline).unwrap();
-    let on = &docs[0];
+    let on = nahr::runner::process_path(&page, 1, &pipeline)
+        .unwrap()
+        .remove(0);
     assert_eq!(on.lang.as_deref(), Some("en"));
     let mut off = on.clone();
     let mut options = toml::Table::new();
@@ -390,24 +388,64 @@ fn lowercase_words_are_not_names_on_an_edited_english_page() {
         .unwrap()
         .process(&mut off)
         .unwrap();
-    let split = |d: &Document| {
-        let (mut lower, mut other) = (Vec::new(), Vec::new());
-        for e in &d.entities {
-            let text = &d.text[e.byte_start..e.byte_end];
-            if nahr::ner::casing::is_all_lowercase(text) {
-                lower.push(text.to_string());
-            } else {
-                other.push((e.byte_start, e.byte_end, e.label));
-            }
-        }
-        (lower, other)
+    Some((on, off))
+}
+
+/// A document's mentions as (text, start, end, label), split by `pick`: those it picks, and
+/// the others.
+type Spans = Vec<(String, usize, usize, EntityLabel)>;
+fn split_mentions(d: &Document, pick: impl Fn(&str, EntityLabel) -> bool) -> (Spans, Spans) {
+    d.entities
+        .iter()
+        .map(|e| {
+            let text = d.text[e.byte_start..e.byte_end].to_string();
+            (text, e.byte_start, e.byte_end, e.label)
+        })
+        .partition(|(t, _, _, l)| pick(t, *l))
+}
+
+#[test]
+fn lowercase_words_are_not_names_on_an_edited_english_page() {
+    // A page on meditation: the English model tags everyday words written in lowercase there
+    // (mindfulness, meditation); the page is edited text, so the default drops them.
+    let Some((on, off)) = with_and_without_case_check("0348.html.gz") else {
+        return;
     };
-    let (lower_on, other_on) = split(on);
-    let (lower_off, other_off) = split(&off);
+    let lower = |t: &str, _| nahr::ner::casing::is_all_lowercase(t);
+    let (lower_on, other_on) = split_mentions(&on, lower);
+    let (lower_off, other_off) = split_mentions(&off, lower);
     assert!(lower_on.is_empty(), "{lower_on:?}");
     assert!(
-        lower_off.len() >= 10 && lower_off.iter().any(|t| t == "mindfulness"),
+        lower_off.len() >= 10 && lower_off.iter().any(|m| m.0 == "mindfulness"),
         "{lower_off:?}"
     );
-    assert_eq!(other_on, other_off, "capitalised mentions are kept");
+    // Capitalised mentions are kept (but for the capital abbreviations of the other check:
+    // the initials MK of a reference, tagged LOC).
+    let no_abbreviation = |m: &&(String, usize, usize, EntityLabel)| {
+        !nahr::ner::casing::is_capital_abbreviation(&m.0)
+    };
+    assert_eq!(
+        other_on.iter().filter(no_abbreviation).collect::<Vec<_>>(),
+        other_off.iter().filter(no_abbreviation).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn capital_abbreviations_are_places_only_when_known() {
+    // A page on AI and nutrition: the model tags AI `LOC` (as it would US or UK).
+    let Some((on, off)) = with_and_without_case_check("0300.html.gz") else {
+        return;
+    };
+    let ai = |t: &str, l| t == "AI" && l == EntityLabel::Loc;
+    let (ai_on, rest_on) = split_mentions(&on, ai);
+    let (ai_off, rest_off) = split_mentions(&off, ai);
+    assert!(ai_on.is_empty(), "{ai_on:?}");
+    assert!(ai_off.len() >= 10, "{ai_off:?}");
+    // Everything else is as without the check, but for lowercase mentions.
+    let cased =
+        |m: &(String, usize, usize, EntityLabel)| !nahr::ner::casing::is_all_lowercase(&m.0);
+    assert_eq!(
+        rest_on.iter().filter(|m| cased(m)).collect::<Vec<_>>(),
+        rest_off.iter().filter(|m| cased(m)).collect::<Vec<_>>()
+    );
 }

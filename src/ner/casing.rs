@@ -8,6 +8,20 @@
 //! a sample of 60 of them about five were names (git, pacman, pydantic: lowercase software).
 //! A document is read as edited when most of its sentences start with a capital letter; there
 //! the `entities` stage drops the model's all-lowercase mentions.
+//!
+//! Capital abbreviations mislead the same model the other way: trained on text where US and UK
+//! are places, it tags `LOC` any short word in capitals, and on WCXB dev its most frequent
+//! `LOC` mention was AI (762 times), with SEO, USB, MBA and UX after it. A capital abbreviation
+//! it tags `LOC` is kept only when it names a place: an entry of
+//! `data/lists/place-abbreviations-en.tsv` (written by hand: US, U.S., UK, NYC, the US states'
+//! and Canadian provinces' postal codes, the Australian states) or a one-word place of the
+//! built-in list (ITALY); the others are dropped.
+
+use crate::ner::hash::FxHashSet;
+
+/// Capital abbreviations that name places (written by hand; see `data/lists/SOURCE.md`).
+pub const BUILTIN_PLACE_ABBREVIATIONS_EN: &str =
+    include_str!("../../data/lists/place-abbreviations-en.tsv");
 
 /// Sentences (starting with a cased letter) a document needs before its casing is read.
 pub const MIN_SENTENCES: usize = 3;
@@ -45,6 +59,55 @@ pub fn is_all_lowercase(text: &str) -> bool {
     lower
 }
 
+/// Whether `text` is a capital abbreviation: 2 to 6 capital letters, each followed by at most
+/// one dot (AI, NYC, U.S.; not Ai, A, U..S).
+pub fn is_capital_abbreviation(text: &str) -> bool {
+    let mut letters = 0;
+    let mut after_letter = false;
+    for c in text.chars() {
+        if c == '.' && after_letter {
+            after_letter = false;
+        } else if c.is_uppercase() {
+            letters += 1;
+            after_letter = true;
+        } else {
+            return false;
+        }
+    }
+    (2..=6).contains(&letters)
+}
+
+/// Capital abbreviations that name places, compared exactly.
+#[derive(Debug, Clone, Default)]
+pub struct PlaceAbbreviations {
+    names: FxHashSet<String>,
+}
+
+impl PlaceAbbreviations {
+    /// The built-in abbreviations.
+    pub fn builtin() -> Self {
+        Self::from_tsv(BUILTIN_PLACE_ABBREVIATIONS_EN)
+    }
+
+    /// Abbreviations from the first column of TSV text (`#` lines are comments).
+    pub fn from_tsv(tsv: &str) -> Self {
+        let names = tsv
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split('\t').next())
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        PlaceAbbreviations { names }
+    }
+
+    /// Whether `text` is one of the abbreviations.
+    pub fn contains(&self, text: &str) -> bool {
+        self.names.contains(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +119,19 @@ mod tests {
         assert!(!is_edited_casing("TT".chars()), "too few sentences to tell");
         // Letters without case are not counted: two Latin capitals are too few.
         assert!(!is_edited_casing("TTسس".chars()));
+    }
+
+    #[test]
+    fn capital_abbreviations() {
+        for a in ["AI", "NYC", "U.S.", "USA"] {
+            assert!(is_capital_abbreviation(a), "{a}");
+        }
+        for a in ["A", "Ai", "U..S", ".US", "ABCDEFG", "A1", "كورونا"] {
+            assert!(!is_capital_abbreviation(a), "{a}");
+        }
+        let places = PlaceAbbreviations::builtin();
+        assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
+        assert!(!places.contains("AI") && !places.contains("us"));
     }
 
     #[test]

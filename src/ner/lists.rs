@@ -86,6 +86,15 @@ impl EntityList {
         self.entries
     }
 
+    /// The label of the list's one-word phrase whose matching key is `key`, if there is one.
+    pub fn single_word_label(&self, key: &str) -> Option<EntityLabel> {
+        self.by_first
+            .get(key)?
+            .iter()
+            .find(|e| e.rest.is_empty())
+            .map(|e| e.label)
+    }
+
     /// Whether the list holds no phrase.
     pub fn is_empty(&self) -> bool {
         self.entries == 0

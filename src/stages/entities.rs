@@ -38,10 +38,11 @@
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
 //!   (فيروس كورونا: the model says `PER`; see `src/ner/disease_context.rs`).
-//! - `case_check = false`: keep the English model's all-lowercase mentions in edited text (on by
-//!   default, the check drops them where most sentences start with a capital letter: on web
-//!   pages they are nearly all everyday words, mindfulness, blockchain; see
-//!   `src/ner/casing.rs`).
+//! - `case_check = false`: keep the English model's all-lowercase mentions in edited text and
+//!   its `LOC` mentions in capitals (on by default, the check drops the first where most
+//!   sentences start with a capital letter: on web pages they are nearly all everyday words,
+//!   mindfulness, blockchain; and the second unless they name a known place: AI, SEO and USB
+//!   go, US, NYC and ITALY stay; see `src/ner/casing.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -59,7 +60,9 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
-use crate::ner::casing::{is_all_lowercase, is_edited_casing};
+use crate::ner::casing::{
+    PlaceAbbreviations, is_all_lowercase, is_capital_abbreviation, is_edited_casing,
+};
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
@@ -70,7 +73,7 @@ use crate::ner::org_phrases::{
 };
 use crate::ner::place_context::{ContextTowns, TokenMention};
 use crate::ner::tags::tag_of;
-use crate::ner::text::match_key_into;
+use crate::ner::text::{match_key, match_key_into};
 use crate::stage::{Stage, StageError};
 
 /// Options of the `entities` stage (the `[entities]` table of a pipeline file).
@@ -151,8 +154,11 @@ pub struct EntitiesStage {
     context_towns: Option<Arc<ContextTowns>>,
     /// Disease nouns whose following name is relabelled `MISC` (Arabic), when on.
     disease_nouns: Option<Arc<DiseaseNouns>>,
-    /// Drop the English model's all-lowercase mentions in edited text.
+    /// Drop the English model's all-lowercase mentions in edited text, and its `LOC` mentions
+    /// in capitals that name no known place.
     case_check: bool,
+    /// The capital abbreviations that name places (for `case_check`).
+    place_abbreviations: Arc<PlaceAbbreviations>,
 }
 
 /// The model of one language.
@@ -305,6 +311,7 @@ impl EntitiesStage {
                 .disease_names
                 .then(|| Arc::new(DiseaseNouns::builtin())),
             case_check: options.case_check,
+            place_abbreviations: Arc::new(PlaceAbbreviations::builtin()),
         })
     }
 
@@ -437,6 +444,7 @@ impl Stage for EntitiesStage {
         });
         if self.case_check && model.is_some_and(|m| m.lang == "en") {
             drop_lowercase_mentions(doc, &mut found);
+            drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
         }
         if doc.lang.as_deref() == Some("ar")
             && (!self.org_patterns.is_empty()
@@ -805,6 +813,27 @@ fn drop_lowercase_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) 
         let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
         c.origin != EntityOrigin::Model
             || !is_all_lowercase(doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end))
+    });
+}
+
+/// Drops the model's `LOC` mentions written as a capital abbreviation ([`is_capital_abbreviation`])
+/// that name no known place: not one of `abbreviations` (US, NYC) and not a one-word place of
+/// the built-in list `builtin` (ITALY). See `crate::ner::casing`.
+fn drop_unknown_place_abbreviations(
+    doc: &Document,
+    builtin: &EntityList,
+    abbreviations: &PlaceAbbreviations,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    found.retain(|(offset, c)| {
+        if c.origin != EntityOrigin::Model || c.m.label != EntityLabel::Loc {
+            return true;
+        }
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        !is_capital_abbreviation(text)
+            || abbreviations.contains(text)
+            || builtin.single_word_label(&match_key(text)) == Some(EntityLabel::Loc)
     });
 }
 
