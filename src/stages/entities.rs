@@ -33,7 +33,9 @@
 //!   model right after a head, or quoted right after it (تنظيم «…»), into `ORG` without
 //!   taking the head in; `head-relabel-doc` (on by default) also relabels the other `MISC`
 //!   mentions of the model with the same words in the document, and tags those words `ORG`
-//!   where they stand untagged right after another head.
+//!   where they stand untagged right after another head; `media-relabel` (on by default)
+//!   relabels `ORG` a `PER`, `LOC` or `MISC` mention of the model right after a press or
+//!   broadcasting head (لصحيفة ديلي ميل).
 //! - `disease_names = false`: do not relabel disease names (on by default; Arabic documents
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
@@ -115,7 +117,7 @@ pub struct EntitiesOptions {
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
-pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba", "head-relabel-doc"];
+pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba", "head-relabel-doc", "media-relabel"];
 
 impl Default for EntitiesOptions {
     fn default() -> Self {
