@@ -112,7 +112,9 @@ pub struct EntitiesOptions {
     /// On by default.
     pub disease_names: bool,
     /// In English documents of edited text (most sentences start with a capital letter), drop
-    /// the model's mentions written all in lowercase (see `crate::ner::casing`). On by default.
+    /// the model's mentions written all in lowercase; in English documents, drop its `LOC`
+    /// mentions written as capital abbreviations that name no known place (AI, USB; see
+    /// `crate::ner::casing`). On by default.
     pub case_check: bool,
 }
 
