@@ -449,3 +449,18 @@ fn capital_abbreviations_are_places_only_when_known() {
         rest_off.iter().filter(|m| cased(m)).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn programming_identifiers_are_not_names() {
+    // A page of code samples (sending SMS with Twilio): the model tags identifiers such as
+    // send_sms and TWILIO_AUTH_TOKEN; the case check drops every mention with an inner
+    // underscore.
+    let Some((on, off)) = with_and_without_case_check("0681.html.gz") else {
+        return;
+    };
+    let identifier = |t: &str, _| nahr::ner::casing::has_identifier_underscore(t);
+    let (ids_on, _) = split_mentions(&on, identifier);
+    let (ids_off, _) = split_mentions(&off, identifier);
+    assert!(ids_on.is_empty(), "{ids_on:?}");
+    assert!(ids_off.len() >= 20, "{ids_off:?}");
+}

@@ -1,4 +1,4 @@
-//! Letter case as evidence for names, in scripts that have it.
+//! Letter case and word shape as evidence for names, in scripts that have case.
 //!
 //! In edited text (news, articles, documentation) a name is capitalised, and a word written all
 //! in lowercase is nearly never one. The English model is trained partly on social media
@@ -16,6 +16,11 @@
 //! `data/lists/place-abbreviations-en.tsv` (written by hand: US, U.S., UK, NYC, the US states'
 //! and Canadian provinces' postal codes, the Australian states) or a one-word place of the
 //! built-in list (ITALY); the others are dropped.
+//!
+//! Technical pages quote code, and the model tags its identifiers: send_sms as a person,
+//! TWILIO_AUTH_TOKEN as `MISC`. A word with an underscore between two letters or digits is an
+//! identifier, and the `entities` stage drops the English model's mentions that contain one,
+//! unless it is a user name after `@` (the Broad Twitter Corpus tags @ Real_Liam_Payne `PER`).
 
 use crate::ner::hash::FxHashSet;
 
@@ -77,6 +82,15 @@ pub fn is_capital_abbreviation(text: &str) -> bool {
     (2..=6).contains(&letters)
 }
 
+/// Whether `text` contains a programming identifier's underscore: `_` between two letters or
+/// digits (send_sms, TWILIO_AUTH_TOKEN; not _private or a lone `_`).
+pub fn has_identifier_underscore(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .any(|w| w[1] == '_' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
+}
+
 /// Capital abbreviations that name places, compared exactly.
 #[derive(Debug, Clone, Default)]
 pub struct PlaceAbbreviations {
@@ -132,6 +146,16 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn identifiers_have_an_inner_underscore() {
+        for w in ["send_sms", "TWILIO_AUTH_TOKEN", "Cmnd_Alias", "a_1"] {
+            assert!(has_identifier_underscore(w), "{w}");
+        }
+        for w in ["_private", "trailing_", "_", "Acme Corp", "New York"] {
+            assert!(!has_identifier_underscore(w), "{w}");
+        }
     }
 
     #[test]

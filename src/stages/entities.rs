@@ -44,7 +44,9 @@
 //!   its `LOC` mentions in capitals (on by default, the check drops the first where most
 //!   sentences start with a capital letter: on web pages they are nearly all everyday words,
 //!   mindfulness, blockchain; and the second unless they name a known place: AI, SEO and USB
-//!   go, US, NYC and ITALY stay; see `src/ner/casing.rs`).
+//!   go, US, NYC and ITALY stay; it also drops the model's mentions of programming identifiers,
+//!   words with an inner underscore such as send_sms, but not user names after `@`; see
+//!   `src/ner/casing.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -63,7 +65,8 @@ use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
 use crate::ner::casing::{
-    PlaceAbbreviations, is_all_lowercase, is_capital_abbreviation, is_edited_casing,
+    PlaceAbbreviations, has_identifier_underscore, is_all_lowercase, is_capital_abbreviation,
+    is_edited_casing,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -113,7 +116,8 @@ pub struct EntitiesOptions {
     pub disease_names: bool,
     /// In English documents of edited text (most sentences start with a capital letter), drop
     /// the model's mentions written all in lowercase; in English documents, drop its `LOC`
-    /// mentions written as capital abbreviations that name no known place (AI, USB; see
+    /// mentions written as capital abbreviations that name no known place (AI, USB), and its
+    /// mentions of programming identifiers (send_sms, but not @user_name; see
     /// `crate::ner::casing`). On by default.
     pub case_check: bool,
 }
@@ -449,6 +453,7 @@ impl Stage for EntitiesStage {
         if self.case_check && model.is_some_and(|m| m.lang == "en") {
             drop_lowercase_mentions(doc, &mut found);
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
+            drop_identifiers(doc, &mut found);
         }
         if doc.lang.as_deref() == Some("ar")
             && (!self.org_patterns.is_empty()
@@ -817,6 +822,24 @@ fn drop_lowercase_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) 
         let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
         c.origin != EntityOrigin::Model
             || !is_all_lowercase(doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end))
+    });
+}
+
+/// Drops the model's mentions that contain a programming identifier's underscore
+/// ([`has_identifier_underscore`]: send_sms, TWILIO_AUTH_TOKEN), except user names: a mention
+/// that starts with `@` or follows an `@` token (the Broad Twitter Corpus tags
+/// @ Real_Liam_Payne `PER`).
+fn drop_identifiers(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    found.retain(|(offset, c)| {
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let after_at = a
+            .checked_sub(1)
+            .is_some_and(|p| doc.token_surface(&doc.tokens[p]) == "@");
+        c.origin != EntityOrigin::Model
+            || text.starts_with('@')
+            || after_at
+            || !has_identifier_underscore(text)
     });
 }
 
