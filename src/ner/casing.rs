@@ -23,6 +23,7 @@
 //! unless it is a user name after `@` (the Broad Twitter Corpus tags @ Real_Liam_Payne `PER`).
 
 use crate::ner::hash::FxHashSet;
+use crate::ner::place_context::first_column;
 
 /// Capital abbreviations that name places (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_PLACE_ABBREVIATIONS_EN: &str =
@@ -85,10 +86,15 @@ pub fn is_capital_abbreviation(text: &str) -> bool {
 /// Whether `text` contains a programming identifier's underscore: `_` between two letters or
 /// digits (send_sms, TWILIO_AUTH_TOKEN; not _private or a lone `_`).
 pub fn has_identifier_underscore(text: &str) -> bool {
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .windows(3)
-        .any(|w| w[1] == '_' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
+    // The two characters before the current one.
+    let (mut before, mut last) = (None::<char>, None::<char>);
+    for c in text.chars() {
+        if last == Some('_') && before.is_some_and(char::is_alphanumeric) && c.is_alphanumeric() {
+            return true;
+        }
+        (before, last) = (last, Some(c));
+    }
+    false
 }
 
 /// Capital abbreviations that name places, compared exactly.
@@ -105,14 +111,7 @@ impl PlaceAbbreviations {
 
     /// Abbreviations from the first column of TSV text (`#` lines are comments).
     pub fn from_tsv(tsv: &str) -> Self {
-        let names = tsv
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| l.split('\t').next())
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect();
+        let names = first_column(tsv).map(str::to_string).collect();
         PlaceAbbreviations { names }
     }
 

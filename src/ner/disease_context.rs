@@ -25,13 +25,13 @@ pub struct DiseaseNouns {
 
 /// A mention of the model, as [`DiseaseNouns::disease_mentions`] reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModelMention {
+pub struct ModelMention<'a> {
     /// Its first token, in the document.
     pub start: usize,
     /// Whether the token before it is in the same sentence.
     pub follows_in_sentence: bool,
     /// The matching key of its first word without attached proclitics.
-    pub first_word: String,
+    pub first_word: &'a str,
     /// Whether its first word carries an attached proclitic (then it is not in construct with
     /// the word before: فيروس ومصطفى, "the virus and Mustafa").
     pub has_proclitic: bool,
@@ -54,7 +54,7 @@ impl DiseaseNouns {
     /// disease noun in their sentence, without a proclitic of their own, and every other that
     /// starts with the same word. `keys`
     /// are the document's tokens' matching keys.
-    pub fn disease_mentions(&self, keys: &[&str], mentions: &[ModelMention]) -> Vec<usize> {
+    pub fn disease_mentions(&self, keys: &[&str], mentions: &[ModelMention<'_>]) -> Vec<usize> {
         let after_noun = |m: &ModelMention| {
             m.follows_in_sentence
                 && !m.has_proclitic
@@ -66,13 +66,13 @@ impl DiseaseNouns {
         let names: FxHashSet<&str> = mentions
             .iter()
             .filter(|m| after_noun(m))
-            .map(|m| m.first_word.as_str())
+            .map(|m| m.first_word)
             .collect();
         if names.is_empty() {
             return Vec::new();
         }
         (0..mentions.len())
-            .filter(|&i| names.contains(mentions[i].first_word.as_str()))
+            .filter(|&i| names.contains(mentions[i].first_word))
             .collect()
     }
 }
@@ -102,7 +102,7 @@ mod tests {
             .map(|&(start, stripped)| ModelMention {
                 start,
                 follows_in_sentence: !sentence_start[start],
-                first_word: keys[start].chars().skip(stripped).collect(),
+                first_word: crate::ner::text::skip_chars(&keys[start], stripped),
                 has_proclitic: stripped > 0,
             })
             .collect();

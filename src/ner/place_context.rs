@@ -166,13 +166,18 @@ impl ContextTowns {
     }
 }
 
-fn first_column_keys(tsv: &str) -> FxHashSet<String> {
-    let mut key = String::new();
+/// The non-empty first column of each line of TSV text, trimmed (`#` lines are comments).
+pub fn first_column(tsv: &str) -> impl Iterator<Item = &str> {
     tsv.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split('\t').next())
         .map(str::trim)
         .filter(|w| !w.is_empty())
+}
+
+fn first_column_keys(tsv: &str) -> FxHashSet<String> {
+    let mut key = String::new();
+    first_column(tsv)
         .map(|w| {
             match_key_into(w, &mut key);
             key.clone()

@@ -33,6 +33,11 @@ pub fn match_key(word: &str) -> String {
     out
 }
 
+/// `s` without its first `n` code points (empty when it has fewer).
+pub fn skip_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or("", |(at, _)| &s[at..])
+}
+
 /// One way to read a key as proclitics + rest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcliticSplit {
@@ -246,6 +251,14 @@ pub fn is_capitalised(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn skip_chars_counts_code_points() {
+        assert_eq!(skip_chars("بكورونا", 1), "كورونا");
+        assert_eq!(skip_chars("abc", 0), "abc");
+        assert_eq!(skip_chars("ab", 2), "");
+        assert_eq!(skip_chars("ab", 5), "");
+    }
 
     #[test]
     fn key_folds_letters_and_diacritics() {

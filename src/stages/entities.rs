@@ -78,7 +78,7 @@ use crate::ner::org_phrases::{
 };
 use crate::ner::place_context::{ContextTowns, TokenMention};
 use crate::ner::tags::tag_of;
-use crate::ner::text::{match_key, match_key_into};
+use crate::ner::text::{match_key, match_key_into, skip_chars};
 use crate::stage::{Stage, StageError};
 
 /// Options of the `entities` stage (the `[entities]` table of a pipeline file).
@@ -884,10 +884,7 @@ fn relabel_disease_names(
                 start,
                 follows_in_sentence: start > 0
                     && doc.tokens[start - 1].sent_idx == doc.tokens[start].sent_idx,
-                first_word: keys
-                    .get(start)
-                    .map(|k| k.chars().skip(c.m.stripped).collect())
-                    .unwrap_or_default(),
+                first_word: keys.get(start).map_or("", |k| skip_chars(k, c.m.stripped)),
                 has_proclitic: c.m.stripped > 0,
             }
         })
