@@ -151,6 +151,10 @@ fn seed_article_people_places_and_organisations() {
     assert!(!has("داعش", EntityLabel::Misc), "{found:?}");
     // The town الطبقة (also "the layer"), after the place noun of منطقتي منبج والطبقة.
     assert!(has("الطبقة", EntityLabel::Loc), "{found:?}");
+    // The newspaper of جريدة الحياة: its one definite word after the head (`media-word`),
+    // the head left outside.
+    assert!(has("الحياة", EntityLabel::Org), "{found:?}");
+    assert!(!found.iter().any(|(t, _)| t.contains("جريدة")), "{found:?}");
     // The headline's last word, مرحلة ما بعد داعش: داعش is a common word in the frequency list,
     // tagged there because the model tagged most of its other occurrences in the article.
     let headline_end = doc.text.find("ما بعد داعش").map(|i| i + "ما بعد ".len());

@@ -340,3 +340,28 @@ fn a_name_after_a_disease_noun_is_a_disease() {
     assert_eq!(off.len(), 2, "{off:?}");
     assert!(off.iter().all(|(_, l)| *l != EntityLabel::Misc), "{off:?}");
 }
+
+#[test]
+fn the_definite_word_after_a_newspaper_head_is_its_name() {
+    // جريدة + one definite word no mention covers: that word names the newspaper; the head
+    // and its proclitic stay outside. An agency's head takes a generic noun (وكالة الأنباء).
+    let text = "وقال في حوار أجرته جريدة الحياة إن الاتفاق صامد. ونقلت وكالة الأنباء الخبر.";
+    let doc = run(text, "ar", toml::Table::new());
+    let found = mentions(&doc);
+    assert!(
+        found.contains(&("الحياة".to_string(), EntityLabel::Org, EntityOrigin::List)),
+        "{found:?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|(t, _, _)| t.contains("جريدة") || t.contains("الأنباء")),
+        "{found:?}"
+    );
+    let off = run(text, "ar", org_pattern_options(&["head-name-nisba"]));
+    assert!(
+        !mentions(&off).iter().any(|(t, _, _)| t == "الحياة"),
+        "{:?}",
+        off.entities
+    );
+}

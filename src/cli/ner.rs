@@ -57,9 +57,10 @@ pub struct NerArgs {
     #[arg(long)]
     pub no_case_check: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
-    /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word,
-    /// tagged-head, and head-relabel, head-relabel-doc, which relabel a MISC name after a head ORG,
-    /// and media-relabel, which relabels any name after a press or broadcasting head ORG).
+    /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word
+    /// (the definite word after a newspaper or channel head), tagged-head, and head-relabel,
+    /// head-relabel-doc, which relabel a MISC name after a head ORG, and media-relabel, which
+    /// relabels any name after a press or broadcasting head ORG).
     #[arg(long, value_delimiter = ',')]
     pub org_patterns: Option<Vec<String>>,
     /// Start a new document every N sentences (documents also start at `-DOCSTART-` lines;

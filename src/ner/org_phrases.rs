@@ -34,7 +34,11 @@ pub enum HeadClass {
     Armed,
     /// Parties, movements, fronts, coalitions.
     Political,
-    /// Newspapers, magazines, agencies, channels, radio and television.
+    /// Titled outlets: newspapers, magazines, channels, radio and television. Their name
+    /// often is one definite word (جريدة الحياة, قناة الجزيرة).
+    Press,
+    /// News agencies and networks, whose head often takes a generic genitive instead of a
+    /// name (وكالة الأنباء, شبكة الإنترنت).
     Media,
     /// Companies, banks, funds, stock exchanges.
     Economy,
@@ -45,12 +49,19 @@ pub enum HeadClass {
 }
 
 impl HeadClass {
+    /// Whether the head names a press or broadcasting outlet, titled ([`HeadClass::Press`]) or
+    /// an agency or network ([`HeadClass::Media`]).
+    pub fn is_outlet(self) -> bool {
+        matches!(self, HeadClass::Press | HeadClass::Media)
+    }
+
     /// Parses the class column of the head-noun list.
     pub fn parse(s: &str) -> Option<HeadClass> {
         Some(match s {
             "government" => HeadClass::Government,
             "armed" => HeadClass::Armed,
             "political" => HeadClass::Political,
+            "press" => HeadClass::Press,
             "media" => HeadClass::Media,
             "economy" => HeadClass::Economy,
             "education" => HeadClass::Education,
@@ -75,8 +86,11 @@ pub enum OrgPattern {
     /// `head-nisba`: a definite head + one or more definite nisba adjectives, no mention:
     /// التحالف الدولي.
     HeadNisba,
-    /// `media-word`: an indefinite press or broadcasting head + one definite word that no
-    /// mention covers: جريدة الأيام.
+    /// `media-word`: after an indefinite head of a titled outlet ([`HeadClass::Press`]:
+    /// newspaper, magazine, channel, radio, television), one definite word that no mention
+    /// covers is the outlet's name (جريدة الحياة, قناة الجزيرة). The word alone becomes the
+    /// `ORG` phrase; the head stays outside, as ANERcorp leaves it. Agencies and networks are
+    /// left out: their head mostly takes a generic noun (وكالة الأنباء, شبكة الإنترنت).
     MediaWord,
     /// `tagged-head`: the head itself is a one-word `ORG` mention followed by a `MISC` or
     /// `ORG` mention: the two become one.
@@ -460,10 +474,22 @@ pub fn find_org_phrases(
                     let definite_word = word
                         .strip_prefix("ال")
                         .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(is_arabic_letter));
-                    (patterns.has(OrgPattern::MediaWord)
-                        && head.class == HeadClass::Media
-                        && definite_word)
-                        .then_some((j + 1, OrgPattern::MediaWord))
+                    if patterns.has(OrgPattern::MediaWord)
+                        && head.class == HeadClass::Press
+                        && definite_word
+                        && !NOT_OUTLET_NAMES.contains(&word)
+                    {
+                        // The word alone: the head stays outside, as ANERcorp leaves it.
+                        out.push(OrgPhrase {
+                            tok_start: j,
+                            tok_end: j + 1,
+                            stripped: 0,
+                            pattern: OrgPattern::MediaWord,
+                        });
+                        i = j + 1;
+                        continue;
+                    }
+                    None
                 }
             },
         };
@@ -482,6 +508,29 @@ pub fn find_org_phrases(
     }
     out
 }
+
+/// Definite words (matching keys) that never name an outlet after its head: the relative
+/// pronouns (صحيفة التي …) and the days of the week (نشرت مجلة الاثنين …), which follow a
+/// head as clause or adverb, not as its name (`media-word`).
+const NOT_OUTLET_NAMES: &[&str] = &[
+    "الذي",
+    "التي",
+    "الذين",
+    "اللذين",
+    "اللذان",
+    "اللتين",
+    "اللتان",
+    "اللواتي",
+    "اللاتي",
+    "اللائي",
+    "السبت",
+    "الاحد",
+    "الاثنين",
+    "الثلاثاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعه",
+];
 
 /// Finds the mentions that an organisation head relabels `ORG` (patterns `head-relabel` and
 /// `head-relabel-doc`): a `MISC` mention with no proclitic of its own that starts right
@@ -531,7 +580,7 @@ pub fn find_org_relabels(
         }
         if heads
             .head_of(keys[head_at], buf)
-            .is_some_and(|h| !h.definite && (after_any_head || h.class == HeadClass::Media))
+            .is_some_and(|h| !h.definite && (after_any_head || h.class.is_outlet()))
         {
             out.push(m);
         }
@@ -611,8 +660,14 @@ mod tests {
         );
         assert_eq!(
             hit("صحيفة", &mut buf).map(|h| h.class),
+            Some(HeadClass::Press)
+        );
+        assert_eq!(
+            hit("ووكالة", &mut buf).map(|h| h.class),
             Some(HeadClass::Media)
         );
+        assert!(HeadClass::Press.is_outlet() && HeadClass::Media.is_outlet());
+        assert!(!HeadClass::Civil.is_outlet());
         assert_eq!(hit("كتاب", &mut buf), None);
         assert!(HeadNouns::from_tsv("قوات\tarmy\n", "x").is_err());
         assert!(HeadNouns::from_tsv("قوات\n", "x").is_err());
@@ -701,16 +756,29 @@ mod tests {
         );
         assert_eq!(
             run("نشرت مجلة الأفق مقالا", &[], ALL),
-            [(1, 3, 0, "media-word")]
+            [(2, 3, 0, "media-word")]
         );
-        assert!(
-            run(
-                "نشرت لجنة الأفق مقالا",
-                &[],
-                PatternSet::NONE.with(OrgPattern::MediaWord)
-            )
-            .is_empty()
+        let media_word = PatternSet::NONE.with(OrgPattern::MediaWord);
+        // With its proclitic the head still counts; the word needs its article.
+        assert_eq!(
+            run("قالت لجريدة الحياة أمس", &[], media_word),
+            [(2, 3, 0, "media-word")]
         );
+        assert!(run("قالت لجريدة حياة أمس", &[], media_word).is_empty());
+        // Not after a committee, an agency or a network, nor after a definite head.
+        assert!(run("نشرت لجنة الأفق مقالا", &[], media_word).is_empty());
+        assert!(run("نقلت وكالة الأنباء الرسمية", &[], media_word).is_empty());
+        assert!(run("عبر شبكة الإنترنت", &[], media_word).is_empty());
+        assert!(run("نشرت المجلة الأسبوعية", &[], media_word).is_empty());
+        // Not a relative pronoun or a day of the week.
+        assert!(run("نقلت صحيفة التي تصدر", &[], media_word).is_empty());
+        assert!(run("ذكرت مجلة الأربعاء أن", &[], media_word).is_empty());
+        for word in NOT_OUTLET_NAMES {
+            assert_eq!(match_key(word), *word, "not a matching key: {word}");
+        }
+        // A word the model tagged is left to the relabels.
+        let m = [tagged(2, 3, EntityLabel::Per)];
+        assert!(run("نشرت مجلة الأفق مقالا", &m, media_word).is_empty());
     }
 
     /// The mentions [`find_org_relabels`] relabels, as indices.

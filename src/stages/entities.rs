@@ -35,7 +35,9 @@
 //!   mentions of the model with the same words in the document, and tags those words `ORG`
 //!   where they stand untagged right after another head; `media-relabel` (on by default)
 //!   relabels `ORG` a `PER`, `LOC` or `MISC` mention of the model right after a press or
-//!   broadcasting head (لصحيفة ديلي ميل).
+//!   broadcasting head (لصحيفة ديلي ميل); `media-word` (on by default) tags `ORG` the one
+//!   untagged definite word after a newspaper, magazine, channel, radio or television head
+//!   (جريدة الحياة: الحياة), the head left outside.
 //! - `disease_names = false`: do not relabel disease names (on by default; Arabic documents
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
@@ -123,7 +125,12 @@ pub struct EntitiesOptions {
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
-pub const DEFAULT_ORG_PATTERNS: &[&str] = &["head-name-nisba", "head-relabel-doc", "media-relabel"];
+pub const DEFAULT_ORG_PATTERNS: &[&str] = &[
+    "head-name-nisba",
+    "head-relabel-doc",
+    "media-relabel",
+    "media-word",
+];
 
 impl Default for EntitiesOptions {
     fn default() -> Self {
