@@ -365,3 +365,26 @@ fn the_definite_word_after_a_newspaper_head_is_its_name() {
         off.entities
     );
 }
+
+#[test]
+fn a_university_and_its_name_are_one_organisation() {
+    // The model reads جونز هوبكنز as a person and القاهرة as a place; after the head جامعة
+    // they name universities, head included.
+    let text = "قال باحثون في جامعة جونز هوبكنز إن الدراسة تمت بالتعاون مع جامعة القاهرة.";
+    let doc = run(text, "ar", toml::Table::new());
+    let found = mentions(&doc);
+    for name in ["جامعة جونز هوبكنز", "جامعة القاهرة"] {
+        assert!(
+            found.contains(&(name.to_string(), EntityLabel::Org, EntityOrigin::List)),
+            "{found:?}"
+        );
+    }
+    let off = run(text, "ar", org_pattern_options(&["head-name-nisba"]));
+    assert!(
+        !mentions(&off)
+            .iter()
+            .any(|(t, _, _)| t.starts_with("جامعة ")),
+        "{:?}",
+        off.entities
+    );
+}

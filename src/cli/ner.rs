@@ -58,7 +58,8 @@ pub struct NerArgs {
     pub no_case_check: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word
-    /// (the definite word after a newspaper or channel head), tagged-head, and head-relabel,
+    /// (the definite word after a newspaper or channel head), education-name (a university's
+    /// head and the name after it), tagged-head, and head-relabel,
     /// head-relabel-doc, which relabel a MISC name after a head ORG, and media-relabel, which
     /// relabels any name after a press or broadcasting head ORG).
     #[arg(long, value_delimiter = ',')]

@@ -115,12 +115,20 @@ pub enum OrgPattern {
     /// said `PER`). In ANERcorp train a mention right after such a head is `ORG` 66 times in
     /// 68 ([`find_org_relabels`]).
     MediaRelabel,
+    /// `education-name`: an indefinite head of a university, institute, academy or faculty
+    /// ([`HeadClass::Education`]) + a mention right after it (any label, no proclitic of its
+    /// own) become one `ORG` phrase, head included (جامعة جونز هوبكنز, which the model tagged a
+    /// person); so do such a head that the model tagged `ORG` on its own and the mention after
+    /// it (جامعة + القاهرة tagged `LOC`). ANERcorp takes the head into such names: in its train
+    /// set, after جامعة, كلية or معهد and an undefined word, `B-ORG I-ORG` 20 times, `O B-ORG` 6
+    /// times (the name alone `ORG`), `O O` once.
+    EducationName,
 }
 
 impl OrgPattern {
     /// All patterns, in the order they are tried at a head (the relabelling ones run before
     /// the phrases, see [`find_org_relabels`]).
-    pub const ALL: [OrgPattern; 9] = [
+    pub const ALL: [OrgPattern; 10] = [
         OrgPattern::TaggedHead,
         OrgPattern::HeadName,
         OrgPattern::HeadNameNisba,
@@ -130,6 +138,7 @@ impl OrgPattern {
         OrgPattern::HeadRelabel,
         OrgPattern::HeadRelabelDoc,
         OrgPattern::MediaRelabel,
+        OrgPattern::EducationName,
     ];
 
     /// The pattern's name in options (`head-name`, ...).
@@ -144,6 +153,7 @@ impl OrgPattern {
             OrgPattern::HeadRelabel => "head-relabel",
             OrgPattern::HeadRelabelDoc => "head-relabel-doc",
             OrgPattern::MediaRelabel => "media-relabel",
+            OrgPattern::EducationName => "education-name",
         }
     }
 
@@ -437,13 +447,23 @@ pub fn find_org_phrases(
         let j = i + 1;
         let found = match covering[i].map(|m| mentions[m]) {
             // The head alone was tagged ORG: join it to a MISC or ORG name right after it.
-            Some(h) if h.tok_end == j && h.label == EntityLabel::Org => mention_at(j)
-                .filter(|n| {
-                    patterns.has(OrgPattern::TaggedHead)
-                        && n.stripped == 0
+            // A university's head: join it to any name right after it.
+            Some(h) if h.tok_end == j && h.label == EntityLabel::Org => {
+                mention_at(j).filter(|n| n.stripped == 0).and_then(|n| {
+                    if patterns.has(OrgPattern::TaggedHead)
                         && matches!(n.label, EntityLabel::Misc | EntityLabel::Org)
+                    {
+                        Some((n.tok_end, OrgPattern::TaggedHead))
+                    } else if patterns.has(OrgPattern::EducationName)
+                        && head.class == HeadClass::Education
+                        && !head.definite
+                    {
+                        Some((n.tok_end, OrgPattern::EducationName))
+                    } else {
+                        None
+                    }
                 })
-                .map(|n| (n.tok_end, OrgPattern::TaggedHead)),
+            }
             // The head is inside a longer mention, or tagged otherwise: leave it.
             Some(_) => None,
             None => match mention_at(j) {
@@ -451,6 +471,10 @@ pub fn find_org_phrases(
                     let end = nisba_run(n.tok_end);
                     if patterns.has(OrgPattern::HeadName) {
                         Some((end, OrgPattern::HeadName))
+                    } else if patterns.has(OrgPattern::EducationName)
+                        && head.class == HeadClass::Education
+                    {
+                        Some((n.tok_end, OrgPattern::EducationName))
                     } else if patterns.has(OrgPattern::HeadNameNisba)
                         && end > n.tok_end
                         && n.label != EntityLabel::Org
@@ -779,6 +803,50 @@ mod tests {
         // A word the model tagged is left to the relabels.
         let m = [tagged(2, 3, EntityLabel::Per)];
         assert!(run("نشرت مجلة الأفق مقالا", &m, media_word).is_empty());
+    }
+
+    #[test]
+    fn a_university_head_and_the_name_after_it() {
+        let education = PatternSet::NONE.with(OrgPattern::EducationName);
+        // The model's person after جامعة, with a proclitic on the head.
+        let m = [tagged(3, 5, EntityLabel::Per)];
+        assert_eq!(
+            run("بحسب مركز لجامعة جونز هوبكنز في", &m, education),
+            [(2, 5, 1, "education-name")]
+        );
+        // The head tagged ORG on its own, a place after it.
+        let m = [
+            tagged(1, 2, EntityLabel::Org),
+            tagged(2, 3, EntityLabel::Loc),
+        ];
+        assert_eq!(
+            run("مع جامعة القاهرة أمس", &m, education),
+            [(1, 3, 0, "education-name")]
+        );
+        // Not after another class of head, nor after a definite head, nor a name with its
+        // own proclitic.
+        let m = [tagged(2, 3, EntityLabel::Loc)];
+        assert!(run("زار وزارة القاهرة أمس", &m, education).is_empty());
+        assert!(run("زار الجامعة القاهرة أمس", &m, education).is_empty());
+        let m = [Tagged {
+            stripped: 1,
+            ..tagged(2, 3, EntityLabel::Loc)
+        }];
+        assert!(run("زار جامعة وبغداد أمس", &m, education).is_empty());
+        // Off unless asked for.
+        let m = [tagged(3, 5, EntityLabel::Per)];
+        assert_eq!(
+            run("درس في جامعة جونز هوبكنز", &m, education),
+            [(2, 5, 0, "education-name")]
+        );
+        assert!(
+            run(
+                "درس في جامعة جونز هوبكنز",
+                &m,
+                PatternSet::NONE.with(OrgPattern::HeadNameNisba)
+            )
+            .is_empty()
+        );
     }
 
     /// The mentions [`find_org_relabels`] relabels, as indices.

@@ -37,7 +37,9 @@
 //!   relabels `ORG` a `PER`, `LOC` or `MISC` mention of the model right after a press or
 //!   broadcasting head (لصحيفة ديلي ميل); `media-word` (on by default) tags `ORG` the one
 //!   untagged definite word after a newspaper, magazine, channel, radio or television head
-//!   (جريدة الحياة: الحياة), the head left outside.
+//!   (جريدة الحياة: الحياة), the head left outside; `education-name` (on by default) makes
+//!   a university's, institute's or faculty's head and the name after it one `ORG` (جامعة جونز
+//!   هوبكنز, which the model tags a person).
 //! - `disease_names = false`: do not relabel disease names (on by default; Arabic documents
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
@@ -130,6 +132,7 @@ pub const DEFAULT_ORG_PATTERNS: &[&str] = &[
     "head-relabel-doc",
     "media-relabel",
     "media-word",
+    "education-name",
 ];
 
 impl Default for EntitiesOptions {
