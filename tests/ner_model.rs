@@ -376,23 +376,37 @@ fn train_ner_retune_tunes_the_biases_of_a_trained_model_again() {
     );
 }
 
-/// A WCXB dev page through the default pipeline (with the case check), and the same document's
-/// entities found again without it; `None` (the test skips) without `../shared`.
-fn with_and_without_case_check(page: &str) -> Option<(Document, Document)> {
+/// A WCXB dev page through the default pipeline, and its entities found again twice: with the
+/// `entities` options `others_off` off, and with `option` off too; `None` (the test skips)
+/// without `../shared`.
+fn with_and_without(page: &str, option: &str, others_off: &[&str]) -> Option<(Document, Document)> {
     let page = shared(&format!("extraction/wcxb-dev/html/{page}"))?;
     let pipeline = nahr::pipeline::Pipeline::default_pipeline().unwrap();
-    let on = nahr::runner::process_path(&page, 1, &pipeline)
+    let doc = nahr::runner::process_path(&page, 1, &pipeline)
         .unwrap()
         .remove(0);
-    assert_eq!(on.lang.as_deref(), Some("en"));
-    let mut off = on.clone();
-    let mut options = toml::Table::new();
-    options.insert("case_check".into(), toml::Value::Boolean(false));
-    build_stage("entities", options)
-        .unwrap()
-        .process(&mut off)
-        .unwrap();
+    assert_eq!(doc.lang.as_deref(), Some("en"));
+    let again = |off: &[&str]| {
+        let mut d = doc.clone();
+        let mut options = toml::Table::new();
+        for name in off {
+            options.insert(name.to_string(), toml::Value::Boolean(false));
+        }
+        build_stage("entities", options)
+            .unwrap()
+            .process(&mut d)
+            .unwrap();
+        d
+    };
+    let on = again(others_off);
+    let off = again(&[others_off, &[option]].concat());
     Some((on, off))
+}
+
+/// A WCXB dev page's entities with and without the case check (the technical terms, which
+/// drop some capital abbreviations too, off in both).
+fn with_and_without_case_check(page: &str) -> Option<(Document, Document)> {
+    with_and_without(page, "case_check", &["tech_terms"])
 }
 
 /// A document's mentions as (text, start, end, label), split by `pick`: those it picks, and
@@ -467,4 +481,34 @@ fn programming_identifiers_are_not_names() {
     let (ids_off, _) = split_mentions(&off, identifier);
     assert!(ids_on.is_empty(), "{ids_on:?}");
     assert!(ids_off.len() >= 20, "{ids_off:?}");
+}
+
+#[test]
+fn technical_terms_on_a_programming_page() {
+    // A page on the history of web development: the model tags API, CSS, JSON and UI as
+    // organisations and Django, Linux or Ruby as people, places or organisations.
+    let Some((on, off)) = with_and_without("2498.html.gz", "tech_terms", &[]) else {
+        return;
+    };
+    let terms = nahr::ner::tech_terms::TechTerms::builtin().unwrap();
+    let term = |t: &str, _| terms.lookup(t).is_some();
+    let (terms_on, rest_on) = split_mentions(&on, term);
+    let (terms_off, rest_off) = split_mentions(&off, term);
+    use nahr::ner::tech_terms::TermAction;
+    let action = |t: &str| terms.lookup(t).map(|(_, e)| e.action);
+    let dropped = |m: &&(String, usize, usize, EntityLabel)| action(&m.0) == Some(TermAction::Drop);
+    assert!(
+        terms_off.iter().filter(dropped).count() >= 30,
+        "{terms_off:?}"
+    );
+    assert_eq!(terms_on.iter().filter(dropped).count(), 0, "{terms_on:?}");
+    // The names are all MISC now; without the rule most were not.
+    let misc = |m: &&(String, usize, usize, EntityLabel)| m.3 == EntityLabel::Misc;
+    assert!(terms_on.iter().all(|m| misc(&m)), "{terms_on:?}");
+    assert!(
+        terms_off.iter().filter(|m| !misc(m)).count() >= 50,
+        "{terms_off:?}"
+    );
+    // Every other mention is untouched.
+    assert_eq!(rest_on, rest_off);
 }

@@ -388,3 +388,100 @@ fn a_university_and_its_name_are_one_organisation() {
         off.entities
     );
 }
+
+/// Options with `tech_terms` on or off.
+fn tech_term_options(on: bool) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert("tech_terms".into(), toml::Value::Boolean(on));
+    t
+}
+
+/// The mentions of `doc` whose text is one of `words`, as (text, label).
+fn mentions_of(doc: &Document, words: &[&str]) -> Vec<(String, EntityLabel)> {
+    mentions(doc)
+        .into_iter()
+        .filter(|(t, _, _)| words.contains(&t.as_str()))
+        .map(|(t, l, _)| (t, l))
+        .collect()
+}
+
+#[test]
+fn technical_terms_are_dropped_or_relabelled_misc() {
+    use EntityLabel::{Loc, Misc, Org, Per};
+    // The shipped English model tags the vocabulary of a programming page as names: API, UI and
+    // CSS as organisations, Rust as a place, Django as a person.
+    let text = "Our API returns JSON, and the new UI uses CSS grid. We rewrote the parser in Rust, \
+                then added a Python API and a JSON schema. Django makes it easy to build an API \
+                with PostgreSQL.";
+    let acronyms = ["API", "UI", "CSS"];
+    let names = ["Rust", "Python", "Django"];
+    let off = run(text, "en", tech_term_options(false));
+    let off_acronyms = mentions_of(&off, &acronyms);
+    assert!(off_acronyms.len() >= 4, "{off_acronyms:?}");
+    assert!(
+        off_acronyms.iter().all(|(_, l)| *l == Org),
+        "{off_acronyms:?}"
+    );
+    let off_names = mentions_of(&off, &names);
+    assert!(
+        off_names.contains(&("Rust".into(), Loc)) && off_names.contains(&("Django".into(), Per)),
+        "{off_names:?}"
+    );
+    // On (the default): the acronyms go, the names are MISC, nothing else changes.
+    let on = run(text, "en", toml::Table::new());
+    assert_eq!(mentions_of(&on, &acronyms), []);
+    let on_names = mentions_of(&on, &names);
+    assert_eq!(on_names.len(), off_names.len(), "{on_names:?}");
+    assert!(on_names.iter().all(|(_, l)| *l == Misc), "{on_names:?}");
+    let others = |d: &Document| {
+        mentions(d)
+            .into_iter()
+            .filter(|(t, _, _)| !acronyms.contains(&t.as_str()) && !names.contains(&t.as_str()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(others(&on), others(&off));
+}
+
+#[test]
+fn an_ambiguous_name_is_software_only_on_a_programming_page() {
+    // Java is an island to the model here, and no programming word says otherwise.
+    let island = "She flew to Java last summer and visited the temples.";
+    let doc = run(island, "en", toml::Table::new());
+    assert_eq!(
+        mentions_of(&doc, &["Java"]),
+        [("Java".into(), EntityLabel::Loc)]
+    );
+    // The same sentence after two sentences on code: Java is the language.
+    let code = format!("Our API returns JSON. The client is written in Python. {island}");
+    let on = run(&code, "en", toml::Table::new());
+    let off = run(&code, "en", tech_term_options(false));
+    assert_eq!(
+        mentions_of(&off, &["Java"]),
+        [("Java".into(), EntityLabel::Loc)]
+    );
+    assert_eq!(
+        mentions_of(&on, &["Java"]),
+        [("Java".into(), EntityLabel::Misc)]
+    );
+}
+
+#[test]
+fn technical_terms_are_left_alone_in_other_languages() {
+    // Only the English model's mentions are checked: a user list's API stays in English too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("actors.tsv"), "API\tORG\n").unwrap();
+    let doc = run("The API is down.", "en", user_list_options(dir.path()));
+    assert_eq!(
+        mentions(&doc),
+        [("API".into(), EntityLabel::Org, EntityOrigin::List)]
+    );
+    let doc = run(
+        "Nous utilisons une API publique.",
+        "fr",
+        user_list_options(dir.path()),
+    );
+    assert_eq!(
+        mentions(&doc),
+        [("API".into(), EntityLabel::Org, EntityOrigin::List)]
+    );
+}

@@ -56,6 +56,11 @@ pub struct NerArgs {
     /// start with a capital letter (by default they are dropped there).
     #[arg(long)]
     pub no_case_check: bool,
+    /// Keep the English model's mentions of technical terms as they are (by default generic
+    /// ones such as API or VPN are dropped and software names such as Python relabelled MISC;
+    /// `data/lists/technical-terms-en.tsv`).
+    #[arg(long)]
+    pub no_tech_terms: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word
     /// (the definite word after a newspaper or channel head), education-name (a university's
@@ -141,6 +146,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         context_towns: !args.no_context_towns,
         disease_names: !args.no_disease_names,
         case_check: !args.no_case_check,
+        tech_terms: !args.no_tech_terms,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

@@ -3,6 +3,7 @@
 //! over BIO tags).
 //!
 //! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
+//! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
 //! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
@@ -35,5 +36,6 @@ pub mod org_phrases;
 pub mod place_context;
 pub mod stack;
 pub mod tags;
+pub mod tech_terms;
 pub mod text;
 pub mod train;
