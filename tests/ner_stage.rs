@@ -485,3 +485,25 @@ fn technical_terms_are_left_alone_in_other_languages() {
         [("API".into(), EntityLabel::Org, EntityOrigin::List)]
     );
 }
+
+#[test]
+fn code_calls_and_attributes_are_not_names() {
+    // Go and Python code on a programming page: the English model reads Errorf and Println as
+    // people; called with code arguments, or reached as an attribute, they are code.
+    let text = "The handler returns an error. It wraps the cause with fmt.Errorf(\"read: %w\", err) \
+                and prints it with fmt.Println(\"done\", n). The form declares \
+                name = models.CharField(max_length=80) for the title.";
+    let names = ["Errorf", "Println", "CharField"];
+    let code = |doc: &Document| {
+        mentions(doc)
+            .into_iter()
+            .filter(|(t, _, _)| names.contains(&t.as_str()))
+            .count()
+    };
+    let mut off = toml::Table::new();
+    off.insert("case_check".into(), toml::Value::Boolean(false));
+    let before = run(text, "en", off);
+    assert!(code(&before) >= 2, "{:?}", before.entities);
+    let after = run(text, "en", toml::Table::new());
+    assert_eq!(code(&after), 0, "{:?}", after.entities);
+}

@@ -49,8 +49,9 @@
 //!   sentences start with a capital letter: on web pages they are nearly all everyday words,
 //!   mindfulness, blockchain; and the second unless they name a known place: AI, SEO and USB
 //!   go, US, NYC and ITALY stay; it also drops the model's mentions of programming identifiers,
-//!   words with an inner underscore such as send_sms, but not user names after `@`; see
-//!   `src/ner/casing.rs`).
+//!   words with an inner underscore such as send_sms, but not user names after `@`, and of
+//!   code, one identifier called or reached as an attribute (the Errorf of `fmt.Errorf("…")`);
+//!   see `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents only: a mention that is exactly a term of
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
@@ -77,7 +78,7 @@ use serde::Deserialize;
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
 use crate::ner::casing::{
     PlaceAbbreviations, has_identifier_underscore, is_all_lowercase, is_capital_abbreviation,
-    is_edited_casing,
+    is_code_reference, is_edited_casing,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -129,8 +130,8 @@ pub struct EntitiesOptions {
     /// In English documents of edited text (most sentences start with a capital letter), drop
     /// the model's mentions written all in lowercase; in English documents, drop its `LOC`
     /// mentions written as capital abbreviations that name no known place (AI, USB), and its
-    /// mentions of programming identifiers (send_sms, but not @user_name; see
-    /// `crate::ner::casing`). On by default.
+    /// mentions of programming identifiers (send_sms, but not @user_name) and of code (the
+    /// Errorf of `fmt.Errorf("…")`; see `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
@@ -863,20 +864,23 @@ fn drop_lowercase_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) 
 }
 
 /// Drops the model's mentions that contain a programming identifier's underscore
-/// ([`has_identifier_underscore`]: send_sms, TWILIO_AUTH_TOKEN), except user names: a mention
-/// that starts with `@` or follows an `@` token (the Broad Twitter Corpus tags
-/// @ Real_Liam_Payne `PER`).
+/// ([`has_identifier_underscore`]: send_sms, TWILIO_AUTH_TOKEN) or are one identifier called or
+/// reached as an attribute in code ([`is_code_reference`]: `len(`, `models.CharField`), except
+/// user names: a mention that starts with `@` or follows an `@` token (the Broad Twitter Corpus
+/// tags @ Real_Liam_Payne `PER`).
 fn drop_identifiers(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     found.retain(|(offset, c)| {
         let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let (start, end) = (doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let text = doc.slice(start, end);
         let after_at = a
             .checked_sub(1)
             .is_some_and(|p| doc.token_surface(&doc.tokens[p]) == "@");
         c.origin != EntityOrigin::Model
             || text.starts_with('@')
             || after_at
-            || !has_identifier_underscore(text)
+            || !(has_identifier_underscore(text)
+                || is_code_reference(text, doc.slice(0, start), doc.slice(end, doc.text.len())))
     });
 }
 
