@@ -250,6 +250,8 @@ pub struct HeadNouns {
     by_key: FxHashMap<String, HeadClass>,
     /// Longest key in code points (words longer than this plus proclitics and article are no head).
     max_chars: usize,
+    /// The keys of the [`HeadClass::Press`] heads, for a quick test before [`HeadNouns::head_of`].
+    press_keys: Vec<String>,
 }
 
 impl HeadNouns {
@@ -267,6 +269,9 @@ impl HeadNouns {
                 return Err(format!("{origin}:{n}: a head is one word"));
             }
             heads.max_chars = heads.max_chars.max(key.chars().count());
+            if class == HeadClass::Press {
+                heads.press_keys.push(key.clone());
+            }
             heads.by_key.insert(key, class);
         }
         Ok(heads)
@@ -286,6 +291,12 @@ impl HeadNouns {
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.by_key.is_empty()
+    }
+
+    /// Whether a word's matching key may hold a [`HeadClass::Press`] head: it ends with one
+    /// (proclitics and the article are prefixes). A cheap test before [`HeadNouns::head_of`].
+    pub fn may_be_press_head(&self, key: &str) -> bool {
+        self.press_keys.iter().any(|h| key.ends_with(h.as_str()))
     }
 
     /// Reads a word's matching key as optional proclitics, an optional article and a head
@@ -400,6 +411,10 @@ pub fn find_org_phrases(
         return out;
     }
     let quoted = patterns.has(OrgPattern::HeadQuoted);
+    let (head_nisba, media_word) = (
+        patterns.has(OrgPattern::HeadNisba),
+        patterns.has(OrgPattern::MediaWord),
+    );
     // The mention covering each token, if any.
     let mut covering: Vec<Option<usize>> = vec![None; keys.len()];
     for (m, t) in mentions.iter().enumerate() {
@@ -436,7 +451,20 @@ pub fn find_org_phrases(
     };
     let mut i = 0;
     while i < keys.len() {
-        if !every_word && mention_at(i + 1).is_none() && !(quoted && quoted_at(i + 1).is_some()) {
+        // Look the word up only when what follows it can complete a pattern: a mention (or a
+        // quoted one), an untagged nisba (`head-nisba`), or an untagged definite word after a
+        // word that may hold a press head (`media-word`).
+        let untagged_next = |test: &dyn Fn(&str) -> bool| {
+            keys.get(i + 1)
+                .is_some_and(|k| covering[i + 1].is_none() && test(k))
+        };
+        let worth_a_look = mention_at(i + 1).is_some()
+            || (quoted && quoted_at(i + 1).is_some())
+            || (head_nisba && untagged_next(&is_nisba))
+            || (media_word
+                && untagged_next(&|k: &str| k.starts_with("ال"))
+                && heads.may_be_press_head(keys[i]));
+        if !worth_a_look {
             i += 1;
             continue;
         }
