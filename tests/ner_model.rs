@@ -484,6 +484,22 @@ fn programming_identifiers_are_not_names() {
 }
 
 #[test]
+fn lowercase_mentions_on_a_page_of_code() {
+    // A page on Python's asyncio whose sentences mostly start in lowercase (not edited text)
+    // but which calls functions in its code: the model tags async, io and the like there; the
+    // case check drops them, and keeps asyncio, software the technical terms name.
+    let Some((on, off)) = with_and_without_case_check("4310.html.gz") else {
+        return;
+    };
+    let lowercase = |t: &str, _| nahr::ner::casing::is_all_lowercase(t);
+    let (lower_on, _) = split_mentions(&on, lowercase);
+    let (lower_off, _) = split_mentions(&off, lowercase);
+    assert!(lower_off.len() >= 20, "{lower_off:?}");
+    assert!(lower_off.iter().any(|m| m.0 == "async"), "{lower_off:?}");
+    assert!(lower_on.iter().all(|m| m.0 == "asyncio"), "{lower_on:?}");
+}
+
+#[test]
 fn technical_terms_on_a_programming_page() {
     // A page on the history of web development: the model tags API, CSS, JSON and UI as
     // organisations and Django, Linux or Ruby as people, places or organisations.

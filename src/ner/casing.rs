@@ -21,7 +21,11 @@
 //! TWILIO_AUTH_TOKEN as `MISC`. A word with an underscore between two letters or digits is an
 //! identifier, and the `entities` stage drops the English model's mentions that contain one,
 //! unless it is a user name after `@` (the Broad Twitter Corpus tags @ Real_Liam_Payne `PER`).
-//! So does one identifier called or reached as an attribute in code (`len(`, `Err(`,
+//! A page of code (at least [`MIN_CODE_CALLS`] calls such as `len(items)`) is not social media
+//! either, though its sentences seldom start with a capital: there too the English model's
+//! all-lowercase mentions are dropped (async, handlers, alias), unless the technical-terms list
+//! names them as software (asyncio, pydantic). So does one identifier called or reached as an
+//! attribute in code (`len(`, `Err(`,
 //! `models.CharField`): on WCXB dev the model tagged Err a person 134 times and useState an
 //! organisation 91 times.
 
@@ -119,7 +123,7 @@ pub fn is_code_reference(text: &str, before: &str, after: &str) -> bool {
     if !is_identifier(text) {
         return false;
     }
-    let called = after.strip_prefix('(').is_some_and(is_call_arguments);
+    let called = is_code_call(text, after);
     let mut back = before.chars().rev();
     let attribute = back.next() == Some('.')
         && back.next().is_some_and(char::is_alphabetic)
@@ -127,12 +131,26 @@ pub fn is_code_reference(text: &str, before: &str, after: &str) -> bool {
     called || attribute
 }
 
+/// Whether `word`, followed in its document by `after`, is one identifier called with code
+/// arguments: `len(items)`, `fmt.Errorf("…", err)` ([`is_call_arguments`]).
+pub fn is_code_call(word: &str, after: &str) -> bool {
+    is_identifier(word) && after.strip_prefix('(').is_some_and(is_call_arguments)
+}
+
+/// Code calls ([`is_code_call`]) a document needs to be read as a page of code, where the
+/// English model's all-lowercase mentions are dropped as in edited text.
+pub const MIN_CODE_CALLS: usize = 3;
+
 /// Whether `rest`, the text after an opening parenthesis that follows a word directly, reads as
 /// the arguments of a call in code rather than a remark in prose: it is empty (`()`), starts
 /// with a quotation mark or bracket, or holds a comma, `=`, `.`, a quotation mark or another
 /// bracket before its closing parenthesis (`(nil, "%s")`, `(max_length=80)`, `(items))`). A
 /// count or a word in parentheses is prose: Linux(40), MLS(USA), Werner(loan).
 pub fn is_call_arguments(rest: &str) -> bool {
+    // A link written as `word(https://…)` in Markdown is not a call.
+    if rest.starts_with("http") {
+        return false;
+    }
     let mut chars = rest.chars().take(60);
     match chars.next() {
         Some(')' | '"' | '\'' | '[' | '{' | '*' | '&') => return true,
@@ -225,6 +243,12 @@ mod tests {
         assert!(!is_code_reference("Linux", "Windows(40) ", "(40) iOS(5)"));
         assert!(!is_code_reference("MLS", "", "(USA) Minister"));
         assert!(!is_code_reference("Werner", "Son/", "(loan), Odobert"));
+        assert!(!is_code_reference(
+            "framework",
+            "",
+            "(https://example.org) and"
+        ));
+        assert!(is_code_call("useState", "(0, [a, b])") && !is_code_call("useState", " (0)"));
         // Not one identifier.
         assert!(!is_code_reference(
             "Harvard University",

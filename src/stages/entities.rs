@@ -77,8 +77,8 @@ use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
 use crate::ner::casing::{
-    PlaceAbbreviations, has_identifier_underscore, is_all_lowercase, is_capital_abbreviation,
-    is_code_reference, is_edited_casing,
+    MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
+    is_capital_abbreviation, is_code_call, is_code_reference, is_edited_casing,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -484,7 +484,7 @@ impl Stage for EntitiesStage {
             }
         });
         if self.case_check && model.is_some_and(|m| m.lang == "en") {
-            drop_lowercase_mentions(doc, &mut found);
+            drop_lowercase_mentions(doc, self.tech_terms.as_deref(), &mut found);
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
             drop_identifiers(doc, &mut found);
         }
@@ -843,24 +843,48 @@ fn tag_context_towns(
     add_mentions(found, added);
 }
 
-/// In a document of edited text ([`is_edited_casing`]), drops the model's mentions written all
-/// in lowercase (propagated ones included: a name tagged once with a capital is not carried to
-/// the lowercase word, apple after Apple).
-fn drop_lowercase_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+/// In a document of edited text ([`is_edited_casing`]) or a page of code ([`is_code_page`]),
+/// drops the model's mentions written all in lowercase (propagated ones included: a name tagged
+/// once with a capital is not carried to the lowercase word, apple after Apple); on a page of
+/// code, not those that `terms` names as software (asyncio), which it relabels `MISC` later.
+fn drop_lowercase_mentions(
+    doc: &Document,
+    terms: Option<&TechTerms>,
+    found: &mut Vec<(usize, Candidate)>,
+) {
     let first_letters = sentence_spans(&doc.tokens).filter_map(|(start, end)| {
         let word = doc.tokens[start..end]
             .iter()
             .find(|t| t.kind == TokenKind::Word)?;
         doc.token_surface(word).chars().next()
     });
-    if !is_edited_casing(first_letters) {
+    let edited = is_edited_casing(first_letters);
+    if !edited && !is_code_page(doc) {
         return;
     }
     found.retain(|(offset, c)| {
         let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        c.origin != EntityOrigin::Model
-            || !is_all_lowercase(doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end))
+        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        // On a page of code, software the technical terms name stays (asyncio, pydantic).
+        let named_software = || {
+            terms
+                .and_then(|t| t.lookup(text))
+                .is_some_and(|(_, term)| term.action != TermAction::Drop)
+        };
+        c.origin != EntityOrigin::Model || !is_all_lowercase(text) || (!edited && named_software())
     });
+}
+
+/// Whether `doc` is a page of code: at least [`MIN_CODE_CALLS`] of its words are identifiers
+/// called with code arguments ([`is_code_call`]: `len(items)`, `fmt.Errorf("…", err)`).
+fn is_code_page(doc: &Document) -> bool {
+    doc.tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .filter(|t| is_code_call(doc.token_surface(t), doc.slice(t.byte_end, doc.text.len())))
+        .take(MIN_CODE_CALLS)
+        .count()
+        >= MIN_CODE_CALLS
 }
 
 /// Drops the model's mentions that contain a programming identifier's underscore
