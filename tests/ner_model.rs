@@ -518,11 +518,21 @@ fn technical_terms_on_a_programming_page() {
         "{terms_off:?}"
     );
     assert_eq!(terms_on.iter().filter(dropped).count(), 0, "{terms_on:?}");
-    // The names are all MISC now; without the rule most were not.
-    let misc = |m: &&(String, usize, usize, EntityLabel)| m.3 == EntityLabel::Misc;
-    assert!(terms_on.iter().all(|m| misc(&m)), "{terms_on:?}");
+    // The software names are all MISC now, the companies (Figma, Vercel) ORG; without the
+    // rule most were neither.
+    let relabelled = |m: &&(String, usize, usize, EntityLabel)| match action(&m.0) {
+        Some(TermAction::Org) => m.3 == EntityLabel::Org,
+        _ => m.3 == EntityLabel::Misc,
+    };
+    assert!(terms_on.iter().all(|m| relabelled(&m)), "{terms_on:?}");
     assert!(
-        terms_off.iter().filter(|m| !misc(m)).count() >= 50,
+        terms_on
+            .iter()
+            .any(|m| action(&m.0) == Some(TermAction::Org)),
+        "{terms_on:?}"
+    );
+    assert!(
+        terms_off.iter().filter(|m| !relabelled(m)).count() >= 50,
         "{terms_off:?}"
     );
     // Every other mention is untouched.

@@ -19,6 +19,8 @@
 //!   (Rust, Ruby, Swift, Java, Kafka): a `PER` or `LOC` mention becomes `MISC` only in a document
 //!   about programming, one whose words include at least [`MIN_CODE_TERMS`] other terms of the
 //!   list's kind `code` (API, JSON, Python...). An `ORG` is kept (Docker the company).
+//! - `ORG`: software, hardware and online-service companies whose names are no everyday word,
+//!   person or place (Shopify, Cloudflare): a `PER` or `LOC` mention becomes `ORG`.
 //!
 //! The `entities` stage applies this to the English model's mentions in English documents
 //! (option `tech_terms`); mentions from lists are kept. Figures in `models/README.md`.
@@ -43,6 +45,9 @@ pub enum TermAction {
     /// A software name that is also a word, person or place: relabel a `PER` or `LOC` mention
     /// `MISC` in a document about programming.
     MiscInCode,
+    /// A software or online-service company (Shopify, Cloudflare): relabel a `PER` or `LOC`
+    /// mention `ORG`.
+    Org,
 }
 
 /// One entry of the list.
@@ -64,6 +69,8 @@ pub enum Verdict {
     Drop,
     /// The mention is relabelled `MISC`.
     Misc,
+    /// The mention is relabelled `ORG`.
+    Org,
 }
 
 /// The list of technical terms, compared exactly.
@@ -80,7 +87,7 @@ impl TechTerms {
     }
 
     /// Terms from TSV text `term<TAB>action<TAB>kind` (`#` lines are comments; actions `drop`,
-    /// `MISC`, `MISC-code`; the kind is optional, `code` marks programming vocabulary).
+    /// `MISC`, `MISC-code`, `ORG`; the kind is optional, `code` marks programming vocabulary).
     pub fn from_tsv(tsv: &str) -> Result<Self, String> {
         let mut terms = FxHashMap::default();
         for (n, line) in tsv.lines().enumerate() {
@@ -93,9 +100,10 @@ impl TechTerms {
                 Some("drop") => TermAction::Drop,
                 Some("MISC") => TermAction::Misc,
                 Some("MISC-code") => TermAction::MiscInCode,
+                Some("ORG") => TermAction::Org,
                 other => {
                     return Err(format!(
-                        "line {}: action {other:?} is not drop, MISC or MISC-code",
+                        "line {}: action {other:?} is not drop, MISC, MISC-code or ORG",
                         n + 1
                     ));
                 }
@@ -151,6 +159,7 @@ impl TechTerms {
         match entry.action {
             TermAction::Drop => Verdict::Drop,
             TermAction::Misc if label != EntityLabel::Misc => Verdict::Misc,
+            TermAction::Org if matches!(label, EntityLabel::Per | EntityLabel::Loc) => Verdict::Org,
             TermAction::MiscInCode
                 if matches!(label, EntityLabel::Per | EntityLabel::Loc)
                     && code_terms.iter().filter(|&&k| k != term).count() >= MIN_CODE_TERMS =>
@@ -239,6 +248,11 @@ mod tests {
         assert_eq!(t.verdict("Linux", Org, &none), Verdict::Misc);
         assert_eq!(t.verdict("Python", Misc, &none), Verdict::Keep);
         assert_eq!(t.verdict("Apple", Org, &none), Verdict::Keep);
+        // A company the model took for a person or a place; its MISC (a product) stays.
+        assert_eq!(t.verdict("Shopify", Per, &none), Verdict::Org);
+        assert_eq!(t.verdict("Cloudflare", Loc, &none), Verdict::Org);
+        assert_eq!(t.verdict("Cloudflare", Misc, &none), Verdict::Keep);
+        assert_eq!(t.verdict("Cloudflare", Org, &none), Verdict::Keep);
         // An ambiguous name needs a document about programming, and PER or LOC.
         assert_eq!(t.verdict("Java", Loc, &none), Verdict::Keep);
         let code = t.code_terms(["The", "API", "returns", "JSON", "and", "Java"]);

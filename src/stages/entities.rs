@@ -57,7 +57,9 @@
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
 //!   API, VPN, CSS; relabelled `MISC` when it names software or a programming language, Python,
 //!   Linux, and, for names that are also words, people or places, Rust, Java, only from `PER` or
-//!   `LOC` in a document about programming; see `src/ner/tech_terms.rs`).
+//!   `LOC` in a document about programming; and a software or online-service company the
+//!   model took for a person or a place, Shopify, Cloudflare, relabelled `ORG`; see
+//!   `src/ner/tech_terms.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -136,8 +138,9 @@ pub struct EntitiesOptions {
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
     /// VPN), names of software and programming languages relabelled `MISC` (Python; Rust and
-    /// Java only from `PER` or `LOC` in a document about programming; see
-    /// `crate::ner::tech_terms`). On by default.
+    /// Java only from `PER` or `LOC` in a document about programming), and companies taken
+    /// for people or places relabelled `ORG` (Shopify; see `crate::ner::tech_terms`). On by
+    /// default.
     pub tech_terms: bool,
 }
 
@@ -957,6 +960,10 @@ fn apply_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, C
             Verdict::Drop => false,
             Verdict::Misc => {
                 c.m.label = EntityLabel::Misc;
+                true
+            }
+            Verdict::Org => {
+                c.m.label = EntityLabel::Org;
                 true
             }
         }
