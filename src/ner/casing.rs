@@ -21,6 +21,11 @@
 //! TWILIO_AUTH_TOKEN as `MISC`. A word with an underscore between two letters or digits is an
 //! identifier, and the `entities` stage drops the English model's mentions that contain one,
 //! unless it is a user name after `@` (the Broad Twitter Corpus tags @ Real_Liam_Payne `PER`).
+//! A word in title case that the same document writes at least as often in lowercase is a
+//! common word there, capitalised by a heading, a menu or a sentence's start: the model's
+//! mention of it is dropped (Analytics, Blockchain and Mindfulness on WCXB dev pages about
+//! them), unless the technical-terms list names it (Git, Python).
+//!
 //! A page of code (at least [`MIN_CODE_CALLS`] calls such as `len(items)`) is not social media
 //! either, though its sentences seldom start with a capital: there too the English model's
 //! all-lowercase mentions are dropped (async, handlers, alias), unless the technical-terms list
@@ -102,6 +107,23 @@ pub fn has_identifier_underscore(text: &str) -> bool {
         (before, last) = (last, Some(c));
     }
     false
+}
+
+/// Whether `text` is one word in title case: an ASCII capital, then one or more ASCII
+/// lowercase letters (Analytics, Mindfulness; not AI, iPhone, McDonald, Wi-Fi).
+pub fn is_title_word(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase())
+        && !chars.as_str().is_empty()
+        && chars.all(|c| c.is_ascii_lowercase())
+}
+
+/// Whether a title-case word ([`is_title_word`]) that its document writes `capitalised` times
+/// so and `lowercase` times all in lowercase is a common word there rather than a name: it
+/// stands in lowercase at least as often (a heading's Analytics over the text's analytics; not
+/// Japan, which the text writes with a capital).
+pub fn is_common_in_document(capitalised: usize, lowercase: usize) -> bool {
+    lowercase > 0 && lowercase >= capitalised
 }
 
 /// Whether `text` is one programming identifier: ASCII letters, digits and `_`, starting with a
@@ -215,6 +237,15 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn title_words_and_their_lowercase_in_a_document() {
+        assert!(is_title_word("Analytics") && is_title_word("Japan"));
+        assert!(!is_title_word("AI") && !is_title_word("iPhone") && !is_title_word("McDonald"));
+        assert!(!is_title_word("A") && !is_title_word("Wi-Fi") && !is_title_word("Über"));
+        assert!(is_common_in_document(2, 5) && is_common_in_document(3, 3));
+        assert!(!is_common_in_document(12, 1) && !is_common_in_document(1, 0));
     }
 
     #[test]

@@ -51,7 +51,8 @@
 //!   go, US, NYC and ITALY stay; it also drops the model's mentions of programming identifiers,
 //!   words with an inner underscore such as send_sms, but not user names after `@`, and of
 //!   code, one identifier called or reached as an attribute (the Errorf of `fmt.Errorf("…")`);
-//!   see `src/ner/casing.rs`).
+//!   and its one-word mentions in title case that the document writes in lowercase at least
+//!   as often (a heading's Analytics); see `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents only: a mention that is exactly a term of
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
@@ -80,7 +81,8 @@ use serde::Deserialize;
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
 use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
-    is_capital_abbreviation, is_code_call, is_code_reference, is_edited_casing,
+    is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
+    is_edited_casing, is_title_word,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -133,7 +135,8 @@ pub struct EntitiesOptions {
     /// the model's mentions written all in lowercase; in English documents, drop its `LOC`
     /// mentions written as capital abbreviations that name no known place (AI, USB), and its
     /// mentions of programming identifiers (send_sms, but not @user_name) and of code (the
-    /// Errorf of `fmt.Errorf("…")`; see `crate::ner::casing`). On by default.
+    /// Errorf of `fmt.Errorf("…")`), and its one-word title-case mentions of words the document
+    /// writes in lowercase at least as often (see `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
@@ -489,6 +492,7 @@ impl Stage for EntitiesStage {
         drop_symbol_mentions(doc, &mut found);
         if self.case_check && model.is_some_and(|m| m.lang == "en") {
             drop_lowercase_mentions(doc, self.tech_terms.as_deref(), &mut found);
+            drop_common_words(doc, self.tech_terms.as_deref(), &mut found);
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
             drop_identifiers(doc, &mut found);
         }
@@ -876,6 +880,55 @@ fn drop_lowercase_mentions(
                 .is_some_and(|(_, term)| term.action != TermAction::Drop)
         };
         c.origin != EntityOrigin::Model || !is_all_lowercase(text) || (!edited && named_software())
+    });
+}
+
+/// Drops the model's one-word mentions in title case ([`is_title_word`]) that `doc` writes at
+/// least as often all in lowercase ([`is_common_in_document`]: the Analytics of a heading over
+/// the text's analytics), unless `terms` names the word (Git, Python).
+fn drop_common_words(
+    doc: &Document,
+    terms: Option<&TechTerms>,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    let surface = |offset: usize, c: &Candidate| {
+        let t = &doc.tokens[offset + c.m.tok_start];
+        (c.origin == EntityOrigin::Model && c.m.tok_end == c.m.tok_start + 1)
+            .then(|| doc.token_surface(t))
+            .filter(|w| is_title_word(w) && terms.is_none_or(|t| t.lookup(w).is_none()))
+    };
+    // Lowercase form → (capitalised, lowercase) counts, for the candidates only.
+    let mut counts: FxHashMap<String, (usize, usize)> = FxHashMap::default();
+    for (offset, c) in found.iter() {
+        if let Some(w) = surface(*offset, c) {
+            counts.entry(w.to_ascii_lowercase()).or_default();
+        }
+    }
+    if counts.is_empty() {
+        return;
+    }
+    let mut lower = String::new();
+    for t in &doc.tokens {
+        let w = doc.token_surface(t);
+        if w.bytes().all(|b| b.is_ascii_lowercase()) {
+            if let Some(n) = counts.get_mut(w) {
+                n.1 += 1;
+            }
+        } else if is_title_word(w) {
+            lower.clear();
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
+            if let Some(n) = counts.get_mut(lower.as_str()) {
+                n.0 += 1;
+            }
+        }
+    }
+    found.retain(|(offset, c)| {
+        surface(*offset, c).is_none_or(|w| {
+            counts
+                .get(w.to_ascii_lowercase().as_str())
+                .is_none_or(|&(cap, low)| !is_common_in_document(cap, low))
+        })
     });
 }
 
