@@ -26,6 +26,11 @@
 //! mention of it is dropped (Analytics, Blockchain and Mindfulness on WCXB dev pages about
 //! them), unless the technical-terms list names it (Git, Python).
 //!
+//! A company's legal form (LLC, Inc., GmbH) makes the mention it ends an organisation: the model
+//! tagged Kajabi LLC a person and Pastore LLC a place, and often the suffix alone, LLC, as an
+//! organisation after a name it left untagged (Happy Ending Movers LLC); such a lone suffix is
+//! joined to the capitalised words before it, or dropped when there are none.
+//!
 //! A page of code (at least [`MIN_CODE_CALLS`] calls such as `len(items)`) is not social media
 //! either, though its sentences seldom start with a capital: there too the English model's
 //! all-lowercase mentions are dropped (async, handlers, alias), unless the technical-terms list
@@ -107,6 +112,31 @@ pub fn has_identifier_underscore(text: &str) -> bool {
         (before, last) = (last, Some(c));
     }
     false
+}
+
+/// Legal-form suffixes that end a company's name (Kajabi LLC, Acme Widgets, Inc.).
+const COMPANY_SUFFIXES: &[&str] = &[
+    "LLC", "LLC.", "L.L.C.", "Inc", "Inc.", "Ltd", "Ltd.", "Corp", "Corp.", "GmbH", "PLC", "plc",
+    "LLP", "Pty", "S.A.", "N.V.", "B.V.",
+];
+
+/// Whether `word` is a legal-form suffix of a company name ([`COMPANY_SUFFIXES`]: LLC, Inc.,
+/// Ltd, GmbH; not the plural LLCs, which is a common noun).
+pub fn is_company_suffix(word: &str) -> bool {
+    COMPANY_SUFFIXES.contains(&word)
+}
+
+/// Whether `word` may stand in a company's name before its legal-form suffix: it starts with a
+/// capital letter or a digit (Top Shelf Labor Services LLC, 3M Co.), or is `&` or `'s`
+/// (Marie's Miracle Movers LLC, Johnson & Johnson Inc.).
+pub fn is_company_name_word(word: &str) -> bool {
+    word == "&"
+        || word == "'s"
+        || word == "’s"
+        || word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Whether `text` is one word in title case: an ASCII capital, then one or more ASCII
@@ -237,6 +267,17 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn company_suffixes_and_name_words() {
+        assert!(is_company_suffix("LLC") && is_company_suffix("Inc.") && is_company_suffix("GmbH"));
+        assert!(
+            !is_company_suffix("LLCs") && !is_company_suffix("llc") && !is_company_suffix("Co")
+        );
+        assert!(is_company_name_word("Movers") && is_company_name_word("3M"));
+        assert!(is_company_name_word("&") && is_company_name_word("'s"));
+        assert!(!is_company_name_word("movers") && !is_company_name_word(","));
     }
 
     #[test]

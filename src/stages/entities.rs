@@ -52,7 +52,8 @@
 //!   words with an inner underscore such as send_sms, but not user names after `@`, and of
 //!   code, one identifier called or reached as an attribute (the Errorf of `fmt.Errorf("…")`);
 //!   and its one-word mentions in title case that the document writes in lowercase at least
-//!   as often (a heading's Analytics); see `src/ner/casing.rs`).
+//!   as often (a heading's Analytics); and a company's legal form (LLC, Inc.) makes the name
+//!   it ends an `ORG`, joining a lone suffix to the name before it; see `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents only: a mention that is exactly a term of
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
@@ -82,7 +83,7 @@ use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, Token
 use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
-    is_edited_casing, is_title_word,
+    is_company_name_word, is_company_suffix, is_edited_casing, is_title_word,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -136,7 +137,8 @@ pub struct EntitiesOptions {
     /// mentions written as capital abbreviations that name no known place (AI, USB), and its
     /// mentions of programming identifiers (send_sms, but not @user_name) and of code (the
     /// Errorf of `fmt.Errorf("…")`), and its one-word title-case mentions of words the document
-    /// writes in lowercase at least as often (see `crate::ner::casing`). On by default.
+    /// writes in lowercase at least as often; make a name ending in a company's legal form an
+    /// `ORG` (Top Shelf Labor Services LLC; see `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
@@ -495,6 +497,7 @@ impl Stage for EntitiesStage {
             drop_common_words(doc, self.tech_terms.as_deref(), &mut found);
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
             drop_identifiers(doc, &mut found);
+            company_suffixes(doc, &mut found);
         }
         if let Some(terms) = &self.tech_terms
             && model.is_some_and(|m| m.lang == "en")
@@ -930,6 +933,117 @@ fn drop_common_words(
                 .is_none_or(|&(cap, low)| !is_common_in_document(cap, low))
         })
     });
+}
+
+/// The model's mentions that end in a company's legal form ([`is_company_suffix`]: LLC, Inc.)
+/// become `ORG` (Kajabi LLC, tagged a person). A mention that is the suffix alone joins the
+/// mention right before it (Labor Services + LLC; a comma may stand between: Philips Oral
+/// Healthcare, LLC), or else the words of a name right before it ([`is_company_name_word`]:
+/// Happy Ending Movers LLC); either way the name also takes in the words of a name before it,
+/// within the sentence and up to the previous mention. A suffix with no name before it is
+/// dropped (the LLC of "an LLC"), and so is one after an article or determiner and a name,
+/// which names a kind of company ("your New York LLC": New York stays a place).
+fn company_suffixes(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    let mut keep = vec![true; found.len()];
+    for k in 0..found.len() {
+        let (offset, c) = (found[k].0, &found[k].1);
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        if c.origin != EntityOrigin::Model
+            || !is_company_suffix(doc.token_surface(&doc.tokens[b - 1]))
+        {
+            continue;
+        }
+        // After an article or a determiner the phrase names a kind of company, not one: "a New
+        // York LLC", "your New York LLC".
+        let generic = |start: usize| {
+            start
+                .checked_sub(1)
+                .is_some_and(|p| is_determiner(doc.token_surface(&doc.tokens[p])))
+        };
+        if b - a >= 2 {
+            if !generic(a) {
+                found[k].1.m.label = EntityLabel::Org;
+            }
+            continue;
+        }
+        let sentence = doc.tokens[a].sent_idx;
+        let same_sentence = |i: usize| doc.tokens[i].sent_idx == sentence;
+        // A comma right before the suffix may stand inside the name.
+        let before = match a.checked_sub(1) {
+            Some(p) if same_sentence(p) && doc.token_surface(&doc.tokens[p]) == "," => p,
+            _ => a,
+        };
+        // The mention that ends right there, if any.
+        let joined = (0..found.len()).find(|&j| {
+            j != k && keep[j] && found[j].0 + found[j].1.m.tok_end == before && {
+                let s = found[j].0 + found[j].1.m.tok_start;
+                same_sentence(s)
+            }
+        });
+        let mut start = joined.map_or(before, |j| found[j].0 + found[j].1.m.tok_start);
+        // Where the words of a name may start: after every other mention that ends before.
+        let free_from = found
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != k && Some(j) != joined && keep[j])
+            .map(|(_, (o, m))| o + m.m.tok_end)
+            .filter(|&end| end <= start)
+            .max()
+            .unwrap_or(0);
+        while start > free_from
+            && same_sentence(start - 1)
+            && is_company_name_word(doc.token_surface(&doc.tokens[start - 1]))
+            && !is_function_word(doc.token_surface(&doc.tokens[start - 1]))
+        {
+            start -= 1;
+        }
+        // A name does not start with `&` or `'s`.
+        while start < before
+            && !doc
+                .token_surface(&doc.tokens[start])
+                .starts_with(char::is_alphanumeric)
+        {
+            start += 1;
+        }
+        if generic(start) || (joined.is_none() && start == before) {
+            keep[k] = false;
+            continue;
+        }
+        // The name becomes one `ORG` mention in the suffix's place (offsets are absolute
+        // token indices split in two).
+        if let Some(j) = joined {
+            keep[j] = false;
+        }
+        let (offset, c) = &mut found[k];
+        *offset = start;
+        c.m.tok_start = 0;
+        c.m.tok_end = b - start;
+        c.m.stripped = 0;
+        c.m.label = EntityLabel::Org;
+    }
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
+    found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
+}
+
+/// Whether `word` is an English article or determiner (a, the, your, each), in either case.
+fn is_determiner(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "a", "an", "the", "your", "our", "my", "their", "his", "her", "its", "this", "that",
+        "these", "those", "each", "every", "any", "all", "other", "no", "some",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `word` is an English function word written with a capital at a sentence's start
+/// (The, An, All, Our), which a company's name does not start with here.
+fn is_function_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "The", "A", "An", "All", "Any", "Our", "Your", "My", "Their", "His", "Her", "Its", "This",
+        "That", "These", "Those", "Each", "Every", "No", "Some", "For", "Of", "In", "On", "At",
+        "To", "With", "And", "Or", "By", "From", "As", "If", "When", "Is", "Are", "Was",
+    ];
+    WORDS.contains(&word)
 }
 
 /// Whether `doc` is a page of code: at least [`MIN_CODE_CALLS`] of its words are identifiers
