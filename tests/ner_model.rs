@@ -422,6 +422,15 @@ fn split_mentions(d: &Document, pick: impl Fn(&str, EntityLabel) -> bool) -> (Sp
         .partition(|(t, _, _, l)| pick(t, *l))
 }
 
+/// The mentions of a WCXB dev page that `pick` picks, with the case check on and off.
+fn picked_with_and_without_case_check(
+    page: &str,
+    pick: impl Fn(&str, EntityLabel) -> bool,
+) -> Option<(Spans, Spans)> {
+    let (on, off) = with_and_without_case_check(page)?;
+    Some((split_mentions(&on, &pick).0, split_mentions(&off, &pick).0))
+}
+
 #[test]
 fn lowercase_words_are_not_names_on_an_edited_english_page() {
     // A page on meditation: the English model tags everyday words written in lowercase there
@@ -478,12 +487,11 @@ fn programming_identifiers_are_not_names() {
     // A page of code samples (sending SMS with Twilio): the model tags identifiers such as
     // send_sms and TWILIO_AUTH_TOKEN; the case check drops every mention with an inner
     // underscore.
-    let Some((on, off)) = with_and_without_case_check("0681.html.gz") else {
+    let identifier = |t: &str, _| nahr::ner::casing::has_identifier_underscore(t);
+    let Some((ids_on, ids_off)) = picked_with_and_without_case_check("0681.html.gz", identifier)
+    else {
         return;
     };
-    let identifier = |t: &str, _| nahr::ner::casing::has_identifier_underscore(t);
-    let (ids_on, _) = split_mentions(&on, identifier);
-    let (ids_off, _) = split_mentions(&off, identifier);
     assert!(ids_on.is_empty(), "{ids_on:?}");
     assert!(ids_off.len() >= 20, "{ids_off:?}");
 }
@@ -510,12 +518,10 @@ fn title_case_words_the_page_writes_in_lowercase() {
     // A study of mindfulness: its sentences and headings start with Mindfulness, which the
     // model tags a person; the text writes mindfulness in lowercase as often, so it is a
     // common word on this page.
-    let Some((on, off)) = with_and_without_case_check("2020.html.gz") else {
+    let word = |t: &str, _| t == "Mindfulness";
+    let Some((word_on, word_off)) = picked_with_and_without_case_check("2020.html.gz", word) else {
         return;
     };
-    let word = |t: &str, _| t == "Mindfulness";
-    let (word_on, _) = split_mentions(&on, word);
-    let (word_off, _) = split_mentions(&off, word);
     assert!(word_off.len() >= 20, "{word_off:?}");
     assert_eq!(word_on, [], "{word_on:?}");
 }
@@ -525,12 +531,11 @@ fn lowercase_mentions_on_a_page_of_code() {
     // A page on Python's asyncio whose sentences mostly start in lowercase (not edited text)
     // but which calls functions in its code: the model tags async, io and the like there; the
     // case check drops them, and keeps asyncio, software the technical terms name.
-    let Some((on, off)) = with_and_without_case_check("4310.html.gz") else {
+    let lowercase = |t: &str, _| nahr::ner::casing::is_all_lowercase(t);
+    let Some((lower_on, lower_off)) = picked_with_and_without_case_check("4310.html.gz", lowercase)
+    else {
         return;
     };
-    let lowercase = |t: &str, _| nahr::ner::casing::is_all_lowercase(t);
-    let (lower_on, _) = split_mentions(&on, lowercase);
-    let (lower_off, _) = split_mentions(&off, lowercase);
     assert!(lower_off.len() >= 20, "{lower_off:?}");
     assert!(lower_off.iter().any(|m| m.0 == "async"), "{lower_off:?}");
     assert!(lower_on.iter().all(|m| m.0 == "asyncio"), "{lower_on:?}");

@@ -139,6 +139,26 @@ pub fn is_company_name_word(word: &str) -> bool {
             .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
+/// Whether `word` is an English article or determiner (a, the, your, each), in either case.
+pub fn is_determiner(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "a", "an", "the", "your", "our", "my", "their", "his", "her", "its", "this", "that",
+        "these", "those", "each", "every", "any", "all", "other", "no", "some",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
+/// Whether `word` is an English function word written with a capital at a sentence's start
+/// (The, An, All, Our), which a company's name does not start with here.
+pub fn is_function_word(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "The", "A", "An", "All", "Any", "Our", "Your", "My", "Their", "His", "Her", "Its", "This",
+        "That", "These", "Those", "Each", "Every", "No", "Some", "For", "Of", "In", "On", "At",
+        "To", "With", "And", "Or", "By", "From", "As", "If", "When", "Is", "Are", "Was",
+    ];
+    WORDS.contains(&word)
+}
+
 /// Whether `text` is one word in title case: an ASCII capital, then one or more ASCII
 /// lowercase letters (Analytics, Mindfulness; not AI, iPhone, McDonald, Wi-Fi).
 pub fn is_title_word(text: &str) -> bool {
@@ -267,6 +287,14 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn determiners_and_function_words() {
+        assert!(is_determiner("your") && is_determiner("An") && is_determiner("the"));
+        assert!(!is_determiner("New") && !is_determiner("Acme"));
+        assert!(is_function_word("The") && is_function_word("All"));
+        assert!(!is_function_word("the") && !is_function_word("Movers"));
     }
 
     #[test]

@@ -83,7 +83,8 @@ use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, Token
 use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
-    is_company_name_word, is_company_suffix, is_edited_casing, is_title_word,
+    is_company_name_word, is_company_suffix, is_determiner, is_edited_casing, is_function_word,
+    is_title_word,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -874,8 +875,7 @@ fn drop_lowercase_mentions(
         return;
     }
     found.retain(|(offset, c)| {
-        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let text = span_text(doc, *offset, c);
         // On a page of code, software the technical terms name stays (asyncio, pydantic).
         let named_software = || {
             terms
@@ -928,8 +928,11 @@ fn drop_common_words(
     }
     found.retain(|(offset, c)| {
         surface(*offset, c).is_none_or(|w| {
+            lower.clear();
+            lower.push_str(w);
+            lower.make_ascii_lowercase();
             counts
-                .get(w.to_ascii_lowercase().as_str())
+                .get(lower.as_str())
                 .is_none_or(|&(cap, low)| !is_common_in_document(cap, low))
         })
     });
@@ -944,15 +947,20 @@ fn drop_common_words(
 /// dropped (the LLC of "an LLC"), and so is one after an article or determiner and a name,
 /// which names a kind of company ("your New York LLC": New York stays a place).
 fn company_suffixes(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    let ends_in_suffix = |(offset, c): &(usize, Candidate)| {
+        c.origin == EntityOrigin::Model
+            && is_company_suffix(doc.token_surface(&doc.tokens[offset + c.m.tok_end - 1]))
+    };
+    if !found.iter().any(ends_in_suffix) {
+        return;
+    }
     let mut keep = vec![true; found.len()];
     for k in 0..found.len() {
-        let (offset, c) = (found[k].0, &found[k].1);
-        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        if c.origin != EntityOrigin::Model
-            || !is_company_suffix(doc.token_surface(&doc.tokens[b - 1]))
-        {
+        if !ends_in_suffix(&found[k]) {
             continue;
         }
+        let (offset, c) = (found[k].0, &found[k].1);
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
         // After an article or a determiner the phrase names a kind of company, not one: "a New
         // York LLC", "your New York LLC".
         let generic = |start: usize| {
@@ -1026,26 +1034,6 @@ fn company_suffixes(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
 }
 
-/// Whether `word` is an English article or determiner (a, the, your, each), in either case.
-fn is_determiner(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "a", "an", "the", "your", "our", "my", "their", "his", "her", "its", "this", "that",
-        "these", "those", "each", "every", "any", "all", "other", "no", "some",
-    ];
-    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
-}
-
-/// Whether `word` is an English function word written with a capital at a sentence's start
-/// (The, An, All, Our), which a company's name does not start with here.
-fn is_function_word(word: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "The", "A", "An", "All", "Any", "Our", "Your", "My", "Their", "His", "Her", "Its", "This",
-        "That", "These", "Those", "Each", "Every", "No", "Some", "For", "Of", "In", "On", "At",
-        "To", "With", "And", "Or", "By", "From", "As", "If", "When", "Is", "Are", "Was",
-    ];
-    WORDS.contains(&word)
-}
-
 /// Whether `doc` is a page of code: at least [`MIN_CODE_CALLS`] of its words are identifiers
 /// called with code arguments ([`is_code_call`]: `len(items)`, `fmt.Errorf("…", err)`).
 fn is_code_page(doc: &Document) -> bool {
@@ -1065,8 +1053,7 @@ fn is_code_page(doc: &Document) -> bool {
 /// BTC h 19 F1.
 fn drop_symbol_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     found.retain(|(offset, c)| {
-        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let text = span_text(doc, *offset, c);
         c.origin != EntityOrigin::Model || text == "@" || text.chars().any(char::is_alphanumeric)
     });
 }
@@ -1092,10 +1079,20 @@ fn drop_identifiers(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     });
 }
 
+/// The document's text from the start of token `a` to the end of token `b - 1`.
+fn tokens_text(doc: &Document, a: usize, b: usize) -> &str {
+    doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end)
+}
+
+/// The text of a candidate mention whose tokens are offset by `offset` (proclitics included).
+fn span_text<'d>(doc: &'d Document, offset: usize, c: &Candidate) -> &'d str {
+    tokens_text(doc, offset + c.m.tok_start, offset + c.m.tok_end)
+}
+
 /// The text of tokens `a..b` with one space wherever the tokens are apart (Visual Studio Code
 /// across a line break is `Visual Studio Code`).
 fn mention_text(doc: &Document, a: usize, b: usize) -> Cow<'_, str> {
-    let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+    let text = tokens_text(doc, a, b);
     if !text.contains(char::is_whitespace) {
         return Cow::Borrowed(text);
     }
@@ -1164,8 +1161,7 @@ fn drop_unknown_place_abbreviations(
         if c.origin != EntityOrigin::Model || c.m.label != EntityLabel::Loc {
             return true;
         }
-        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
-        let text = doc.slice(doc.tokens[a].byte_start, doc.tokens[b - 1].byte_end);
+        let text = span_text(doc, *offset, c);
         !is_capital_abbreviation(text)
             || abbreviations.contains(text)
             || builtin.single_word_label(&match_key(text)) == Some(EntityLabel::Loc)
