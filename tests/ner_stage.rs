@@ -523,3 +523,42 @@ fn a_mention_holds_a_letter_or_a_digit() {
         );
     }
 }
+
+fn latin_run_options(on: bool) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert("latin_runs".into(), toml::Value::Boolean(on));
+    t
+}
+
+#[test]
+fn latin_runs_in_arabic_text_are_tagged_by_the_english_model() {
+    // The Arabic model leaves the Latin names of this sentence untagged; the English model,
+    // given the runs, finds the company. The Arabic mention راديو Sputnik reaches across a
+    // run's edge and is kept as it is.
+    let text = "وقال راديو Sputnik إن الجيش استخدم نظام GPS في دمشق. \
+                وكتب موقع Middle East Eye أن شركة Microsoft اشترت GitHub.";
+    let off = run(text, "ar", toml::Table::new());
+    let on = run(text, "ar", latin_run_options(true));
+    assert_eq!(mentions_of(&off, &["Microsoft"]), []);
+    assert_eq!(
+        mentions_of(&on, &["Microsoft"]),
+        [("Microsoft".into(), EntityLabel::Org)]
+    );
+    let arabic = |d: &Document| {
+        mentions(d)
+            .into_iter()
+            .filter(|(t, _, _)| !t.is_ascii())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(arabic(&on), arabic(&off));
+    assert!(
+        arabic(&on).iter().any(|(t, _, _)| t == "راديو Sputnik"),
+        "{:?}",
+        mentions(&on)
+    );
+    // Off by default: the same mentions as with the option set to false.
+    assert_eq!(
+        mentions(&off),
+        mentions(&run(text, "ar", latin_run_options(false)))
+    );
+}

@@ -61,6 +61,10 @@ pub struct NerArgs {
     /// `data/lists/technical-terms-en.tsv`).
     #[arg(long)]
     pub no_tech_terms: bool,
+    /// Tag runs of Latin-script words in Arabic text with the English model (off by default:
+    /// the Arabic model tags them).
+    #[arg(long)]
+    pub latin_runs: bool,
     /// The organisation phrase patterns to use, comma-separated (default: those of the
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word
     /// (the definite word after a newspaper or channel head), education-name (a university's
@@ -147,6 +151,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         disease_names: !args.no_disease_names,
         case_check: !args.no_case_check,
         tech_terms: !args.no_tech_terms,
+        latin_runs: args.latin_runs,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

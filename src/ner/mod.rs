@@ -4,6 +4,7 @@
 //!
 //! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
 //! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
+//! - [`latin_runs`]: runs of Latin-script words in Arabic documents, tagged by the English model.
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
 //! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
@@ -29,6 +30,7 @@ pub mod disease_context;
 pub mod eval;
 pub mod features;
 pub mod hash;
+pub mod latin_runs;
 pub mod lexicon;
 pub mod lists;
 pub mod model;

@@ -62,6 +62,12 @@
 //!   `LOC` in a document about programming; and a software or online-service company the
 //!   model took for a person or a place, Shopify, Cloudflare, relabelled `ORG`; see
 //!   `src/ner/tech_terms.rs`).
+//! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
+//!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
+//!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
+//!   then see those mentions too. Off by default: the English model, reading each run alone,
+//!   gets labels wrong that the Arabic context would settle, and decoding it costs about
+//!   25 MB (models/README.md, "Latin-script runs"; `src/ner/latin_runs.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
@@ -89,6 +95,7 @@ use crate::ner::casing::{
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, hash_str};
+use crate::ner::latin_runs::{latin_runs, run_document};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
 use crate::ner::org_phrases::{
@@ -148,6 +155,10 @@ pub struct EntitiesOptions {
     /// for people or places relabelled `ORG` (Shopify; see `crate::ner::tech_terms`). On by
     /// default.
     pub tech_terms: bool,
+    /// In Arabic documents, runs of Latin-script words (Middle East Eye, UNIX) are tagged by
+    /// the English model, with the English rules, instead of the Arabic model (see
+    /// `crate::ner::latin_runs`). Off by default (models/README.md, "Latin-script runs").
+    pub latin_runs: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -175,6 +186,7 @@ impl Default for EntitiesOptions {
             disease_names: true,
             case_check: true,
             tech_terms: true,
+            latin_runs: false,
         }
     }
 }
@@ -204,6 +216,8 @@ pub struct EntitiesStage {
     place_abbreviations: Arc<PlaceAbbreviations>,
     /// Technical terms the English model's mentions are checked against, when on.
     tech_terms: Option<Arc<TechTerms>>,
+    /// Tag the Latin-script runs of Arabic documents with the English model.
+    latin_runs: bool,
 }
 
 /// The model of one language.
@@ -362,6 +376,7 @@ impl EntitiesStage {
             } else {
                 None
             },
+            latin_runs: options.latin_runs,
         })
     }
 
@@ -456,6 +471,18 @@ impl Stage for EntitiesStage {
         for t in &mut doc.tokens {
             t.ner = BioTag::O;
         }
+        let found = self.mentions(doc)?;
+        for (offset, c) in found {
+            push_entity(doc, offset, c);
+        }
+        Ok(())
+    }
+}
+
+impl EntitiesStage {
+    /// The mentions of `doc` in the language it is routed by (`Document::lang`), as
+    /// (sentence start, candidate) sorted by first token, overlaps resolved.
+    fn mentions(&self, doc: &Document) -> Result<Vec<(usize, Candidate)>, StageError> {
         let builtin = self.builtin_for(doc.lang.as_deref());
         let chosen = self.model_for(doc.lang.as_deref())?;
         let shares_list = chosen.as_ref().is_some_and(|(_, shares)| *shares);
@@ -505,6 +532,9 @@ impl Stage for EntitiesStage {
         {
             apply_tech_terms(doc, terms, &mut found);
         }
+        if self.latin_runs && doc.lang.as_deref() == Some("ar") {
+            self.tag_latin_runs(doc, &mut found)?;
+        }
         if doc.lang.as_deref() == Some("ar")
             && (!self.org_patterns.is_empty()
                 || self.context_towns.is_some()
@@ -521,9 +551,57 @@ impl Stage for EntitiesStage {
                 relabel_disease_names(doc, &keys, nouns, &mut found);
             }
         }
-        for (offset, c) in found {
-            push_entity(doc, offset, c);
+        Ok(found)
+    }
+
+    /// Runs of Latin-script words in an Arabic document (see `crate::ner::latin_runs`) are
+    /// tagged by the English model, with the English rules (case check, technical terms): the
+    /// runs are laid out as an English document of their own, one run a sentence, and its
+    /// mentions replace the Arabic model's mentions that lie wholly inside a run. An Arabic
+    /// mention that reaches across a run's edge is kept, and the English mentions it overlaps
+    /// are not added. Nothing changes when the English model is off.
+    fn tag_latin_runs(
+        &self,
+        doc: &Document,
+        found: &mut Vec<(usize, Candidate)>,
+    ) -> Result<(), StageError> {
+        let runs = latin_runs(doc);
+        if runs.is_empty() || self.model_for(Some("en"))?.is_none() {
+            return Ok(());
         }
+        let (sub, origin) = run_document(doc, &runs, "en");
+        let english = self.mentions(&sub)?;
+        let run_of = |tok: usize| {
+            let i = runs.partition_point(|&(_, end)| end <= tok);
+            runs.get(i).filter(|&&(start, _)| start <= tok).copied()
+        };
+        found.retain(|(offset, c)| {
+            let (first, last) = (offset + c.m.tok_start, offset + c.m.tok_end - 1);
+            !matches!(run_of(first), Some((_, end)) if last < end)
+        });
+        let mut added = Vec::new();
+        for (offset, mut c) in english {
+            let (first, last) = (offset + c.m.tok_start, offset + c.m.tok_end - 1);
+            let (Some(&a), Some(&b)) = (origin.get(first), origin.get(last)) else {
+                continue;
+            };
+            // A mention must map onto consecutive tokens of one run.
+            if b - a != last - first || run_of(a) != run_of(b) {
+                continue;
+            }
+            let overlaps = found.iter().any(|(o, k)| {
+                let (s, e) = (o + k.m.tok_start, o + k.m.tok_end);
+                s <= b && a < e
+            });
+            if overlaps {
+                continue;
+            }
+            c.m.tok_end -= c.m.tok_start;
+            c.m.tok_start = 0;
+            c.m.stripped = 0;
+            added.push((a, c));
+        }
+        add_mentions(found, added);
         Ok(())
     }
 }
