@@ -69,8 +69,9 @@ pub struct NerArgs {
     /// `entities` stage; names: head-name, head-name-nisba, head-quoted, head-nisba, media-word
     /// (the definite word after a newspaper or channel head), education-name (a university's
     /// head and the name after it), tagged-head, and head-relabel,
-    /// head-relabel-doc, which relabel a MISC name after a head ORG, and media-relabel, which
-    /// relabels any name after a press or broadcasting head ORG).
+    /// head-relabel-doc, which relabel a MISC name after a head ORG, media-relabel, which
+    /// relabels any name after a press or broadcasting head ORG, and media-tail, which makes a
+    /// name ending in نيوز, بوست, تايمز, برس or توداي ORG).
     #[arg(long, value_delimiter = ',')]
     pub org_patterns: Option<Vec<String>>,
     /// Start a new document every N sentences (documents also start at `-DOCSTART-` lines;

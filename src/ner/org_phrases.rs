@@ -123,12 +123,23 @@ pub enum OrgPattern {
     /// set, after جامعة, كلية or معهد and an undefined word, `B-ORG I-ORG` 20 times, `O B-ORG` 6
     /// times (the name alone `ORG`), `O O` once.
     EducationName,
+    /// `media-tail`: a name ending in a word that ends the names of news outlets in Arabic
+    /// transliteration ([`MEDIA_TAILS`]: نيوز, بوست, تايمز, برس, توداي) is an `ORG`. A mention
+    /// of the model that ends in such a word is relabelled `ORG` (its span unchanged); a
+    /// one-word mention of the tail alone takes in the word before it when that word is
+    /// untagged and may be a name (not a particle, a head noun, or a word with a proclitic
+    /// before its article), or when it is a one-word mention of its own: المدينة نيوز,
+    /// عربي بوست, where the model had tagged نيوز and بوست alone `LOC`. No head noun is
+    /// involved. ANERcorp tags these words inside `ORG` names (فرانس برس, نيويورك تايمز,
+    /// واشنطن بوست, سكاي نيوز: 18 times `I-ORG` in train and dev) or alone `ORG` after a
+    /// quotation mark or a head (3 times).
+    MediaTail,
 }
 
 impl OrgPattern {
     /// All patterns, in the order they are tried at a head (the relabelling ones run before
     /// the phrases, see [`find_org_relabels`]).
-    pub const ALL: [OrgPattern; 10] = [
+    pub const ALL: [OrgPattern; 11] = [
         OrgPattern::TaggedHead,
         OrgPattern::HeadName,
         OrgPattern::HeadNameNisba,
@@ -139,6 +150,7 @@ impl OrgPattern {
         OrgPattern::HeadRelabelDoc,
         OrgPattern::MediaRelabel,
         OrgPattern::EducationName,
+        OrgPattern::MediaTail,
     ];
 
     /// The pattern's name in options (`head-name`, ...).
@@ -154,6 +166,7 @@ impl OrgPattern {
             OrgPattern::HeadRelabelDoc => "head-relabel-doc",
             OrgPattern::MediaRelabel => "media-relabel",
             OrgPattern::EducationName => "education-name",
+            OrgPattern::MediaTail => "media-tail",
         }
     }
 
@@ -449,8 +462,42 @@ pub fn find_org_phrases(
                     .is_some_and(|k| covering[n.tok_end].is_none() && is_quote_key(k))
             })
     };
+    let media_tail = patterns.has(OrgPattern::MediaTail);
+    // The `media-tail` phrase at token `i`, if any.
+    let media_tail_at = |i: usize, buf: &mut String| -> Option<OrgPhrase> {
+        // The tail alone, tagged right after this word: the two are the name.
+        let tail_next = mention_at(i + 1)
+            .is_some_and(|t| t.tok_end == i + 2 && t.stripped == 0 && is_media_tail(keys[i + 1]));
+        if tail_next {
+            let joins = match covering[i].map(|m| mentions[m]) {
+                None => may_start_outlet_name(keys[i]) && heads.head_of(keys[i], buf).is_none(),
+                Some(m) => m.tok_start == i && m.tok_end == i + 1,
+            };
+            if joins {
+                return Some(OrgPhrase {
+                    tok_start: i,
+                    tok_end: i + 2,
+                    stripped: covering[i].map_or(0, |m| mentions[m].stripped),
+                    pattern: OrgPattern::MediaTail,
+                });
+            }
+        }
+        // A mention ending in a tail, not yet an organisation.
+        let m = mention_at(i)?;
+        (m.label != EntityLabel::Org && is_media_tail(keys[m.tok_end - 1])).then_some(OrgPhrase {
+            tok_start: m.tok_start,
+            tok_end: m.tok_end,
+            stripped: m.stripped,
+            pattern: OrgPattern::MediaTail,
+        })
+    };
     let mut i = 0;
     while i < keys.len() {
+        if media_tail && let Some(p) = media_tail_at(i, buf) {
+            out.push(p);
+            i = p.tok_end;
+            continue;
+        }
         // Look the word up only when what follows it can complete a pattern: a mention (or a
         // quoted one), an untagged nisba (`head-nisba`), or an untagged definite word after a
         // word that may hold a press head (`media-word`).
@@ -559,6 +606,38 @@ pub fn find_org_phrases(
         }
     }
     out
+}
+
+/// Words (matching keys) that end the names of news outlets written in Arabic letters
+/// (`media-tail`): news, post, times, press, today.
+pub const MEDIA_TAILS: &[&str] = &["نيوز", "بوست", "تايمز", "برس", "توداي"];
+
+/// Whether `key` is one of [`MEDIA_TAILS`].
+fn is_media_tail(key: &str) -> bool {
+    MEDIA_TAILS.contains(&key)
+}
+
+/// Particles and pronouns that never start an outlet's name (matching keys): prepositions,
+/// conjunctions, demonstratives (`media-tail`).
+const NOT_NAME_STARTS: &[&str] = &[
+    "في", "من", "علي", "عن", "الي", "مع", "عبر", "حسب", "وفق", "لدي", "منذ", "بعد", "قبل", "عند",
+    "ان", "ما", "لا", "لم", "لن", "قد", "هو", "هي", "هذا", "هذه", "ذلك", "تلك", "ثم", "او", "التي",
+    "الذي", "كل", "بين", "حول", "ضد", "خلال", "مثل", "غير",
+];
+
+/// Whether an untagged word may be the first word of an outlet's name before its tail
+/// (`media-tail`): Arabic letters only, not a particle, and either definite (المدينة نيوز; not
+/// a relative pronoun or a weekday) or an adjective of origin, three letters or more ending
+/// in ي (عربي بوست). Other words before a tail are mostly verbs (وقالت تايمز), which the
+/// name does not take in.
+fn may_start_outlet_name(key: &str) -> bool {
+    if !key.chars().all(is_arabic_letter) || NOT_NAME_STARTS.contains(&key) {
+        return false;
+    }
+    match key.strip_prefix("ال") {
+        Some(rest) => rest.chars().count() >= 2 && !NOT_OUTLET_NAMES.contains(&key),
+        None => key.chars().count() >= 3 && key.ends_with('ي'),
+    }
 }
 
 /// Definite words (matching keys) that never name an outlet after its head: the relative
@@ -789,6 +868,57 @@ mod tests {
             run("ندد الحزب الاشتراكي", &[], ALL),
             [(1, 3, 0, "head-nisba")]
         );
+    }
+
+    #[test]
+    fn media_tails_end_organisation_names() {
+        use EntityLabel::{Loc, Org, Per};
+        let tail = PatternSet::NONE.with(OrgPattern::MediaTail);
+        // The tail alone, after an untagged definite word or adjective of origin: both.
+        let m = [tagged(3, 4, Loc)];
+        assert_eq!(
+            run("ونقل موقع المدينة نيوز عن مصدر", &m, tail),
+            [(2, 4, 0, "media-tail")]
+        );
+        assert_eq!(
+            run("وذكر موقع عربي بوست أن", &m, tail),
+            [(2, 4, 0, "media-tail")]
+        );
+        // After a one-word mention: both, whatever its label.
+        let m = [tagged(2, 3, Loc), tagged(3, 4, Loc)];
+        assert_eq!(
+            run("وقال موقع سوريا نيوز إن", &m, tail),
+            [(2, 4, 0, "media-tail")]
+        );
+        // After a verb, a particle, a head or a word with a proclitic before its article: the
+        // tail alone is relabelled, unless it is an organisation already.
+        let m = [tagged(2, 3, Loc)];
+        assert_eq!(
+            run("العالم وقالت تايمز إن", &m, tail),
+            [(2, 3, 0, "media-tail")]
+        );
+        assert_eq!(run("نقلا عن نيوز أمس", &m, tail), [(2, 3, 0, "media-tail")]);
+        assert_eq!(
+            run("قالت صحيفة تايمز أمس", &m, tail),
+            [(2, 3, 0, "media-tail")]
+        );
+        assert_eq!(
+            run("ونقل موقع والمدينة نيوز", &[tagged(3, 4, Loc)], tail),
+            [(3, 4, 0, "media-tail")]
+        );
+        assert!(run("العالم وقالت تايمز إن", &[tagged(2, 3, Org)], tail).is_empty());
+        // A longer mention ending in a tail becomes an organisation, span unchanged.
+        let m = [tagged(1, 3, Per)];
+        assert_eq!(
+            run("قالت هافينغتون بوست إن", &m, tail),
+            [(1, 3, 0, "media-tail")]
+        );
+        // Other words, and the pattern off, change nothing.
+        assert!(run("على السوشيال ميديا بشكل", &[tagged(2, 3, Loc)], tail).is_empty());
+        assert!(run("ونقل موقع المدينة نيوز عن", &[tagged(3, 4, Loc)], ALL).is_empty());
+        for word in MEDIA_TAILS.iter().chain(NOT_NAME_STARTS) {
+            assert_eq!(match_key(word), *word, "not a matching key: {word}");
+        }
     }
 
     #[test]

@@ -39,7 +39,9 @@
 //!   untagged definite word after a newspaper, magazine, channel, radio or television head
 //!   (جريدة الحياة: الحياة), the head left outside; `education-name` (on by default) makes
 //!   a university's, institute's or faculty's head and the name after it one `ORG` (جامعة جونز
-//!   هوبكنز, which the model tags a person).
+//!   هوبكنز, which the model tags a person); `media-tail` (on by default) makes a name ending
+//!   in نيوز, بوست, تايمز, برس or توداي an `ORG`, taking in the word before a lone tail
+//!   (المدينة نيوز, which the model tagged نيوز `LOC`).
 //! - `disease_names = false`: do not relabel disease names (on by default; Arabic documents
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
@@ -168,6 +170,7 @@ pub const DEFAULT_ORG_PATTERNS: &[&str] = &[
     "media-relabel",
     "media-word",
     "education-name",
+    "media-tail",
 ];
 
 impl Default for EntitiesOptions {
