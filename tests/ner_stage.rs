@@ -587,3 +587,28 @@ fn a_news_outlets_transliterated_tail_ends_its_name() {
         mentions(&off)
     );
 }
+
+#[test]
+fn days_of_the_week_are_not_names() {
+    // Mail headers quoted on a web page: the English model reads the day abbreviations of the
+    // dates as people.
+    let text = "The port was merged in February.\n\nDate: Fri, 1 Feb 2002 11:53:40 -0500 (EST)\n\
+                From: Matt Taggart\n\nDate: Thu, 7 Feb 2002 11:09:01 -0500 (EST)\n\
+                From: Matt Taggart";
+    let days = ["Fri", "Thu"];
+    let mut off = toml::Table::new();
+    off.insert("case_check".into(), toml::Value::Boolean(false));
+    let before = run(text, "en", off);
+    assert!(
+        !mentions_of(&before, &days).is_empty(),
+        "{:?}",
+        before.entities
+    );
+    let after = run(text, "en", toml::Table::new());
+    assert_eq!(mentions_of(&after, &days), [], "{:?}", after.entities);
+    assert!(
+        mentions(&after).iter().any(|(t, _, _)| t == "Matt Taggart"),
+        "{:?}",
+        after.entities
+    );
+}

@@ -159,6 +159,32 @@ pub fn is_function_word(word: &str) -> bool {
     WORDS.contains(&word)
 }
 
+/// Whether `word` names a day of the week, in full or abbreviated as in dates and opening
+/// hours (Friday, Fri, Thurs, MON), in any letter case. A day is never a name on its own
+/// (CoNLL leaves days and dates untagged), but the model tags dates' day abbreviations as
+/// people ("Date: Fri, 1 Feb 2002"). Sun is left out: it is also a newspaper and a company.
+pub fn is_weekday_name(word: &str) -> bool {
+    const DAYS: &[&str] = &[
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Mon",
+        "Tue",
+        "Tues",
+        "Wed",
+        "Thu",
+        "Thur",
+        "Thurs",
+        "Fri",
+        "Sat",
+    ];
+    DAYS.iter().any(|d| d.eq_ignore_ascii_case(word))
+}
+
 /// Whether `text` is one word in title case: an ASCII capital, then one or more ASCII
 /// lowercase letters (Analytics, Mindfulness; not AI, iPhone, McDonald, Wi-Fi).
 pub fn is_title_word(text: &str) -> bool {
@@ -266,6 +292,16 @@ impl PlaceAbbreviations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_of_the_week_in_full_or_abbreviated() {
+        for d in ["Friday", "Fri", "FRI", "thurs", "Tue", "Sunday"] {
+            assert!(is_weekday_name(d), "{d}");
+        }
+        for w in ["Sun", "Frida", "Saturn", "Mo", "Wedding"] {
+            assert!(!is_weekday_name(w), "{w}");
+        }
+    }
 
     #[test]
     fn edited_text_starts_most_sentences_with_a_capital() {

@@ -55,7 +55,9 @@
 //!   code, one identifier called or reached as an attribute (the Errorf of `fmt.Errorf("…")`);
 //!   and its one-word mentions in title case that the document writes in lowercase at least
 //!   as often (a heading's Analytics); and a company's legal form (LLC, Inc.) makes the name
-//!   it ends an `ORG`, joining a lone suffix to the name before it; see `src/ner/casing.rs`).
+//!   it ends an `ORG`, joining a lone suffix to the name before it; and its one-word mentions
+//!   of days of the week, the Fri of "Date: Fri, 1 Feb 2002", are dropped; see
+//!   `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents only: a mention that is exactly a term of
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
@@ -92,7 +94,7 @@ use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
     is_company_name_word, is_company_suffix, is_determiner, is_edited_casing, is_function_word,
-    is_title_word,
+    is_title_word, is_weekday_name,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
@@ -148,7 +150,8 @@ pub struct EntitiesOptions {
     /// mentions of programming identifiers (send_sms, but not @user_name) and of code (the
     /// Errorf of `fmt.Errorf("…")`), and its one-word title-case mentions of words the document
     /// writes in lowercase at least as often; make a name ending in a company's legal form an
-    /// `ORG` (Top Shelf Labor Services LLC; see `crate::ner::casing`). On by default.
+    /// `ORG` (Top Shelf Labor Services LLC), and drop its one-word mentions of days of the
+    /// week (the Fri of a date; see `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
@@ -528,6 +531,7 @@ impl EntitiesStage {
             drop_common_words(doc, self.tech_terms.as_deref(), &mut found);
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
             drop_identifiers(doc, &mut found);
+            drop_weekdays(doc, &mut found);
             company_suffixes(doc, &mut found);
         }
         if let Some(terms) = &self.tech_terms
@@ -1016,6 +1020,16 @@ fn drop_common_words(
                 .get(lower.as_str())
                 .is_none_or(|&(cap, low)| !is_common_in_document(cap, low))
         })
+    });
+}
+
+/// Drops the model's one-word mentions of a day of the week ([`is_weekday_name`]: the Fri of
+/// "Date: Fri, 1 Feb 2002", tagged a person).
+fn drop_weekdays(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    found.retain(|(offset, c)| {
+        c.origin != EntityOrigin::Model
+            || c.m.tok_end != c.m.tok_start + 1
+            || !is_weekday_name(doc.token_surface(&doc.tokens[offset + c.m.tok_start]))
     });
 }
 
