@@ -612,3 +612,48 @@ fn days_of_the_week_are_not_names() {
         after.entities
     );
 }
+
+#[test]
+fn a_possessive_is_left_out_of_a_name_the_page_also_writes_alone() {
+    // Google appears alone too: Google’s and Google's become Google. McDonald’s never does:
+    // the possessive is part of that name.
+    let text = "Google’s new phone is out. Google said Google's store opens today. \
+                We ate at McDonald’s after that.";
+    let doc = run(text, "en", toml::Table::new());
+    let texts: Vec<String> = mentions(&doc).into_iter().map(|(t, _, _)| t).collect();
+    assert_eq!(texts, ["Google", "Google", "Google", "McDonald’s"]);
+    // The spans equal their text, and the possessive's token keeps its tag.
+    for e in &doc.entities {
+        let span: String = doc
+            .text
+            .chars()
+            .skip(e.start)
+            .take(e.end - e.start)
+            .collect();
+        assert_eq!(span, doc.slice(e.byte_start, e.byte_end));
+    }
+    let google = doc
+        .tokens
+        .iter()
+        .find(|t| doc.token_surface(t) == "Google’s");
+    assert!(google.is_some_and(|t| t.ner != BioTag::O));
+}
+
+#[test]
+fn contractions_of_pronouns_are_not_names() {
+    // Sentences from WCXB dev pages: the model tags Let’s and There’s at a sentence's start.
+    let text = "Making insights more accessible, secure, and actionable.\n\nLet’s explore the key \
+                trends shaping the future of SaaS data analytics.\n\nYour options are many. \
+                There’s also a bakery component that serves decadent fresh-baked bites.";
+    let words = ["Let’s", "There’s", "Let", "There"];
+    let mut off = toml::Table::new();
+    off.insert("case_check".into(), toml::Value::Boolean(false));
+    let before = run(text, "en", off);
+    assert!(
+        !mentions_of(&before, &words).is_empty(),
+        "{:?}",
+        before.entities
+    );
+    let after = run(text, "en", toml::Table::new());
+    assert_eq!(mentions_of(&after, &words), [], "{:?}", after.entities);
+}

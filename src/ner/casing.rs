@@ -159,6 +159,43 @@ pub fn is_function_word(word: &str) -> bool {
     WORDS.contains(&word)
 }
 
+/// Whether `word` is a pronoun, adverb or verb that English contracts with a following word
+/// (It’s, Let’s, There’s, Here’s, He’ll), in any letter case: such a contraction is never a
+/// name, though the model tags one at a sentence's start as a person or an organisation.
+pub fn is_contraction_host(word: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "I",
+        "You",
+        "He",
+        "She",
+        "It",
+        "We",
+        "They",
+        "Let",
+        "There",
+        "Here",
+        "That",
+        "This",
+        "What",
+        "Who",
+        "Where",
+        "When",
+        "Why",
+        "How",
+        "Everyone",
+        "Everybody",
+        "Someone",
+        "Somebody",
+        "Nobody",
+        "Everything",
+        "Something",
+        "Nothing",
+        "Today",
+        "Now",
+    ];
+    WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
+}
+
 /// Whether `word` names a day of the week, in full or abbreviated as in dates and opening
 /// hours (Friday, Fri, Thurs, MON), in any letter case. A day is never a name on its own
 /// (CoNLL leaves days and dates untagged), but the model tags dates' day abbreviations as
@@ -292,6 +329,16 @@ impl PlaceAbbreviations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contraction_hosts_are_pronouns_and_adverbs() {
+        for w in ["It", "let", "THERE", "Here", "Everyone"] {
+            assert!(is_contraction_host(w), "{w}");
+        }
+        for w in ["Google", "Kev", "Its", "Women"] {
+            assert!(!is_contraction_host(w), "{w}");
+        }
+    }
 
     #[test]
     fn days_of_the_week_in_full_or_abbreviated() {

@@ -387,7 +387,7 @@ pub const ENTITIES: Table = Table {
             "end",
             Int64,
             false,
-            "End offset in `documents.text`, in code points (exclusive).",
+            "End offset in `documents.text`, in code points (exclusive); before an English possessive split off the last word (Google’s → Google) when the document also writes that word alone.",
         ),
         col(
             "text",

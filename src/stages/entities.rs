@@ -56,7 +56,8 @@
 //!   and its one-word mentions in title case that the document writes in lowercase at least
 //!   as often (a heading's Analytics); and a company's legal form (LLC, Inc.) makes the name
 //!   it ends an `ORG`, joining a lone suffix to the name before it; and its one-word mentions
-//!   of days of the week, the Fri of "Date: Fri, 1 Feb 2002", are dropped; see
+//!   of days of the week, the Fri of "Date: Fri, 1 Feb 2002", and of contractions of pronouns
+//!   and adverbs, Let’s, It’s, There’s, are dropped; see
 //!   `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents only: a mention that is exactly a term of
@@ -79,7 +80,10 @@
 //! lists included), has origin `list` and the lowest score of the mentions it replaces.
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
-//! without the proclitics is the more frequent word (see `Lexicon::best_split`).
+//! without the proclitics is the more frequent word (see `Lexicon::best_split`). They leave out
+//! an English possessive split off their last word (Google’s → Google) when the document also
+//! writes that word alone, and keep it when it never does (McDonald’s); either way the token
+//! keeps its BIO tag.
 //! Lists are read once when the stage is built; processing does no I/O.
 
 use std::borrow::Cow;
@@ -89,16 +93,16 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
-use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, TokenKind};
+use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, Token, TokenKind};
 use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
-    is_company_name_word, is_company_suffix, is_determiner, is_edited_casing, is_function_word,
-    is_title_word, is_weekday_name,
+    is_company_name_word, is_company_suffix, is_contraction_host, is_determiner, is_edited_casing,
+    is_function_word, is_title_word, is_weekday_name,
 };
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
-use crate::ner::hash::{FxHashMap, hash_str};
+use crate::ner::hash::{FxHashMap, FxHashSet, hash_str};
 use crate::ner::latin_runs::{latin_runs, run_document};
 use crate::ner::lists::{EntityList, ListMatch};
 use crate::ner::model::{NerModel, Scratch};
@@ -151,7 +155,8 @@ pub struct EntitiesOptions {
     /// Errorf of `fmt.Errorf("…")`), and its one-word title-case mentions of words the document
     /// writes in lowercase at least as often; make a name ending in a company's legal form an
     /// `ORG` (Top Shelf Labor Services LLC), and drop its one-word mentions of days of the
-    /// week (the Fri of a date; see `crate::ner::casing`). On by default.
+    /// week (the Fri of a date) and of contractions of pronouns (Let’s; see
+    /// `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
@@ -478,8 +483,9 @@ impl Stage for EntitiesStage {
             t.ner = BioTag::O;
         }
         let found = self.mentions(doc)?;
-        for (offset, c) in found {
-            push_entity(doc, offset, c);
+        let strip = possessives_to_leave_out(doc, &found);
+        for (k, (offset, c)) in found.into_iter().enumerate() {
+            push_entity(doc, offset, c, strip.get(k).copied().unwrap_or(false));
         }
         Ok(())
     }
@@ -532,6 +538,7 @@ impl EntitiesStage {
             drop_unknown_place_abbreviations(doc, builtin, &self.place_abbreviations, &mut found);
             drop_identifiers(doc, &mut found);
             drop_weekdays(doc, &mut found);
+            drop_contractions(doc, &mut found);
             company_suffixes(doc, &mut found);
         }
         if let Some(terms) = &self.tech_terms
@@ -1030,6 +1037,22 @@ fn drop_weekdays(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
         c.origin != EntityOrigin::Model
             || c.m.tok_end != c.m.tok_start + 1
             || !is_weekday_name(doc.token_surface(&doc.tokens[offset + c.m.tok_start]))
+    });
+}
+
+/// Drops the model's one-word mentions of a contraction of a pronoun or adverb
+/// ([`is_contraction_host`]: Let’s, It’s, There’s; the tokenizer splits them into two
+/// segments), which the model tags at a sentence's start.
+fn drop_contractions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
+    found.retain(|(offset, c)| {
+        let t = &doc.tokens[offset + c.m.tok_start];
+        c.origin != EntityOrigin::Model
+            || c.m.tok_end != c.m.tok_start + 1
+            || !t.segments.is_split()
+            || !t
+                .segments_in(doc.token_surface(t))
+                .next()
+                .is_some_and(is_contraction_host)
     });
 }
 
@@ -1550,7 +1573,46 @@ fn dropped_by_key(c: char) -> bool {
 }
 
 /// Turns a chosen candidate into an entity and sets the tokens' BIO tags.
-fn push_entity(doc: &mut Document, offset: usize, c: Candidate) {
+/// The possessive enclitic (`'s`, `’s`) the tokenizer split off `token` as its last segment,
+/// if any.
+fn possessive_enclitic<'d>(doc: &'d Document, token: &Token) -> Option<&'d str> {
+    if !token.segments.is_split() {
+        return None;
+    }
+    let last = token.segments_in(doc.token_surface(token)).last()?;
+    matches!(last, "'s" | "’s").then_some(last)
+}
+
+/// For each mention of `found`, whether to leave out the possessive (`'s`, `’s`) that the
+/// tokenizer split off its last word: yes when the document also writes that word without it
+/// as a token of its own (Google’s, where the page also says Google), no when it never does,
+/// as in a name that holds its possessive (McDonald’s, Giordano’s, Alzheimer’s).
+fn possessives_to_leave_out(doc: &Document, found: &[(usize, Candidate)]) -> Vec<bool> {
+    let stems: Vec<Option<&str>> = found
+        .iter()
+        .map(|(offset, c)| {
+            let last = &doc.tokens[offset + c.m.tok_end - 1];
+            let p = possessive_enclitic(doc, last)?;
+            let surface = doc.token_surface(last);
+            surface.get(..surface.len() - p.len())
+        })
+        .collect();
+    if stems.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    let alone: FxHashSet<&str> = doc
+        .tokens
+        .iter()
+        .filter(|t| !t.segments.is_split())
+        .map(|t| doc.token_surface(t))
+        .collect();
+    stems
+        .into_iter()
+        .map(|s| s.is_some_and(|s| alone.contains(s)))
+        .collect()
+}
+
+fn push_entity(doc: &mut Document, offset: usize, c: Candidate, strip_possessive: bool) {
     let first = offset + c.m.tok_start;
     let last = offset + c.m.tok_end - 1;
     let (mut cp, mut byte) = (doc.tokens[first].start, doc.tokens[first].byte_start);
@@ -1568,7 +1630,16 @@ fn push_entity(doc: &mut Document, offset: usize, c: Candidate) {
         cp += 1;
         byte += ch.len_utf8();
     }
-    let (end, byte_end) = (doc.tokens[last].end, doc.tokens[last].byte_end);
+    let (mut end, mut byte_end) = (doc.tokens[last].end, doc.tokens[last].byte_end);
+    // Leave out the possessive of the last word when asked (see `possessives_to_leave_out`),
+    // as the proclitics above; the token keeps its tag.
+    if let Some(possessive) =
+        possessive_enclitic(doc, &doc.tokens[last]).filter(|_| strip_possessive)
+        && byte_end - possessive.len() > byte
+    {
+        byte_end -= possessive.len();
+        end -= possessive.chars().count();
+    }
     let mut norm = String::new();
     let mut key = String::new();
     let mut prev_end = byte;
@@ -1577,7 +1648,7 @@ fn push_entity(doc: &mut Document, offset: usize, c: Candidate) {
         if !norm.is_empty() && t.byte_start > prev_end {
             norm.push(' ');
         }
-        match_key_into(doc.slice(from, t.byte_end), &mut key);
+        match_key_into(doc.slice(from, t.byte_end.min(byte_end)), &mut key);
         norm.push_str(&key);
         prev_end = t.byte_end;
     }
