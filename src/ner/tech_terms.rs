@@ -21,6 +21,9 @@
 //!   list's kind `code` (API, JSON, Python...). An `ORG` is kept (Docker the company).
 //! - `ORG`: software, hardware and online-service companies whose names are no everyday word,
 //!   person or place (Shopify, Cloudflare): a `PER` or `LOC` mention becomes `ORG`.
+//! - `ORG-code`: such companies whose names are also everyday words or names (Stripe,
+//!   Snowflake, Tableau): a `PER` or `LOC` mention becomes `ORG` only in a document about
+//!   programming, as for `MISC-code`.
 //!
 //! The `entities` stage applies this to the English model's mentions in English documents
 //! (option `tech_terms`); mentions from lists are kept. Figures in `models/README.md`.
@@ -48,6 +51,9 @@ pub enum TermAction {
     /// A software or online-service company (Shopify, Cloudflare): relabel a `PER` or `LOC`
     /// mention `ORG`.
     Org,
+    /// Such a company whose name is also a word or a name (Stripe, Snowflake): relabel a `PER`
+    /// or `LOC` mention `ORG` in a document about programming.
+    OrgInCode,
 }
 
 /// One entry of the list.
@@ -87,7 +93,8 @@ impl TechTerms {
     }
 
     /// Terms from TSV text `term<TAB>action<TAB>kind` (`#` lines are comments; actions `drop`,
-    /// `MISC`, `MISC-code`, `ORG`; the kind is optional, `code` marks programming vocabulary).
+    /// `MISC`, `MISC-code`, `ORG`, `ORG-code`; the kind is optional, `code` marks programming
+    /// vocabulary).
     pub fn from_tsv(tsv: &str) -> Result<Self, String> {
         let mut terms = FxHashMap::default();
         for (n, line) in tsv.lines().enumerate() {
@@ -101,9 +108,10 @@ impl TechTerms {
                 Some("MISC") => TermAction::Misc,
                 Some("MISC-code") => TermAction::MiscInCode,
                 Some("ORG") => TermAction::Org,
+                Some("ORG-code") => TermAction::OrgInCode,
                 other => {
                     return Err(format!(
-                        "line {}: action {other:?} is not drop, MISC, MISC-code or ORG",
+                        "line {}: action {other:?} is not drop, MISC, MISC-code, ORG or ORG-code",
                         n + 1
                     ));
                 }
@@ -156,16 +164,14 @@ impl TechTerms {
         let Some((term, entry)) = self.lookup(text) else {
             return Verdict::Keep;
         };
+        let person_or_place = matches!(label, EntityLabel::Per | EntityLabel::Loc);
+        let about_code = || code_terms.iter().filter(|&&k| k != term).count() >= MIN_CODE_TERMS;
         match entry.action {
             TermAction::Drop => Verdict::Drop,
             TermAction::Misc if label != EntityLabel::Misc => Verdict::Misc,
-            TermAction::Org if matches!(label, EntityLabel::Per | EntityLabel::Loc) => Verdict::Org,
-            TermAction::MiscInCode
-                if matches!(label, EntityLabel::Per | EntityLabel::Loc)
-                    && code_terms.iter().filter(|&&k| k != term).count() >= MIN_CODE_TERMS =>
-            {
-                Verdict::Misc
-            }
+            TermAction::Org if person_or_place => Verdict::Org,
+            TermAction::MiscInCode if person_or_place && about_code() => Verdict::Misc,
+            TermAction::OrgInCode if person_or_place && about_code() => Verdict::Org,
             _ => Verdict::Keep,
         }
     }
@@ -260,6 +266,10 @@ mod tests {
         assert_eq!(t.verdict("Java", Loc, &code), Verdict::Misc);
         assert_eq!(t.verdict("Ruby", Per, &code), Verdict::Misc);
         assert_eq!(t.verdict("Docker", Org, &code), Verdict::Keep);
+        // A company named like a word: ORG only there.
+        assert_eq!(t.verdict("Stripe", Per, &none), Verdict::Keep);
+        assert_eq!(t.verdict("Stripe", Per, &code), Verdict::Org);
+        assert_eq!(t.verdict("Stripe", Misc, &code), Verdict::Keep);
         // The name itself is no evidence: Java with one other code term is not enough.
         let java_only = t.code_terms(["Java", "API", "Java"]);
         assert_eq!(t.verdict("Java", Loc, &java_only), Verdict::Keep);

@@ -1244,7 +1244,7 @@ fn apply_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, C
         let Some((_, term)) = terms.lookup(&text) else {
             return true;
         };
-        let context = if term.action == TermAction::MiscInCode {
+        let context = if matches!(term.action, TermAction::MiscInCode | TermAction::OrgInCode) {
             &*code_terms.get_or_insert_with(|| {
                 terms.code_terms(doc.tokens.iter().map(|t| doc.token_surface(t)))
             })
