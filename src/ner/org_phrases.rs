@@ -126,10 +126,11 @@ pub enum OrgPattern {
     /// `media-tail`: a name ending in a word that ends the names of news outlets in Arabic
     /// transliteration ([`MEDIA_TAILS`]: نيوز, بوست, تايمز, برس, توداي) is an `ORG`. A mention
     /// of the model that ends in such a word is relabelled `ORG` (its span unchanged); a
-    /// one-word mention of the tail alone takes in the word before it when that word is
-    /// untagged and may be a name (not a particle, a head noun, or a word with a proclitic
-    /// before its article), or when it is a one-word mention of its own: المدينة نيوز,
-    /// عربي بوست, where the model had tagged نيوز and بوست alone `LOC`. No head noun is
+    /// one-word mention of the tail alone takes in the word before it when that word is a
+    /// one-word mention of its own, or untagged and may start a name (a definite word or an
+    /// adjective of origin in ي, not a particle, a head noun, a relative pronoun or a weekday):
+    /// المدينة نيوز, عربي بوست, where the model had tagged نيوز and بوست alone `LOC`; otherwise
+    /// (after a verb: وقالت تايمز) the tail alone becomes `ORG`. No head noun is
     /// involved. ANERcorp tags these words inside `ORG` names (فرانس برس, نيويورك تايمز,
     /// واشنطن بوست, سكاي نيوز: 18 times `I-ORG` in train and dev) or alone `ORG` after a
     /// quotation mark or a head (3 times).
