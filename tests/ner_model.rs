@@ -560,10 +560,13 @@ fn technical_terms_on_a_programming_page() {
         "{terms_off:?}"
     );
     assert_eq!(terms_on.iter().filter(dropped).count(), 0, "{terms_on:?}");
-    // The software names are all MISC now, the companies (Figma, Vercel) ORG; without the
-    // rule most were neither.
+    // The software names are all MISC now, the companies (Figma, Vercel) ORG; names that are
+    // also words keep an ORG (Notion, the company); without the rule most were neither.
     let relabelled = |m: &&(String, usize, usize, EntityLabel)| match action(&m.0) {
         Some(TermAction::Org) => m.3 == EntityLabel::Org,
+        Some(TermAction::MiscInCode | TermAction::OrgInCode) => {
+            matches!(m.3, EntityLabel::Misc | EntityLabel::Org)
+        }
         _ => m.3 == EntityLabel::Misc,
     };
     assert!(terms_on.iter().all(|m| relabelled(&m)), "{terms_on:?}");

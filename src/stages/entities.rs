@@ -114,6 +114,7 @@ use crate::ner::tags::tag_of;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
 use crate::ner::text::{match_key, match_key_into, skip_chars};
 use crate::stage::{Stage, StageError};
+use crate::tokenize::chars::is_digit;
 
 /// Options of the `entities` stage (the `[entities]` table of a pipeline file).
 #[derive(Debug, Clone, Deserialize)]
@@ -1164,15 +1165,19 @@ fn is_code_page(doc: &Document) -> bool {
         >= MIN_CODE_CALLS
 }
 
-/// Drops the model's mentions that hold no letter or digit (`{`, `%`, `__`): whatever the
-/// model read into them, they name nothing (on WCXB dev 18 such mentions). A lone `@` stays: the
+/// Drops the model's mentions that hold no letter or decimal digit (`{`, `%`, `__`, and the
+/// superscript `⁰` of a footnote or a temperature, which Unicode counts as numeric but not as a
+/// decimal digit): whatever the model read into them, they name nothing (on WCXB dev 18 such
+/// mentions, and 21 times `⁰` since the fourteenth round). A lone `@` stays: the
 /// Broad Twitter Corpus, which the English model learned from, tags the `@` before a user name
 /// as a mention of its own (`@` `B-PER`, then the name `B-PER`), and dropping it there costs
 /// BTC h 19 F1.
 fn drop_symbol_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     found.retain(|(offset, c)| {
         let text = span_text(doc, *offset, c);
-        c.origin != EntityOrigin::Model || text == "@" || text.chars().any(char::is_alphanumeric)
+        c.origin != EntityOrigin::Model
+            || text == "@"
+            || text.chars().any(|ch| ch.is_alphabetic() || is_digit(ch))
     });
 }
 

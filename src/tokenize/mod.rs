@@ -5,7 +5,7 @@
 //! For other modules (NER features, search): [`norm`] gives a word's normalised form, [`segment`]
 //! and [`stem`] split an Arabic word into proclitics, stem and enclitics.
 
-mod chars;
+pub(crate) mod chars;
 pub mod conllu;
 mod norm;
 mod scan;
