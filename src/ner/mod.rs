@@ -4,6 +4,7 @@
 //!
 //! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
 //! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
+//! - [`loanwords`]: common nouns borrowed from English into Arabic (ميديا), never names alone.
 //! - [`latin_runs`]: runs of Latin-script words in Arabic documents, tagged by the English model.
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
@@ -33,6 +34,7 @@ pub mod hash;
 pub mod latin_runs;
 pub mod lexicon;
 pub mod lists;
+pub mod loanwords;
 pub mod model;
 pub mod org_phrases;
 pub mod place_context;

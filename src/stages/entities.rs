@@ -78,6 +78,9 @@
 //! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
 //! Organisation phrases come last: each replaces the mentions inside it (of any origin, user
 //! lists included), has origin `list` and the lowest score of the mentions it replaces.
+//! In Arabic documents a mention of the model made only of common nouns borrowed from English
+//! (the ميديا of السوشيال ميديا, tagged a place) is dropped (`src/ner/loanwords.rs`).
+//!
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
 //! without the proclitics is the more frequent word (see `Lexicon::best_split`). They leave out
@@ -105,6 +108,7 @@ use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, FxHashSet, hash_str};
 use crate::ner::latin_runs::{latin_runs, run_document};
 use crate::ner::lists::{EntityList, ListMatch};
+use crate::ner::loanwords::is_borrowed_common_noun;
 use crate::ner::model::{NerModel, Scratch};
 use crate::ner::org_phrases::{
     HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
@@ -547,15 +551,12 @@ impl EntitiesStage {
         {
             apply_tech_terms(doc, terms, &mut found);
         }
-        if self.latin_runs && doc.lang.as_deref() == Some("ar") {
-            self.tag_latin_runs(doc, &mut found)?;
-        }
-        if doc.lang.as_deref() == Some("ar")
-            && (!self.org_patterns.is_empty()
-                || self.context_towns.is_some()
-                || self.disease_nouns.is_some())
-        {
+        if doc.lang.as_deref() == Some("ar") {
             let keys = buffers.document_keys();
+            drop_borrowed_common_nouns(&keys, &mut found);
+            if self.latin_runs {
+                self.tag_latin_runs(doc, &mut found)?;
+            }
             if !self.org_patterns.is_empty() {
                 org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
             }
@@ -1028,6 +1029,18 @@ fn drop_common_words(
                 .get(lower.as_str())
                 .is_none_or(|&(cap, low)| !is_common_in_document(cap, low))
         })
+    });
+}
+
+/// Drops the model's mentions made only of common nouns borrowed from English
+/// ([`is_borrowed_common_noun`]: the ميديا of السوشيال ميديا, tagged a place). `keys[i]` is
+/// the matching key of token `i`.
+fn drop_borrowed_common_nouns(keys: &[&str], found: &mut Vec<(usize, Candidate)>) {
+    found.retain(|(offset, c)| {
+        c.origin != EntityOrigin::Model
+            || !keys
+                .get(offset + c.m.tok_start..offset + c.m.tok_end)
+                .is_some_and(|words| words.iter().all(|k| is_borrowed_common_noun(k)))
     });
 }
 
