@@ -390,6 +390,12 @@ fn a_university_and_its_name_are_one_organisation() {
 }
 
 /// Options with `tech_terms` on or off.
+fn case_check_options(on: bool) -> toml::Table {
+    let mut t = toml::Table::new();
+    t.insert("case_check".into(), toml::Value::Boolean(on));
+    t
+}
+
 fn tech_term_options(on: bool) -> toml::Table {
     let mut t = toml::Table::new();
     t.insert("tech_terms".into(), toml::Value::Boolean(on));
@@ -500,9 +506,7 @@ fn code_calls_and_attributes_are_not_names() {
             .filter(|(t, _, _)| names.contains(&t.as_str()))
             .count()
     };
-    let mut off = toml::Table::new();
-    off.insert("case_check".into(), toml::Value::Boolean(false));
-    let before = run(text, "en", off);
+    let before = run(text, "en", case_check_options(false));
     assert!(code(&before) >= 2, "{:?}", before.entities);
     let after = run(text, "en", toml::Table::new());
     assert_eq!(code(&after), 0, "{:?}", after.entities);
@@ -610,9 +614,7 @@ fn days_of_the_week_are_not_names() {
                 From: Matt Taggart\n\nDate: Thu, 7 Feb 2002 11:09:01 -0500 (EST)\n\
                 From: Matt Taggart";
     let days = ["Fri", "Thu"];
-    let mut off = toml::Table::new();
-    off.insert("case_check".into(), toml::Value::Boolean(false));
-    let before = run(text, "en", off);
+    let before = run(text, "en", case_check_options(false));
     assert!(
         !mentions_of(&before, &days).is_empty(),
         "{:?}",
@@ -660,9 +662,7 @@ fn contractions_of_pronouns_are_not_names() {
                 trends shaping the future of SaaS data analytics.\n\nYour options are many. \
                 There’s also a bakery component that serves decadent fresh-baked bites.";
     let words = ["Let’s", "There’s", "Let", "There"];
-    let mut off = toml::Table::new();
-    off.insert("case_check".into(), toml::Value::Boolean(false));
-    let before = run(text, "en", off);
+    let before = run(text, "en", case_check_options(false));
     assert!(
         !mentions_of(&before, &words).is_empty(),
         "{:?}",

@@ -571,13 +571,9 @@ pub fn find_org_phrases(
                 }
                 None => {
                     let word = keys.get(j).copied().unwrap_or("");
-                    let definite_word = word
-                        .strip_prefix("ال")
-                        .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(is_arabic_letter));
                     if patterns.has(OrgPattern::MediaWord)
                         && head.class == HeadClass::Press
-                        && definite_word
-                        && !NOT_OUTLET_NAMES.contains(&word)
+                        && is_definite_outlet_name(word)
                     {
                         // The word alone: the head stays outside, as ANERcorp leaves it.
                         out.push(OrgPhrase {
@@ -632,13 +628,22 @@ const NOT_NAME_STARTS: &[&str] = &[
 /// in ي (عربي بوست). Other words before a tail are mostly verbs (وقالت تايمز), which the
 /// name does not take in.
 fn may_start_outlet_name(key: &str) -> bool {
-    if !key.chars().all(is_arabic_letter) || NOT_NAME_STARTS.contains(&key) {
+    if NOT_NAME_STARTS.contains(&key) {
         return false;
     }
-    match key.strip_prefix("ال") {
-        Some(rest) => rest.chars().count() >= 2 && !NOT_OUTLET_NAMES.contains(&key),
-        None => key.chars().count() >= 3 && key.ends_with('ي'),
-    }
+    is_definite_outlet_name(key)
+        || (!key.starts_with("ال")
+            && key.chars().count() >= 3
+            && key.ends_with('ي')
+            && key.chars().all(is_arabic_letter))
+}
+
+/// Whether a matching key is a definite word that may name an outlet: the article and two or
+/// more Arabic letters, not one of [`NOT_OUTLET_NAMES`] (`media-word`, `media-tail`).
+fn is_definite_outlet_name(key: &str) -> bool {
+    key.strip_prefix("ال")
+        .is_some_and(|w| w.chars().count() >= 2 && w.chars().all(is_arabic_letter))
+        && !NOT_OUTLET_NAMES.contains(&key)
 }
 
 /// Definite words (matching keys) that never name an outlet after its head: the relative

@@ -1050,7 +1050,7 @@ fn drop_weekdays(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     found.retain(|(offset, c)| {
         c.origin != EntityOrigin::Model
             || c.m.tok_end != c.m.tok_start + 1
-            || !is_weekday_name(doc.token_surface(&doc.tokens[offset + c.m.tok_start]))
+            || !is_weekday_name(span_text(doc, *offset, c))
     });
 }
 
