@@ -682,3 +682,31 @@ fn borrowed_common_nouns_are_not_names() {
     assert!(!texts.iter().any(|t| t.contains("ميديا")), "{texts:?}");
     assert!(texts.contains(&"مصر".to_string()), "{texts:?}");
 }
+
+#[test]
+fn a_competition_and_the_place_in_its_name_are_one_misc_name() {
+    let options = |on: bool| {
+        let mut o = toml::Table::new();
+        o.insert("competitions".into(), toml::Value::Boolean(on));
+        o
+    };
+    // The model tags the continent inside دوري أبطال أوروبا; the competition's head and
+    // qualifier make the whole name one MISC mention, and the proclitic of لكأس stays outside.
+    let text = "فاز الفريق بلقب دوري أبطال أوروبا بعد أن خسر نهائي كأس العالم للأندية . \
+                وتأهل المنتخب لكأس العالم .";
+    let on = mentions(&run(text, "ar", options(true)));
+    for name in ["دوري أبطال أوروبا", "كأس العالم"] {
+        assert!(
+            on.contains(&(name.to_string(), EntityLabel::Misc, EntityOrigin::List)),
+            "{name}: {on:?}"
+        );
+    }
+    assert!(!on.iter().any(|(t, _, _)| t == "أوروبا"), "{on:?}");
+    assert!(!on.iter().any(|(t, _, _)| t.starts_with('ل')), "{on:?}");
+    let off = mentions(&run(text, "ar", options(false)));
+    assert!(
+        !off.iter()
+            .any(|(t, _, _)| t.contains("أبطال") || t.contains("كأس")),
+        "{off:?}"
+    );
+}

@@ -61,6 +61,9 @@ pub struct NerArgs {
     /// `data/lists/technical-terms-en.tsv`).
     #[arg(long)]
     pub no_tech_terms: bool,
+    /// Do not make Arabic competition names (كأس العالم, دوري أبطال أوروبا) one MISC mention.
+    #[arg(long)]
+    pub no_competitions: bool,
     /// Tag runs of Latin-script words in Arabic text with the English model (off by default:
     /// the Arabic model tags them).
     #[arg(long)]
@@ -153,6 +156,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         case_check: !args.no_case_check,
         tech_terms: !args.no_tech_terms,
         latin_runs: args.latin_runs,
+        competitions: !args.no_competitions,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

@@ -8,6 +8,7 @@
 //! - [`latin_runs`]: runs of Latin-script words in Arabic documents, tagged by the English model.
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
+//! - [`competitions`]: sports competitions known by their head noun (كأس العالم), `MISC`.
 //! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
 //! - [`place_context`]: towns whose names are everyday words, after a place noun.
 //! - [`org_phrases`]: organisation phrases headed by a generic organisation noun (قوات, حزب, صحيفة...).
@@ -25,6 +26,7 @@
 
 pub mod casing;
 pub mod clusters;
+pub mod competitions;
 pub mod conll;
 pub mod crf;
 pub mod disease_context;

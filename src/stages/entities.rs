@@ -46,6 +46,11 @@
 //!   only): the model's mention right after a disease noun (`data/lists/disease-heads-ar.tsv`:
 //!   فيروس, مرض, وباء...), and its other mentions starting with the same word, become `MISC`
 //!   (فيروس كورونا: the model says `PER`; see `src/ner/disease_context.rs`).
+//! - `competitions = false`: do not join Arabic competition names (on by default): a head
+//!   noun (كأس, دوري, بطولة, مونديال, أولمبياد) and what completes the name after it (العالم, a
+//!   place, أبطال/الأمم/السوبر and a place or nisba adjective, a year after مونديال) become one
+//!   `MISC` mention that replaces the mentions inside it (دوري أبطال أوروبا, where the model
+//!   tagged أوروبا `LOC`; see `src/ner/competitions.rs`).
 //! - `case_check = false`: keep the English model's all-lowercase mentions in edited text and
 //!   its `LOC` mentions in capitals (on by default, the check drops the first where most
 //!   sentences start with a capital letter: on web pages they are nearly all everyday words,
@@ -103,6 +108,7 @@ use crate::ner::casing::{
     is_company_name_word, is_company_suffix, is_contraction_host, is_determiner, is_edited_casing,
     is_function_word, is_title_word, is_weekday_name,
 };
+use crate::ner::competitions::{CompetitionPhrase, find_competitions};
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, FxHashSet, hash_str};
@@ -174,6 +180,10 @@ pub struct EntitiesOptions {
     /// the English model, with the English rules, instead of the Arabic model (see
     /// `crate::ner::latin_runs`). Off by default (models/README.md, "Latin-script runs").
     pub latin_runs: bool,
+    /// In Arabic documents, a sports competition's name (كأس العالم, دوري أبطال أوروبا) becomes
+    /// one `MISC` mention that replaces the mentions inside it (see
+    /// `crate::ner::competitions`). On by default.
+    pub competitions: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -203,6 +213,7 @@ impl Default for EntitiesOptions {
             case_check: true,
             tech_terms: true,
             latin_runs: false,
+            competitions: true,
         }
     }
 }
@@ -234,6 +245,8 @@ pub struct EntitiesStage {
     tech_terms: Option<Arc<TechTerms>>,
     /// Tag the Latin-script runs of Arabic documents with the English model.
     latin_runs: bool,
+    /// Make Arabic competition names (كأس العالم) one `MISC` mention.
+    competitions: bool,
 }
 
 /// The model of one language.
@@ -393,6 +406,7 @@ impl EntitiesStage {
                 None
             },
             latin_runs: options.latin_runs,
+            competitions: options.competitions,
         })
     }
 
@@ -559,6 +573,9 @@ impl EntitiesStage {
             }
             if !self.org_patterns.is_empty() {
                 org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
+            }
+            if self.competitions {
+                competition_names(doc, &keys, &mut found);
             }
             if let Some(towns) = &self.context_towns {
                 tag_context_towns(doc, &keys, towns, &mut found);
@@ -883,6 +900,69 @@ fn org_phrases(
         carry_org_relabels(doc, keys, heads, relabelled, &mut out);
     }
     *found = out;
+}
+
+/// Competition names (see `crate::ner::competitions`): in each sentence, a competition's head
+/// noun and what completes its name become one `MISC` mention, which replaces the chosen
+/// mentions inside it (دوري أبطال أوروبا, where the model tagged أوروبا `LOC`). Like an
+/// organisation phrase, its origin is `list` (its head is a list word and rules set its span)
+/// and its score the lowest of the mentions it replaces, or 1 when it replaces none.
+///
+/// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
+/// candidate) sorted by first token, and is left so.
+fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Candidate)>) {
+    let mut tagged: Vec<Tagged> = Vec::new();
+    let mut buf = String::new();
+    let mut phrases: Vec<(usize, CompetitionPhrase)> = Vec::new();
+    let mut next = 0;
+    for (start, end) in sentence_spans(&doc.tokens) {
+        let first = next;
+        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
+            next += 1;
+        }
+        let Some(sentence_keys) = keys.get(start..end) else {
+            continue;
+        };
+        tagged.clear();
+        tagged.extend(found[first..next].iter().map(|(offset, c)| Tagged {
+            tok_start: offset + c.m.tok_start - start,
+            tok_end: offset + c.m.tok_end - start,
+            label: c.m.label,
+            stripped: c.m.stripped,
+        }));
+        for p in find_competitions(sentence_keys, &tagged, &mut buf) {
+            phrases.push((start, p));
+        }
+    }
+    if phrases.is_empty() {
+        return;
+    }
+    let mut added = Vec::with_capacity(phrases.len());
+    for (start, p) in phrases {
+        let (a, b) = (start + p.tok_start, start + p.tok_end);
+        let mut score = f32::INFINITY;
+        found.retain(|(offset, c)| {
+            let inside = offset + c.m.tok_start >= a && offset + c.m.tok_end <= b;
+            if inside {
+                score = score.min(c.score);
+            }
+            !inside
+        });
+        added.push((
+            start,
+            Candidate {
+                m: ListMatch {
+                    tok_start: p.tok_start,
+                    tok_end: p.tok_end,
+                    stripped: p.stripped,
+                    label: EntityLabel::Misc,
+                },
+                origin: EntityOrigin::List,
+                score: if score.is_finite() { score } else { 1.0 },
+            },
+        ));
+    }
+    add_mentions(found, added);
 }
 
 /// Adds a `LOC` mention (origin `list`, score 1) for each town name that a place noun introduces
