@@ -710,3 +710,30 @@ fn a_competition_and_the_place_in_its_name_are_one_misc_name() {
         "{off:?}"
     );
 }
+
+#[test]
+fn latin_technical_terms_in_arabic_text() {
+    let options = |on: bool| {
+        let mut o = toml::Table::new();
+        o.insert("tech_terms".into(), toml::Value::Boolean(on));
+        o
+    };
+    // The Arabic model reads the Latin-script ChatGPT as a person; the technical-terms list
+    // says it is software.
+    let text = "وقال الخبير إن برنامج ChatGPT و نظام GPS يستخدمان على نطاق واسع في دمشق .";
+    let label_of = |doc: &Document| {
+        mentions(doc)
+            .into_iter()
+            .find(|(t, _, _)| t == "ChatGPT")
+            .map(|(_, l, _)| l)
+    };
+    assert_eq!(
+        label_of(&run(text, "ar", options(true))),
+        Some(EntityLabel::Misc)
+    );
+    let off = label_of(&run(text, "ar", options(false)));
+    assert!(
+        off.is_some_and(|l| l != EntityLabel::Misc),
+        "without the list the model's own label: {off:?}"
+    );
+}

@@ -25,8 +25,11 @@
 //!   Snowflake, Tableau): a `PER` or `LOC` mention becomes `ORG` only in a document about
 //!   programming, as for `MISC-code`.
 //!
-//! The `entities` stage applies this to the English model's mentions in English documents
-//! (option `tech_terms`); mentions from lists are kept. Figures in `models/README.md`.
+//! The `entities` stage applies this to the English model's mentions in English documents and,
+//! since the fifteenth round, to the Arabic model's mentions in Arabic documents, where the terms
+//! are written in Latin script inside Arabic text (برنامج ChatGPT, tagged `PER` by the Arabic
+//! model; an Arabic word never equals a term); option `tech_terms`. Mentions from lists are kept.
+//! Figures in `models/README.md`.
 
 use crate::document::EntityLabel;
 use crate::ner::hash::{FxHashMap, FxHashSet};

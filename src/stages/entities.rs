@@ -65,7 +65,8 @@
 //!   and adverbs, Let’s, It’s, There’s, are dropped; see
 //!   `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
-//!   (on by default, English documents only: a mention that is exactly a term of
+//!   (on by default, English documents, and the Latin-script words of Arabic documents: a
+//!   model's mention that is exactly a term of
 //!   `data/lists/technical-terms-en.tsv` is dropped when the term is a generic word or acronym,
 //!   API, VPN, CSS; relabelled `MISC` when it names software or a programming language, Python,
 //!   Linux, and, for names that are also words, people or places, Rust, Java, only from `PER` or
@@ -169,7 +170,7 @@ pub struct EntitiesOptions {
     /// week (the Fri of a date) and of contractions of pronouns (Let’s; see
     /// `crate::ner::casing`). On by default.
     pub case_check: bool,
-    /// In English documents, the model's mentions of technical terms
+    /// In English and Arabic documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
     /// VPN), names of software and programming languages relabelled `MISC` (Python; Rust and
     /// Java only from `PER` or `LOC` in a document about programming), and companies taken
@@ -561,7 +562,7 @@ impl EntitiesStage {
             company_suffixes(doc, &mut found);
         }
         if let Some(terms) = &self.tech_terms
-            && model.is_some_and(|m| m.lang == "en")
+            && model.is_some_and(|m| m.lang == "en" || m.lang == "ar")
         {
             apply_tech_terms(doc, terms, &mut found);
         }
@@ -1325,7 +1326,8 @@ fn mention_text(doc: &Document, a: usize, b: usize) -> Cow<'_, str> {
 /// Drops or relabels `MISC` the model's mentions that are exactly a technical term of `terms`
 /// (see `crate::ner::tech_terms`): API, VPN and CSS are dropped, Python becomes `MISC`, and so
 /// does a `PER` or `LOC` Rust or Java when the document's words hold other programming terms.
-/// Mentions from lists are kept.
+/// Mentions from lists are kept. Applied to the English model's mentions and to the Arabic
+/// model's, whose Latin-script mentions can be terms (برنامج ChatGPT).
 ///
 /// WCXB dev (1,358 English pages): 2,910 mentions dropped and 2,144 relabelled `MISC`; WNUT-17
 /// dev 47.41 → 47.48 F1, BTC h 72.68 → 72.65 (one Android that BTC, without `MISC`, labels
