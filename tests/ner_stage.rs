@@ -737,3 +737,29 @@ fn latin_technical_terms_in_arabic_text() {
         "without the list the model's own label: {off:?}"
     );
 }
+
+#[test]
+fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
+    // The model reads هونغ كونغ after حكومة as a person's first and last name, and the European
+    // Union as a place; the built-in lists (CLDR) know them as a place and an organisation.
+    let ar = mentions(&run(
+        "أعلنت حكومة هونغ كونغ عن إجراءات جديدة .",
+        "ar",
+        toml::Table::new(),
+    ));
+    assert!(
+        ar.iter()
+            .any(|(t, l, _)| t == "هونغ كونغ" && *l == EntityLabel::Loc),
+        "{ar:?}"
+    );
+    let en = mentions(&run(
+        "The European Union and the United Nations met in El Salvador .",
+        "en",
+        toml::Table::new(),
+    ));
+    assert!(
+        en.iter()
+            .any(|(t, l, _)| t == "European Union" && *l == EntityLabel::Org),
+        "{en:?}"
+    );
+}

@@ -81,7 +81,9 @@
 //!   25 MB (models/README.md, "Latin-script runs"; `src/ner/latin_runs.rs`).
 //!
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
-//! lists. A list mention has score 1; a model mention has the model's calibrated confidence.
+//! lists; but where a built-in list matches a name of two words or more on exactly the tokens
+//! of a model mention (proclitics alike), the model's mention takes the list's label (هونغ كونغ
+//! `LOC`, not the person the model read; European Union `ORG`, not `LOC`). A list mention has score 1; a model mention has the model's calibrated confidence.
 //! Organisation phrases come last: each replaces the mentions inside it (of any origin, user
 //! lists included), has origin `list` and the lowest score of the mentions it replaces.
 //! In Arabic documents a mention of the model made only of common nouns borrowed from English
@@ -1639,6 +1641,19 @@ impl EntitiesStage {
             }
         }
 
+        // A built-in list's name of two words or more, matched exactly where the model put a
+        // mention with another label, gives its label (هونغ كونغ, which the model reads as a
+        // person's first and last name).
+        for c in &mut model_mentions {
+            if let Some(l) = list.iter().find(|l| {
+                l.tok_start == c.m.tok_start
+                    && l.tok_end == c.m.tok_end
+                    && l.tok_end - l.tok_start >= 2
+                    && l.stripped == c.m.stripped
+            }) {
+                c.m.label = l.label;
+            }
+        }
         // In order of priority; a later mention is kept only where it overlaps nothing.
         let as_list = |m: ListMatch| Candidate {
             m,
