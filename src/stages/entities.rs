@@ -83,7 +83,8 @@
 //! Which mentions win where they overlap: user lists first, then the model, then the built-in
 //! lists; but where a built-in list matches a name of two words or more on exactly the tokens
 //! of a model mention (proclitics alike), the model's mention takes the list's label (هونغ كونغ
-//! `LOC`, not the person the model read; European Union `ORG`, not `LOC`). A list mention has score 1; a model mention has the model's calibrated confidence.
+//! `LOC`, not the person the model read; European Union `ORG`, not `LOC`). A list mention has
+//! score 1; a model mention has the model's calibrated confidence.
 //! Organisation phrases come last: each replaces the mentions inside it (of any origin, user
 //! lists included), has origin `list` and the lowest score of the mentions it replaces.
 //! In Arabic documents a mention of the model made only of common nouns borrowed from English
