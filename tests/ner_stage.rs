@@ -515,7 +515,8 @@ fn code_calls_and_attributes_are_not_names() {
 #[test]
 fn a_mention_holds_a_letter_or_a_digit() {
     // The English model tags symbols in a run of them as people; such mentions name nothing.
-    // A lone `@` before a user name stays (the Broad Twitter Corpus tags it so).
+    // A lone `@` before a user name the model tagged stays (the Broad Twitter Corpus tags it
+    // so).
     let text = "RT @ % { @ lol";
     let doc = run(text, "en", toml::Table::new());
     for e in &doc.entities {
@@ -526,6 +527,20 @@ fn a_mention_holds_a_letter_or_a_digit() {
             doc.entities
         );
     }
+    // The @ of "an @ sign" is followed by no mention: it goes (the model tagged it ORG).
+    let sign = run(
+        "Write the module path with an @ sign followed by the version .",
+        "en",
+        toml::Table::new(),
+    );
+    assert!(
+        !sign
+            .entities
+            .iter()
+            .any(|e| sign.slice(e.byte_start, e.byte_end) == "@"),
+        "{:?}",
+        sign.entities
+    );
     // A table of a WCXB dev page: the model tags the superscript ⁰ (numeric to Unicode, but no
     // decimal digit) as a person; the languages' names may stay.
     let table = "🇮🇱 Heb ⁰\t0.65\t9.52\t13.7×\t🇸🇦 Ara ⁰\t1.17\t9.85\t9.8×\n\
@@ -761,5 +776,49 @@ fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
         en.iter()
             .any(|(t, l, _)| t == "European Union" && *l == EntityLabel::Org),
         "{en:?}"
+    );
+}
+
+#[test]
+fn camel_case_words_are_brands_or_code_not_people() {
+    let case_check = |on: bool| {
+        let mut o = toml::Table::new();
+        o.insert("case_check".into(), toml::Value::Boolean(on));
+        o
+    };
+    // A brand written in camel case, which the model takes for a person; a surname's prefix
+    // (MacKinnon) is no camel case.
+    let text = "We hired movers through HireAHelper last year. \
+                Later, Sarah MacKinnon posted a video about it.";
+    let words = ["HireAHelper", "MacKinnon", "Sarah MacKinnon"];
+    let on = mentions_of(&run(text, "en", case_check(true)), &words);
+    let off = mentions_of(&run(text, "en", case_check(false)), &words);
+    {
+        let brand = "HireAHelper";
+        let label = |found: &[(String, EntityLabel)]| {
+            found.iter().find(|(t, _)| t == brand).map(|(_, l)| *l)
+        };
+        assert_eq!(label(&on), Some(EntityLabel::Org), "{on:?}");
+        assert!(
+            label(&off).is_some_and(|l| l != EntityLabel::Org),
+            "{off:?}"
+        );
+    }
+    assert!(
+        on.iter()
+            .any(|(t, l)| t.ends_with("MacKinnon") && *l == EntityLabel::Per),
+        "{on:?}"
+    );
+    // On a page of code, a class name is an identifier.
+    let code = "Define the model:\n\nclass User(BaseModel):\n    name: str\n\n\
+                Then call validate(data, strict=True), json.loads(\"{}\") and print(user.name) to see\n\
+                ValueError raised.\n\
+                BaseModel checks every field.";
+    let found = mentions(&run(code, "en", case_check(true)));
+    assert!(
+        !found
+            .iter()
+            .any(|(t, _, _)| t == "BaseModel" || t == "ValueError"),
+        "{found:?}"
     );
 }

@@ -196,6 +196,32 @@ pub fn is_contraction_host(word: &str) -> bool {
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// Whether `word` is written in camel case, as identifiers and brand names are and people's
+/// and places' names are not (BaseModel, ValueError, TikTok, HireAHelper, HathiTrust): it starts
+/// with a capital letter, and somewhere in it a lowercase letter is followed by a capital one,
+/// other than right after a surname's prefix (Mc, Mac, Le, La, De, Di, Du, Da, Van, Von, Fitz:
+/// MacKinnon, McAfee, LeCun, DiMugno, LaToya, LaGuardia are not camel case here).
+pub fn is_camel_case(word: &str) -> bool {
+    const SURNAME_PREFIXES: &[&str] = &[
+        "Mc", "Mac", "Le", "La", "De", "Di", "Du", "Da", "Van", "Von", "Fitz",
+    ];
+    if !word.chars().next().is_some_and(|c| c.is_uppercase()) {
+        return false;
+    }
+    let mut prev: Option<char> = None;
+    for (at, c) in word.char_indices() {
+        if let Some(p) = prev
+            && p.is_lowercase()
+            && c.is_uppercase()
+            && !SURNAME_PREFIXES.contains(&&word[..at])
+        {
+            return true;
+        }
+        prev = Some(c);
+    }
+    false
+}
+
 /// Whether `word` names a day of the week, in full or abbreviated as in dates and opening
 /// hours (Friday, Fri, Thurs, MON), in any letter case. A day is never a name on its own
 /// (CoNLL leaves days and dates untagged), but the model tags dates' day abbreviations as
@@ -370,6 +396,35 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn camel_case_but_not_surname_prefixes() {
+        for w in [
+            "BaseModel",
+            "TikTok",
+            "HireAHelper",
+            "HathiTrust",
+            "NordVPN",
+            "DeepMind",
+        ] {
+            assert!(is_camel_case(w), "{w}");
+        }
+        for w in [
+            "MacKinnon",
+            "McAfee",
+            "LeCun",
+            "DiMugno",
+            "LaGuardia",
+            "VanDyke",
+            "iPhone",
+            "NASA",
+            "Google",
+            "O'Brien",
+            "",
+        ] {
+            assert!(!is_camel_case(w), "{w}");
+        }
     }
 
     #[test]
