@@ -696,6 +696,15 @@ fn borrowed_common_nouns_are_not_names() {
     let texts: Vec<String> = mentions(&doc).into_iter().map(|(t, _, _)| t).collect();
     assert!(!texts.iter().any(|t| t.contains("ميديا")), "{texts:?}");
     assert!(texts.contains(&"مصر".to_string()), "{texts:?}");
+    // الكريديت كارد ("credit card"), tagged MISC on an arabic-dev page.
+    let card = run(
+        "ويمكن الدفع عن طريق الكريديت كارد أو الكاش في محطات القاهرة .",
+        "ar",
+        toml::Table::new(),
+    );
+    let texts: Vec<String> = mentions(&card).into_iter().map(|(t, _, _)| t).collect();
+    assert!(!texts.iter().any(|t| t.contains("كارد")), "{texts:?}");
+    assert!(texts.contains(&"القاهرة".to_string()), "{texts:?}");
 }
 
 #[test]

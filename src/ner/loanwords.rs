@@ -1,5 +1,5 @@
 //! Common nouns borrowed from English into Arabic (ميديا "media", السوشيال "social", أونلاين
-//! "online"), which the Arabic model tags as names: trained on news of 2007, it read the
+//! "online", الكريديت كارد "credit card"), which the Arabic model tags as names: trained on news of 2007, it read the
 //! foreign-looking ميديا of السوشيال ميديا as a place. A mention of the model made only of such
 //! words names nothing and is dropped (the `entities` stage, Arabic documents).
 //!
@@ -22,6 +22,10 @@ pub const BORROWED_COMMON_NOUNS: &[&str] = &[
     "الديجيتال",
     "ملتيميديا",
     "الملتيميديا",
+    "كريديت",
+    "الكريديت",
+    "كارد",
+    "الكارد",
 ];
 
 /// Whether `key` (a matching key) is a borrowed common noun.
