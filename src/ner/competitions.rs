@@ -60,9 +60,19 @@ pub struct CompetitionPhrase {
     pub stripped: usize,
 }
 
+/// Whether some word of `keys` ends as a competition head does (the cheap test before
+/// [`find_competitions`]; proclitics are prefixes, so a head with them ends the same way).
+pub fn may_hold_competition(keys: &[&str]) -> bool {
+    keys.iter().any(|k| HEADS.iter().any(|h| k.ends_with(h)))
+}
+
 /// The proclitics (in code points) that `key` carries before a competition head, if it is one
 /// (0 when bare). `buf` is scratch space.
 fn head_of(key: &str, buf: &mut String) -> Option<(usize, &'static str)> {
+    // Proclitics are prefixes: a word that does not end as a head cannot be one.
+    if !HEADS.iter().any(|h| key.ends_with(h)) {
+        return None;
+    }
     if let Some(h) = HEADS.iter().find(|h| **h == key) {
         return Some((0, h));
     }

@@ -113,7 +113,7 @@ use crate::ner::casing::{
     is_company_name_word, is_company_suffix, is_contraction_host, is_determiner, is_edited_casing,
     is_function_word, is_title_word, is_weekday_name,
 };
-use crate::ner::competitions::{CompetitionPhrase, find_competitions};
+use crate::ner::competitions::{CompetitionPhrase, find_competitions, may_hold_competition};
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
 use crate::ner::features::Prepared;
 use crate::ner::hash::{FxHashMap, FxHashSet, hash_str};
@@ -927,7 +927,7 @@ fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Cand
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
             next += 1;
         }
-        let Some(sentence_keys) = keys.get(start..end) else {
+        let Some(sentence_keys) = keys.get(start..end).filter(|k| may_hold_competition(k)) else {
             continue;
         };
         tagged.clear();
