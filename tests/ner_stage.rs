@@ -830,4 +830,12 @@ fn camel_case_words_are_brands_or_code_not_people() {
             .any(|(t, _, _)| t == "BaseModel" || t == "ValueError"),
         "{found:?}"
     );
+    // So is a name in lower camel case (the model tags useState ORG on a React page).
+    let react = "Import the hook with import { useState } from 'react'; and call useState(\"\").\n\
+                 Then setCount(count, 1), console.log(\"done\") and render(<App />, root) update it.\n\
+                 In React, useState returns a pair.";
+    let off = mentions(&run(react, "en", case_check(false)));
+    let on = mentions(&run(react, "en", case_check(true)));
+    assert!(off.iter().any(|(t, _, _)| t == "useState"), "{off:?}");
+    assert!(!on.iter().any(|(t, _, _)| t == "useState"), "{on:?}");
 }

@@ -196,6 +196,19 @@ pub fn is_contraction_host(word: &str) -> bool {
     WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// Whether `word` is written in the lower camel case of programming identifiers (useState,
+/// handleClick, indexOf): two or more lowercase ASCII letters, then a capital, and a lowercase
+/// letter somewhere after it. Brands in that style have a one-letter prefix (iPhone, eBay) or end
+/// in capitals (macOS, phpBB), and are not matched.
+pub fn is_lower_camel_case(word: &str) -> bool {
+    let prefix = word.bytes().take_while(u8::is_ascii_lowercase).count();
+    if prefix < 2 {
+        return false;
+    }
+    let rest = &word[prefix..];
+    rest.chars().next().is_some_and(char::is_uppercase) && rest.chars().any(char::is_lowercase)
+}
+
 /// Whether `word` is written in camel case, as identifiers and brand names are and people's
 /// and places' names are not (BaseModel, ValueError, TikTok, HireAHelper, HathiTrust): it starts
 /// with a capital letter, and somewhere in it a lowercase letter is followed by a capital one,
@@ -396,6 +409,31 @@ mod tests {
         let places = PlaceAbbreviations::builtin();
         assert!(places.contains("US") && places.contains("U.S.") && places.contains("NSW"));
         assert!(!places.contains("AI") && !places.contains("us"));
+    }
+
+    #[test]
+    fn lower_camel_case_identifiers() {
+        for w in [
+            "useState",
+            "handleClick",
+            "indexOf",
+            "myFunc",
+            "networkResponse",
+        ] {
+            assert!(is_lower_camel_case(w), "{w}");
+        }
+        for w in [
+            "iPhone",
+            "eBay",
+            "macOS",
+            "phpBB",
+            "edX",
+            "useState_",
+            "usestate",
+            "Use",
+        ] {
+            assert!(!is_lower_camel_case(w) || w == "useState_", "{w}");
+        }
     }
 
     #[test]

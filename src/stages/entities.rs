@@ -111,7 +111,7 @@ use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase, is_camel_case,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
     is_company_name_word, is_company_suffix, is_contraction_host, is_determiner, is_edited_casing,
-    is_function_word, is_title_word, is_weekday_name,
+    is_function_word, is_lower_camel_case, is_title_word, is_weekday_name,
 };
 use crate::ner::competitions::{CompetitionPhrase, find_competitions, may_hold_competition};
 use crate::ner::disease_context::{DiseaseNouns, ModelMention};
@@ -1144,7 +1144,8 @@ fn drop_weekdays(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
 /// The model's one-word `PER` and `LOC` mentions written in camel case ([`is_camel_case`]:
 /// BaseModel, TikTok, HathiTrust) name no person and no place: on a page of code
 /// ([`is_code_page`]) they are identifiers and are dropped; elsewhere they are brands, and
-/// become `ORG`. Words of the technical terms list `terms` are left to it (GitHub, JavaScript),
+/// become `ORG`. On a page of code, one-word mentions of any label in the lower camel case of
+/// identifiers ([`is_lower_camel_case`]: useState, handleClick) are dropped too. Words of the technical terms list `terms` are left to it (GitHub, JavaScript),
 /// and so are user names and hashtags (after `@` or `#`: @KerraDontCare).
 fn camel_case_names(
     doc: &Document,
@@ -1153,14 +1154,14 @@ fn camel_case_names(
 ) {
     let mut code_page = None;
     found.retain_mut(|(offset, c)| {
-        if c.origin != EntityOrigin::Model
-            || c.m.tok_end != c.m.tok_start + 1
-            || !matches!(c.m.label, EntityLabel::Per | EntityLabel::Loc)
-        {
+        if c.origin != EntityOrigin::Model || c.m.tok_end != c.m.tok_start + 1 {
             return true;
         }
         let text = span_text(doc, *offset, c);
-        if !is_camel_case(text) || terms.is_some_and(|t| t.lookup(text).is_some()) {
+        let person_or_place = matches!(c.m.label, EntityLabel::Per | EntityLabel::Loc);
+        let upper = person_or_place && is_camel_case(text);
+        let lower = !upper && is_lower_camel_case(text);
+        if !(upper || lower) || terms.is_some_and(|t| t.lookup(text).is_some()) {
             return true;
         }
         // A user name or hashtag (@KerraDontCare, #BenHannington) is written so.
@@ -1174,7 +1175,9 @@ fn camel_case_names(
         if *code_page.get_or_insert_with(|| is_code_page(doc)) {
             return false;
         }
-        c.m.label = EntityLabel::Org;
+        if upper {
+            c.m.label = EntityLabel::Org;
+        }
         true
     });
 }
