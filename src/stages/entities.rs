@@ -64,7 +64,8 @@
 //!   of days of the week, the Fri of "Date: Fri, 1 Feb 2002", and of contractions of pronouns
 //!   and adverbs, Let’s, It’s, There’s, are dropped; and its one-word `PER` and `LOC`
 //!   mentions written in camel case, BaseModel, TikTok, are dropped on a page of code and
-//!   relabelled `ORG` elsewhere; see `src/ner/casing.rs`).
+//!   relabelled `ORG` elsewhere, and on a page of code its one-word mentions in lower camel
+//!   case, useState, are dropped; see `src/ner/casing.rs`).
 //! - `tech_terms = false`: keep the English model's mentions of technical terms as they are
 //!   (on by default, English documents, and the Latin-script words of Arabic documents: a
 //!   model's mention that is exactly a term of
@@ -173,7 +174,8 @@ pub struct EntitiesOptions {
     /// `ORG` (Top Shelf Labor Services LLC), and drop its one-word mentions of days of the
     /// week (the Fri of a date) and of contractions of pronouns (Let’s), and drop on a page of
     /// code, or relabel `ORG` elsewhere, its one-word `PER` and `LOC` mentions in camel case
-    /// (BaseModel, TikTok; see `crate::ner::casing`). On by default.
+    /// (BaseModel, TikTok), and on a page of code its one-word mentions in lower camel case
+    /// (useState; see `crate::ner::casing`). On by default.
     pub case_check: bool,
     /// In English and Arabic documents, the model's mentions of technical terms
     /// (`data/lists/technical-terms-en.tsv`): generic words and acronyms are dropped (API,
