@@ -19,8 +19,8 @@
 //!   adjective (كأس الأمم الأفريقية, كأس السوبر الإسباني);
 //! - after مونديال or أولمبياد, a year of four digits (مونديال 2006).
 //!
-//! Then any definite nisba adjectives and الممتاز ("premier") join the name (كأس العالم
-//! الأوروبية is rare, but دوري أبطال أوروبا … الممتاز is not). Nothing else makes a name: a head
+//! Then any definite nisba adjectives and الممتاز ("premier") that follow join the name
+//! (بطولة العالم العسكرية, دوري مصر الممتاز). Nothing else makes a name: a head
 //! before a person (بطولة تيسير فهمي, "starring"), a common noun (كأس شاي, دوري الأضواء) or
 //! nothing is left alone, and a definite head (الدوري الإسباني, "the Spanish league") is a
 //! description, which ANERcorp leaves untagged. These are pure functions over one sentence's

@@ -1147,8 +1147,9 @@ fn drop_weekdays(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
 /// BaseModel, TikTok, HathiTrust) name no person and no place: on a page of code
 /// ([`is_code_page`]) they are identifiers and are dropped; elsewhere they are brands, and
 /// become `ORG`. On a page of code, one-word mentions of any label in the lower camel case of
-/// identifiers ([`is_lower_camel_case`]: useState, handleClick) are dropped too. Words of the technical terms list `terms` are left to it (GitHub, JavaScript),
-/// and so are user names and hashtags (after `@` or `#`: @KerraDontCare).
+/// identifiers ([`is_lower_camel_case`]: useState, handleClick) are dropped too. Words of the
+/// technical terms list `terms` are left to it (GitHub, JavaScript), and so are user names and
+/// hashtags (after `@` or `#`: @KerraDontCare).
 fn camel_case_names(
     doc: &Document,
     terms: Option<&TechTerms>,
@@ -1315,7 +1316,8 @@ fn is_code_page(doc: &Document) -> bool {
 /// Broad Twitter Corpus, which the English model learned from, tags the `@` before a user name
 /// as a mention of its own (`@` `B-PER`, then the name `B-PER`), and dropping it there costs
 /// BTC h 19 F1. It stays only there, before a mention (the user name): the @ of "an @ sign" or
-/// of an address ("Lombard St. @ Fillmore"), tagged 50 times on WCXB dev, goes.
+/// of an address ("Lombard St. @ Fillmore"), where no mention follows, goes (11 of the 50 lone
+/// `@` mentions on WCXB dev).
 fn drop_symbol_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     // The first token of every mention, ascending (`found` is sorted by first token).
     let starts: Vec<usize> = found
