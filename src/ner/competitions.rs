@@ -241,6 +241,11 @@ mod tests {
         assert_eq!(find("بطولة السوبر الإسباني", &[]), vec![(0, 3, 0)]);
         // Trailing nisba adjectives and الممتاز join the name.
         assert_eq!(
+            find("فاز في دوري مصر الممتاز", &[loc(3, 4)]),
+            vec![(2, 5, 0)]
+        );
+        assert_eq!(find("بطولة العالم العسكرية", &[]), vec![(0, 3, 0)]);
+        assert_eq!(
             find("دوري أبطال آسيا الممتاز", &[loc(2, 3)]),
             vec![(0, 4, 0)]
         );
