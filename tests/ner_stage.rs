@@ -316,11 +316,7 @@ fn doc_token(doc: &Document, i: usize) -> &str {
 
 #[test]
 fn a_name_after_a_disease_noun_is_a_disease() {
-    let options = |on: bool| {
-        let mut o = toml::Table::new();
-        o.insert("disease_names".into(), toml::Value::Boolean(on));
-        o
-    };
+    let options = |on: bool| flag_options("disease_names", on);
     // The shipped model, trained on 2007 news, reads كورونا as a name of a person or a place;
     // after the disease noun فيروس (here with the proclitic ب) it names a disease, and so does
     // its later mention without the noun.
@@ -389,17 +385,21 @@ fn a_university_and_its_name_are_one_organisation() {
     );
 }
 
-/// Options with `tech_terms` on or off.
-fn case_check_options(on: bool) -> toml::Table {
+/// Options with the one boolean option `name` on or off.
+fn flag_options(name: &str, on: bool) -> toml::Table {
     let mut t = toml::Table::new();
-    t.insert("case_check".into(), toml::Value::Boolean(on));
+    t.insert(name.into(), toml::Value::Boolean(on));
     t
 }
 
+/// Options with `case_check` on or off.
+fn case_check_options(on: bool) -> toml::Table {
+    flag_options("case_check", on)
+}
+
+/// Options with `tech_terms` on or off.
 fn tech_term_options(on: bool) -> toml::Table {
-    let mut t = toml::Table::new();
-    t.insert("tech_terms".into(), toml::Value::Boolean(on));
-    t
+    flag_options("tech_terms", on)
 }
 
 /// The mentions of `doc` whose text is one of `words`, as (text, label).
@@ -557,10 +557,9 @@ fn a_mention_holds_a_letter_or_a_digit() {
     );
 }
 
+/// Options with `latin_runs` on or off.
 fn latin_run_options(on: bool) -> toml::Table {
-    let mut t = toml::Table::new();
-    t.insert("latin_runs".into(), toml::Value::Boolean(on));
-    t
+    flag_options("latin_runs", on)
 }
 
 #[test]
@@ -709,11 +708,7 @@ fn borrowed_common_nouns_are_not_names() {
 
 #[test]
 fn a_competition_and_the_place_in_its_name_are_one_misc_name() {
-    let options = |on: bool| {
-        let mut o = toml::Table::new();
-        o.insert("competitions".into(), toml::Value::Boolean(on));
-        o
-    };
+    let options = |on: bool| flag_options("competitions", on);
     // The model tags the continent inside دوري أبطال أوروبا; the competition's head and
     // qualifier make the whole name one MISC mention, and the proclitic of لكأس stays outside.
     let text = "فاز الفريق بلقب دوري أبطال أوروبا بعد أن خسر نهائي كأس العالم للأندية . \
@@ -737,11 +732,7 @@ fn a_competition_and_the_place_in_its_name_are_one_misc_name() {
 
 #[test]
 fn latin_technical_terms_in_arabic_text() {
-    let options = |on: bool| {
-        let mut o = toml::Table::new();
-        o.insert("tech_terms".into(), toml::Value::Boolean(on));
-        o
-    };
+    let options = tech_term_options;
     // The Arabic model reads the Latin-script ChatGPT as a person; the technical-terms list
     // says it is software.
     let text = "وقال الخبير إن برنامج ChatGPT و نظام GPS يستخدمان على نطاق واسع في دمشق .";
@@ -790,11 +781,7 @@ fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
 
 #[test]
 fn camel_case_words_are_brands_or_code_not_people() {
-    let case_check = |on: bool| {
-        let mut o = toml::Table::new();
-        o.insert("case_check".into(), toml::Value::Boolean(on));
-        o
-    };
+    let case_check = case_check_options;
     // A brand written in camel case, which the model takes for a person; a surname's prefix
     // (MacKinnon) is no camel case.
     let text = "We hired movers through HireAHelper last year. \

@@ -803,6 +803,18 @@ fn add_mentions(found: &mut Vec<(usize, Candidate)>, added: Vec<(usize, Candidat
     found.sort_by_key(|(offset, c)| offset + c.m.tok_start);
 }
 
+/// Writes into `out` (cleared first) the mentions `in_sentence` of the sentence starting at
+/// token `start`, as the phrase finders read them: token positions relative to the sentence.
+fn sentence_tagged(in_sentence: &[(usize, Candidate)], start: usize, out: &mut Vec<Tagged>) {
+    out.clear();
+    out.extend(in_sentence.iter().map(|(offset, c)| Tagged {
+        tok_start: offset + c.m.tok_start - start,
+        tok_end: offset + c.m.tok_end - start,
+        label: c.m.label,
+        stripped: c.m.stripped,
+    }));
+}
+
 /// Organisation phrases (see `crate::ner::org_phrases`): in each sentence, a head noun and
 /// what names it become one `ORG` mention, which replaces the chosen mentions inside it.
 ///
@@ -842,13 +854,7 @@ fn org_phrases(
         if first == next && !patterns.needs_no_mention() {
             continue;
         }
-        tagged.clear();
-        tagged.extend(found[first..next].iter().map(|(offset, c)| Tagged {
-            tok_start: offset + c.m.tok_start - start,
-            tok_end: offset + c.m.tok_end - start,
-            label: c.m.label,
-            stripped: c.m.stripped,
-        }));
+        sentence_tagged(&found[first..next], start, &mut tagged);
         // Relabelling comes first, so that a phrase pattern sees the new label. Only the
         // model's labels are changed: a list's label is what its writer meant.
         for m in find_org_relabels(heads, patterns, &keys[start..end], &tagged, &mut buf) {
@@ -932,13 +938,7 @@ fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Cand
         let Some(sentence_keys) = keys.get(start..end).filter(|k| may_hold_competition(k)) else {
             continue;
         };
-        tagged.clear();
-        tagged.extend(found[first..next].iter().map(|(offset, c)| Tagged {
-            tok_start: offset + c.m.tok_start - start,
-            tok_end: offset + c.m.tok_end - start,
-            label: c.m.label,
-            stripped: c.m.stripped,
-        }));
+        sentence_tagged(&found[first..next], start, &mut tagged);
         for p in find_competitions(sentence_keys, &tagged, &mut buf) {
             phrases.push((start, p));
         }
@@ -1319,11 +1319,13 @@ fn is_code_page(doc: &Document) -> bool {
 /// of an address ("Lombard St. @ Fillmore"), where no mention follows, goes (11 of the 50 lone
 /// `@` mentions on WCXB dev).
 fn drop_symbol_mentions(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
-    // The first token of every mention, ascending (`found` is sorted by first token).
-    let starts: Vec<usize> = found
-        .iter()
-        .map(|(offset, c)| offset + c.m.tok_start)
-        .collect();
+    // The first token of every mention, ascending (`found` is sorted by first token); only
+    // needed, and only collected, when some mention is a lone `@`.
+    let starts: Vec<usize> = if found.iter().any(|(o, c)| span_text(doc, *o, c) == "@") {
+        found.iter().map(|(o, c)| o + c.m.tok_start).collect()
+    } else {
+        Vec::new()
+    };
     found.retain(|(offset, c)| {
         let text = span_text(doc, *offset, c);
         c.origin != EntityOrigin::Model
