@@ -754,6 +754,33 @@ fn latin_technical_terms_in_arabic_text() {
 }
 
 #[test]
+fn software_names_in_arabic_script() {
+    // "Linux and Android run on the phones of most users in Damascus": neither name is tagged
+    // by the Arabic model as software; the Arabic spellings of the technical terms' software
+    // names make both `MISC`, the conjunction of ولينكس left out.
+    let text = "ويعمل نظام لينكس وأندرويد على هواتف معظم المستخدمين في دمشق .";
+    let on = mentions_of(
+        &run(text, "ar", tech_term_options(true)),
+        &["لينكس", "أندرويد"],
+    );
+    assert_eq!(
+        on,
+        vec![
+            ("لينكس".to_string(), EntityLabel::Misc),
+            ("أندرويد".to_string(), EntityLabel::Misc)
+        ]
+    );
+    let off = mentions_of(
+        &run(text, "ar", tech_term_options(false)),
+        &["لينكس", "أندرويد"],
+    );
+    assert!(
+        off.iter().all(|(_, l)| *l != EntityLabel::Misc),
+        "without the lists: {off:?}"
+    );
+}
+
+#[test]
 fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
     // The model reads هونغ كونغ after حكومة as a person's first and last name, and the European
     // Union as a place; the built-in lists (CLDR) know them as a place and an organisation.

@@ -74,7 +74,9 @@
 //!   Linux, and, for names that are also words, people or places, Rust, Java, only from `PER` or
 //!   `LOC` in a document about programming; and a software or online-service company the
 //!   model took for a person or a place, Shopify, Cloudflare, relabelled `ORG`; see
-//!   `src/ner/tech_terms.rs`).
+//!   `src/ner/tech_terms.rs`; in Arabic documents, the Arabic spellings of the list's software
+//!   names, لينكس, ويندوز, become `MISC` mentions where untagged and relabel the model's
+//!   mention of exactly one `MISC`; see `src/ner/software_ar.rs`).
 //! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
 //!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
 //!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
@@ -126,6 +128,7 @@ use crate::ner::org_phrases::{
     HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
 };
 use crate::ner::place_context::{ContextTowns, TokenMention};
+use crate::ner::software_ar::ArabicSoftwareNames;
 use crate::ner::tags::tag_of;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
 use crate::ner::text::{match_key, match_key_into, skip_chars};
@@ -251,6 +254,8 @@ pub struct EntitiesStage {
     place_abbreviations: Arc<PlaceAbbreviations>,
     /// Technical terms the English model's mentions are checked against, when on.
     tech_terms: Option<Arc<TechTerms>>,
+    /// Arabic spellings of the technical terms' software names (with `tech_terms`).
+    software_ar: Option<Arc<ArabicSoftwareNames>>,
     /// Tag the Latin-script runs of Arabic documents with the English model.
     latin_runs: bool,
     /// Make Arabic competition names (كأس العالم) one `MISC` mention.
@@ -362,6 +367,10 @@ impl EntitiesStage {
             })?;
             user_list.add_tsv(&text, &path.display().to_string())?;
         }
+        let tech_terms = match options.tech_terms {
+            true => Some(Arc::new(TechTerms::builtin()?)),
+            false => None,
+        };
         let (builtin_ar, builtin_en, builtin_all) = if options.builtin_lists {
             (
                 EntityList::builtin("ar"),
@@ -408,10 +417,10 @@ impl EntitiesStage {
                 .then(|| Arc::new(DiseaseNouns::builtin())),
             case_check: options.case_check,
             place_abbreviations: Arc::new(PlaceAbbreviations::builtin()),
-            tech_terms: if options.tech_terms {
-                Some(Arc::new(TechTerms::builtin()?))
-            } else {
-                None
+            tech_terms: tech_terms.clone(),
+            software_ar: match &tech_terms {
+                Some(terms) => Some(Arc::new(ArabicSoftwareNames::builtin(terms)?)),
+                None => None,
             },
             latin_runs: options.latin_runs,
             competitions: options.competitions,
@@ -577,6 +586,9 @@ impl EntitiesStage {
         if doc.lang.as_deref() == Some("ar") {
             let keys = buffers.document_keys();
             drop_borrowed_common_nouns(&keys, &mut found);
+            if let Some(names) = &self.software_ar {
+                software_names(doc, &keys, names, &mut found);
+            }
             if self.latin_runs {
                 self.tag_latin_runs(doc, &mut found)?;
             }
@@ -970,6 +982,64 @@ fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Cand
                 score: if score.is_finite() { score } else { 1.0 },
             },
         ));
+    }
+    add_mentions(found, added);
+}
+
+/// Software names in Arabic script (see `crate::ner::software_ar`), sentence by sentence: the
+/// model's mention that covers exactly a spelling is relabelled `MISC`; a spelling that no
+/// mention overlaps becomes a `MISC` mention (origin `list`, score 1); a spelling that a
+/// mention overlaps otherwise is left to that mention.
+///
+/// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
+/// candidate) sorted by first token, and is left so.
+fn software_names(
+    doc: &Document,
+    keys: &[&str],
+    names: &ArabicSoftwareNames,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    let mut added: Vec<(usize, Candidate)> = Vec::new();
+    let mut surfaces: Vec<&str> = Vec::new();
+    let mut next = 0;
+    for (start, end) in sentence_spans(&doc.tokens) {
+        let first = next;
+        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
+            next += 1;
+        }
+        let Some(sentence_keys) = keys.get(start..end) else {
+            continue;
+        };
+        surfaces.clear();
+        surfaces.extend(
+            doc.tokens[start..end]
+                .iter()
+                .map(|t| doc.slice(t.byte_start, t.byte_end)),
+        );
+        for m in names.find(sentence_keys, &surfaces) {
+            let (a, b) = (start + m.tok_start, start + m.tok_end);
+            let mut overlapped = false;
+            for (offset, c) in &mut found[first..next] {
+                let (s, e) = (*offset + c.m.tok_start, *offset + c.m.tok_end);
+                if s >= b || e <= a {
+                    continue;
+                }
+                overlapped = true;
+                if (s, e) == (a, b) && c.origin == EntityOrigin::Model {
+                    c.m.label = EntityLabel::Misc;
+                }
+            }
+            if !overlapped {
+                added.push((
+                    start,
+                    Candidate {
+                        m,
+                        origin: EntityOrigin::List,
+                        score: 1.0,
+                    },
+                ));
+            }
+        }
     }
     add_mentions(found, added);
 }

@@ -1,0 +1,133 @@
+//! Software names written in Arabic script (لينكس, ويندوز, أندرويد, فوتوشوب).
+//!
+//! The Arabic model learned its labels from news of the early 2000s, which names little
+//! software: it leaves most such names untagged or takes them for organisations or people. The
+//! technical-terms list (`crate::ner::tech_terms`) knows their Latin spellings only.
+//! `data/lists/software-ar.tsv` (written by hand) gives Arabic spellings of the list's `MISC`
+//! entries, each tied to its term, so that the two lists cannot drift apart: a spelling whose
+//! term is not a `MISC` entry of the technical-terms list is an error.
+//!
+//! In an Arabic document the `entities` stage makes an untagged spelling a `MISC` mention
+//! (origin `list`), matched like any list entry (normalised, tolerant of attached proclitics:
+//! ولينكس), and relabels `MISC` the Arabic model's mention that covers exactly a spelling
+//! (لينكس tagged `ORG`). A mention that overlaps a spelling otherwise is left alone (option
+//! `tech_terms`).
+
+use crate::document::EntityLabel;
+use crate::ner::lists::{EntityList, ListMatch};
+use crate::ner::tech_terms::{TechTerms, TermAction};
+
+/// The built-in Arabic spellings (written by hand; see `data/lists/SOURCE.md`).
+pub const BUILTIN_SOFTWARE_AR: &str = include_str!("../../data/lists/software-ar.tsv");
+
+/// Arabic spellings of software names, ready for matching.
+#[derive(Debug, Clone, Default)]
+pub struct ArabicSoftwareNames {
+    list: EntityList,
+}
+
+impl ArabicSoftwareNames {
+    /// The built-in spellings, checked against the built-in technical terms.
+    pub fn builtin(terms: &TechTerms) -> Result<Self, String> {
+        Self::from_tsv(BUILTIN_SOFTWARE_AR, terms)
+            .map_err(|e| format!("built-in software-ar.tsv: {e}"))
+    }
+
+    /// Spellings from TSV text `arabic<TAB>term` (`#` lines are comments); each term must be a
+    /// `MISC` entry of `terms`.
+    pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<Self, String> {
+        let mut list = EntityList::new();
+        for (n, line) in tsv.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut columns = line.split('\t').map(str::trim);
+            let spelling = columns.next().unwrap_or_default();
+            let term = columns.next().unwrap_or_default();
+            if spelling.is_empty() {
+                return Err(format!("line {}: no spelling", n + 1));
+            }
+            match terms.lookup(term) {
+                Some((_, t)) if t.action == TermAction::Misc => {}
+                _ => {
+                    return Err(format!(
+                        "line {}: {term:?} is not a MISC entry of the technical terms",
+                        n + 1
+                    ));
+                }
+            }
+            list.add(spelling, EntityLabel::Misc);
+        }
+        Ok(ArabicSoftwareNames { list })
+    }
+
+    /// The number of spellings.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there is no spelling.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The spellings in a sentence (see [`EntityList::find`]): `keys[i]` is the matching key of
+    /// token `i` and `surfaces[i]` its text.
+    pub fn find(&self, keys: &[&str], surfaces: &[&str]) -> Vec<ListMatch> {
+        self.list.find(keys, surfaces)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ner::text::match_key;
+
+    fn names() -> ArabicSoftwareNames {
+        ArabicSoftwareNames::builtin(&TechTerms::builtin().unwrap()).unwrap()
+    }
+
+    fn spans(names: &ArabicSoftwareNames, sentence: &str) -> Vec<(usize, usize, usize)> {
+        let surfaces: Vec<&str> = sentence.split(' ').collect();
+        let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        names
+            .find(&keys, &surfaces)
+            .into_iter()
+            .map(|m| (m.tok_start, m.tok_end, m.stripped))
+            .collect()
+    }
+
+    #[test]
+    fn the_built_in_spellings_parse() {
+        assert!(names().len() >= 50);
+    }
+
+    #[test]
+    fn spellings_match_with_proclitics_and_over_several_words() {
+        let names = names();
+        // "and Linux runs on a computer": the conjunction is left out of the mention.
+        assert_eq!(spans(&names, "ولينكس يعمل على الحاسوب"), vec![(0, 1, 1)]);
+        assert_eq!(spans(&names, "يدعم نظام ماك أو إس ذلك"), vec![(2, 5, 0)]);
+        // Alef variants fold: اندرويد without its hamza.
+        assert_eq!(spans(&names, "هاتف اندرويد جديد"), vec![(1, 2, 0)]);
+        // Everyday words are not spellings: كروم ("vines").
+        assert!(spans(&names, "كروم العنب في الجبل").is_empty());
+    }
+
+    #[test]
+    fn a_spelling_must_name_a_misc_term() {
+        let terms = TechTerms::builtin().unwrap();
+        assert!(ArabicSoftwareNames::from_tsv("لينكس\tLinux\n", &terms).is_ok());
+        // API is a `drop` entry, Rust a `MISC-code` one, Shopify an `ORG` one.
+        for bad in [
+            "واجهة\tAPI\n",
+            "رست\tRust\n",
+            "شوبيفاي\tShopify\n",
+            "كلمة\tNoSuchTerm\n",
+            "\tLinux\n",
+        ] {
+            assert!(ArabicSoftwareNames::from_tsv(bad, &terms).is_err(), "{bad}");
+        }
+    }
+}
