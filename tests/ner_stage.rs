@@ -781,6 +781,27 @@ fn software_names_in_arabic_script() {
 }
 
 #[test]
+fn a_name_and_its_latin_spelling_are_two_mentions() {
+    // The Arabic model runs a name and its Latin spelling together (دونالد ترامب Donald Trump
+    // as one person); the mention is cut where the script switches.
+    let doc = run(
+        "قال الرئيس دونالد ترامب Donald Trump إن بلاده ستنسحب .",
+        "ar",
+        toml::Table::new(),
+    );
+    let found = mentions_of(&doc, &["دونالد ترامب", "Donald Trump"]);
+    assert_eq!(
+        found,
+        vec![
+            ("دونالد ترامب".to_string(), EntityLabel::Per),
+            ("Donald Trump".to_string(), EntityLabel::Per)
+        ]
+    );
+    let bio: Vec<&str> = doc.tokens.iter().map(|t| t.ner.as_str()).collect();
+    assert_eq!(bio[2..6], ["B-PER", "I-PER", "B-PER", "I-PER"]);
+}
+
+#[test]
 fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
     // The model reads هونغ كونغ after حكومة as a person's first and last name, and the European
     // Union as a place; the built-in lists (CLDR) know them as a place and an organisation.

@@ -248,9 +248,75 @@ pub fn is_capitalised(word: &str) -> bool {
         .is_some_and(|c| matches!(char_class(c), CharClass::Upper | CharClass::LatinUpper))
 }
 
+/// The Latin letters that may begin the Latin spelling of a word beginning with the Arabic letter
+/// `c` (ب: B or P; ك: K, C or Q; a long vowel or ع: any vowel), or `None` for a character that
+/// begins no Arabic word.
+fn latin_initials(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ا' | 'أ' | 'إ' | 'آ' | 'ع' => "AEIOU",
+        'ب' => "BP",
+        'ت' => "TC",
+        'ث' => "TS",
+        'ج' => "JG",
+        'ح' | 'ه' => "H",
+        'خ' => "KH",
+        'د' | 'ض' => "D",
+        'ذ' | 'ظ' => "DZ",
+        'ر' => "R",
+        'ز' => "ZS",
+        'س' | 'ص' => "SC",
+        'ش' => "SC",
+        'ط' => "T",
+        'غ' => "GR",
+        'ف' => "FPV",
+        'ق' => "QKCG",
+        'ك' => "KCQ",
+        'ل' => "L",
+        'م' => "M",
+        'ن' => "N",
+        'و' => "WVOU",
+        'ي' => "YJIE",
+        _ => return None,
+    })
+}
+
+/// Whether the Latin-script word `latin` may be the Latin spelling of the Arabic-script word
+/// `arabic`, judged by their first letters (دونالد / Donald, كاندو / CANDU; not راديو /
+/// Sputnik). A weak test, meant for a name and its gloss side by side.
+pub fn initials_agree(arabic: &str, latin: &str) -> bool {
+    let (Some(a), Some(l)) = (arabic.chars().next(), latin.chars().next()) else {
+        return false;
+    };
+    let l = l.to_ascii_uppercase();
+    latin_initials(a).is_some_and(|set| set.contains(l))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn initials_agree_for_a_name_and_its_latin_spelling() {
+        for (a, l) in [
+            ("دونالد", "Donald"),
+            ("ترامب", "Trump"),
+            ("كاندو", "CANDU"),
+            ("جورج", "George"),
+            ("إيمانويل", "Emmanuel"),
+            ("فيليب", "Philip"),
+        ] {
+            assert!(initials_agree(a, l), "{a} {l}");
+        }
+        for (a, l) in [
+            ("راديو", "Sputnik"),
+            ("منظمة", "IEEE"),
+            ("نصية", "CLI"),
+            ("", "X"),
+            ("ترامب", ""),
+        ] {
+            assert!(!initials_agree(a, l), "{a} {l}");
+        }
+    }
 
     #[test]
     fn skip_chars_counts_code_points() {
