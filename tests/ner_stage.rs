@@ -802,6 +802,23 @@ fn a_name_and_its_latin_spelling_are_two_mentions() {
 }
 
 #[test]
+fn a_name_after_a_title_and_a_nisba_is_a_person() {
+    // "The German scientist Heisenberg succeeded in explaining the atom's spectrum": the model
+    // has never seen the name; the title phrase العالم الألماني introduces it.
+    let text = "نجح العالم الألماني هيزنبرج في تفسير طيف الذرة .";
+    let on = mentions_of(
+        &run(text, "ar", flag_options("titled_names", true)),
+        &["هيزنبرج"],
+    );
+    assert_eq!(on, [("هيزنبرج".to_string(), EntityLabel::Per)]);
+    let off = mentions_of(
+        &run(text, "ar", flag_options("titled_names", false)),
+        &["هيزنبرج"],
+    );
+    assert_eq!(off, []);
+}
+
+#[test]
 fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
     // The model reads هونغ كونغ after حكومة as a person's first and last name, and the European
     // Union as a place; the built-in lists (CLDR) know them as a place and an organisation.

@@ -64,6 +64,10 @@ pub struct NerArgs {
     /// Do not make Arabic competition names (كأس العالم, دوري أبطال أوروبا) one MISC mention.
     #[arg(long)]
     pub no_competitions: bool,
+    /// Do not tag an Arabic name after a title and a nisba adjective (العالم الألماني هيزنبرج)
+    /// `PER`.
+    #[arg(long)]
+    pub no_titled_names: bool,
     /// Tag runs of Latin-script words in Arabic text with the English model (off by default:
     /// the Arabic model tags them).
     #[arg(long)]
@@ -157,6 +161,7 @@ pub fn run(args: NerArgs) -> Result<i32, String> {
         tech_terms: !args.no_tech_terms,
         latin_runs: args.latin_runs,
         competitions: !args.no_competitions,
+        titled_names: !args.no_titled_names,
         org_patterns: args
             .org_patterns
             .unwrap_or_else(|| EntitiesOptions::default().org_patterns),

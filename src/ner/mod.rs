@@ -11,6 +11,7 @@
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
 //! - [`competitions`]: sports competitions known by their head noun (كأس العالم), `MISC`.
 //! - [`disease_context`]: names after a disease noun (فيروس كورونا) are diseases, `MISC`.
+//! - [`titled_names`]: people named after a title and a nisba (العالم الألماني هيزنبرج), `PER`.
 //! - [`place_context`]: towns whose names are everyday words, after a place noun.
 //! - [`org_phrases`]: organisation phrases headed by a generic organisation noun (قوات, حزب, صحيفة...).
 //! - [`lexicon`]: word frequency bands and clusters learned from unlabelled text.
@@ -46,4 +47,5 @@ pub mod stack;
 pub mod tags;
 pub mod tech_terms;
 pub mod text;
+pub mod titled_names;
 pub mod train;

@@ -175,7 +175,8 @@ pub fn first_column(tsv: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-fn first_column_keys(tsv: &str) -> FxHashSet<String> {
+/// The matching keys of the first column of TSV text (`#` lines are comments).
+pub(crate) fn first_column_keys(tsv: &str) -> FxHashSet<String> {
     let mut key = String::new();
     first_column(tsv)
         .map(|w| {

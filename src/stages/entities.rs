@@ -51,6 +51,11 @@
 //!   place, أبطال/الأمم/السوبر and a place or nisba adjective, a year after مونديال) become one
 //!   `MISC` mention that replaces the mentions inside it (دوري أبطال أوروبا, where the model
 //!   tagged أوروبا `LOC`; see `src/ner/competitions.rs`).
+//! - `titled_names = false`: do not tag Arabic names after a title (on by default): a definite
+//!   title noun (`data/lists/person-titles-ar.tsv`: الرئيس, العالم, الكاتب, المدرب...), one or
+//!   two definite nisba adjectives, and an untagged word of the personal-name list or a rare
+//!   word, without the article or a proclitic, make that word (and up to two more such words) a
+//!   `PER` mention (العالم الألماني هيزنبرج; see `src/ner/titled_names.rs`).
 //! - `case_check = false`: keep the English model's all-lowercase mentions in edited text and
 //!   its `LOC` mentions in capitals (on by default, the check drops the first where most
 //!   sentences start with a capital letter: on web pages they are nearly all everyday words,
@@ -134,6 +139,7 @@ use crate::ner::software_ar::ArabicSoftwareNames;
 use crate::ner::tags::tag_of;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
 use crate::ner::text::{Script, initials_agree, match_key, match_key_into, script_of, skip_chars};
+use crate::ner::titled_names::{NameWord, TitleNouns};
 use crate::stage::{Stage, StageError};
 use crate::tokenize::chars::is_digit;
 
@@ -197,6 +203,10 @@ pub struct EntitiesOptions {
     /// one `MISC` mention that replaces the mentions inside it (see
     /// `crate::ner::competitions`). On by default.
     pub competitions: bool,
+    /// In Arabic documents, an untagged word that reads as a name after a title and a nisba
+    /// adjective (العالم الألماني هيزنبرج) becomes a `PER` mention (see
+    /// `crate::ner::titled_names`). On by default.
+    pub titled_names: bool,
 }
 
 /// The organisation phrase patterns on by default (models/README.md, "Organisation phrases").
@@ -227,6 +237,7 @@ impl Default for EntitiesOptions {
             tech_terms: true,
             latin_runs: false,
             competitions: true,
+            titled_names: true,
         }
     }
 }
@@ -262,6 +273,8 @@ pub struct EntitiesStage {
     latin_runs: bool,
     /// Make Arabic competition names (كأس العالم) one `MISC` mention.
     competitions: bool,
+    /// Title nouns before people's names (Arabic), when on.
+    titled_names: Option<Arc<TitleNouns>>,
 }
 
 /// The model of one language.
@@ -426,6 +439,9 @@ impl EntitiesStage {
             },
             latin_runs: options.latin_runs,
             competitions: options.competitions,
+            titled_names: options
+                .titled_names
+                .then(|| Arc::new(TitleNouns::builtin())),
         })
     }
 
@@ -608,6 +624,9 @@ impl EntitiesStage {
             }
             if let Some(nouns) = &self.disease_nouns {
                 relabel_disease_names(doc, &keys, nouns, &mut found);
+            }
+            if let (Some(titles), Some(model)) = (&self.titled_names, model) {
+                titled_names(doc, &keys, model, titles, &mut found);
             }
         }
         Ok(found)
@@ -1061,6 +1080,83 @@ fn gloss_cut<'d>(word: &impl Fn(usize) -> &'d str, offset: usize, c: &Candidate)
     let agree =
         arabic.len() == latin.len() && arabic.iter().zip(latin).all(|(a, l)| initials_agree(a, l));
     agree.then_some(cut)
+}
+
+/// Words of the Arabic model's lexicon below this frequency band (Zipf × 10) read as a name's
+/// first word after a title phrase ([`titled_names`]), and below [`TITLED_LATER_MAX_BAND`] as a
+/// later word.
+const TITLED_FIRST_MAX_BAND: u8 = 35;
+
+/// See [`TITLED_FIRST_MAX_BAND`].
+const TITLED_LATER_MAX_BAND: u8 = 30;
+
+/// A word of the personal-name list reads as a name's word after a title phrase below this band
+/// (the list has words that are also function words: في and من are at 75).
+const TITLED_NAME_MAX_BAND: u8 = 45;
+
+/// People after a title phrase (see `crate::ner::titled_names`), sentence by sentence: an
+/// untagged word that reads as a name, after a title noun and one or two nisba adjectives,
+/// becomes a `PER` mention (origin `list`, score 1) with up to two more such words. A word reads
+/// as a name when it has Arabic letters only, neither the article nor an attached proclitic in
+/// the lexicon's reading ([`Lexicon::best_split`](crate::ner::lexicon::Lexicon::best_split)), and
+/// is a word of the personal-name list below [`TITLED_NAME_MAX_BAND`] or rare: below
+/// [`TITLED_FIRST_MAX_BAND`] as a first word, below [`TITLED_LATER_MAX_BAND`] as a later one. `found` is sorted by first token, and is
+/// left so.
+fn titled_names(
+    doc: &Document,
+    keys: &[&str],
+    model: &NerModel,
+    titles: &TitleNouns,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    let mut covered = vec![false; doc.tokens.len()];
+    for (offset, c) in found.iter() {
+        covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
+    }
+    let mut split = String::new();
+    let word = |i: usize, split: &mut String| -> NameWord {
+        let key = keys[i];
+        if covered[i]
+            || key.starts_with("ال")
+            || script_of(key) != Script::Arabic
+            || model.lexicon.best_split(key, split).stripped > 0
+        {
+            return NameWord::No;
+        }
+        let hash = hash_str(key);
+        let band = model.lexicon.freq(hash);
+        let listed_name = model.lexicon.is_name(hash) && band < TITLED_NAME_MAX_BAND;
+        if listed_name || band < TITLED_LATER_MAX_BAND {
+            NameWord::Any
+        } else if band < TITLED_FIRST_MAX_BAND {
+            NameWord::First
+        } else {
+            NameWord::No
+        }
+    };
+    let mut added: Vec<(usize, Candidate)> = Vec::new();
+    for (start, end) in sentence_spans(&doc.tokens) {
+        let Some(sentence_keys) = keys.get(start..end) else {
+            continue;
+        };
+        let names = titles.find(sentence_keys, |i| word(start + i, &mut split));
+        for (a, b) in names {
+            added.push((
+                start,
+                Candidate {
+                    m: ListMatch {
+                        tok_start: a,
+                        tok_end: b,
+                        stripped: 0,
+                        label: EntityLabel::Per,
+                    },
+                    origin: EntityOrigin::List,
+                    score: 1.0,
+                },
+            ));
+        }
+    }
+    add_mentions(found, added);
 }
 
 /// Software names in Arabic script (see `crate::ner::software_ar`), sentence by sentence: the
