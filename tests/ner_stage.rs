@@ -819,6 +819,24 @@ fn a_name_after_a_title_and_a_nisba_is_a_person() {
 }
 
 #[test]
+fn a_persian_or_turkish_surname_ending_joins_the_name() {
+    // Fakhrizadeh and Davutoğlu: Arabic writes the surname's ending as a word of its own, and
+    // the model ends the name before it.
+    let doc = run(
+        "دفن محسن فخري زادة في طهران . وزار أحمد داود أوغلو دمشق .",
+        "ar",
+        toml::Table::new(),
+    );
+    let people: Vec<String> = mentions(&doc)
+        .into_iter()
+        .filter(|(_, l, _)| *l == EntityLabel::Per)
+        .map(|(t, _, _)| t)
+        .collect();
+    assert!(people.contains(&"محسن فخري زادة".to_string()), "{people:?}");
+    assert!(people.iter().all(|p| !p.ends_with("فخري")), "{people:?}");
+}
+
+#[test]
 fn a_built_in_name_of_two_words_gives_its_label_to_the_same_span() {
     // The model reads هونغ كونغ after حكومة as a person's first and last name, and the European
     // Union as a place; the built-in lists (CLDR) know them as a place and an organisation.

@@ -99,7 +99,9 @@
 //! In Arabic documents a mention of the model made only of common nouns borrowed from English
 //! (the ميديا of السوشيال ميديا, tagged a place) is dropped (`src/ner/loanwords.rs`).
 //! A mention of the Arabic model made of a name and its Latin spelling is cut in two
-//! (دونالد ترامب Donald Trump: two mentions, each with the label).
+//! (دونالد ترامب Donald Trump: two mentions, each with the label). In Arabic documents a `PER`
+//! mention takes in a Persian or Turkish surname ending written as a word of its own right after
+//! it (محسن فخري زادة, داود أوغلو).
 //!
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
@@ -628,6 +630,7 @@ impl EntitiesStage {
             if let (Some(titles), Some(model)) = (&self.titled_names, model) {
                 titled_names(doc, &keys, model, titles, &mut found);
             }
+            join_name_suffixes(doc, &keys, &mut found);
         }
         Ok(found)
     }
@@ -1080,6 +1083,33 @@ fn gloss_cut<'d>(word: &impl Fn(usize) -> &'d str, offset: usize, c: &Candidate)
     let agree =
         arabic.len() == latin.len() && arabic.iter().zip(latin).all(|(a, l)| initials_agree(a, l));
     agree.then_some(cut)
+}
+
+/// Persian and Turkish surname endings that Arabic writes as a word of their own (فخري زادة for
+/// Fakhrizadeh, داود أوغلو for Davutoğlu), as matching keys.
+const NAME_SUFFIX_WORDS: [&str; 3] = ["زاده", "اوغلو", "اغلو"];
+
+/// Extends a `PER` mention over a surname ending written as a word of its own right after it
+/// ([`NAME_SUFFIX_WORDS`]: محسن فخري زادة, which the model ends at فخري), when that word is in
+/// the same sentence and in no mention. `keys[i]` is the matching key of token `i`; `found` is
+/// sorted by first token, and is left so.
+fn join_name_suffixes(doc: &Document, keys: &[&str], found: &mut [(usize, Candidate)]) {
+    for k in 0..found.len() {
+        let (offset, c) = found[k];
+        let next = offset + c.m.tok_end;
+        let free = found
+            .get(k + 1)
+            .is_none_or(|(o, n)| o + n.m.tok_start > next);
+        if c.m.label == EntityLabel::Per
+            && free
+            && keys
+                .get(next)
+                .is_some_and(|key| NAME_SUFFIX_WORDS.contains(key))
+            && doc.tokens[next].sent_idx == doc.tokens[next - 1].sent_idx
+        {
+            found[k].1.m.tok_end += 1;
+        }
+    }
 }
 
 /// Words of the Arabic model's lexicon below this frequency band (Zipf × 10) read as a name's
