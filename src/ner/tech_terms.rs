@@ -86,6 +86,8 @@ pub enum Verdict {
 #[derive(Debug, Clone, Default)]
 pub struct TechTerms {
     terms: FxHashMap<String, Term>,
+    /// Each term not written all in capitals, by its spelling in capitals (UNIX for Unix).
+    by_capitals: FxHashMap<String, String>,
 }
 
 impl TechTerms {
@@ -125,7 +127,14 @@ impl TechTerms {
             let code = columns.next() == Some("code");
             terms.insert(term.to_string(), Term { action, code });
         }
-        Ok(TechTerms { terms })
+        let mut by_capitals = FxHashMap::default();
+        for term in terms.keys() {
+            let capitals = term.to_uppercase();
+            if capitals != *term && !terms.contains_key(&capitals) {
+                by_capitals.entry(capitals).or_insert_with(|| term.clone());
+            }
+        }
+        Ok(TechTerms { terms, by_capitals })
     }
 
     /// The number of terms.
@@ -138,10 +147,21 @@ impl TechTerms {
         self.terms.is_empty()
     }
 
-    /// The list's spelling of `text` and its entry: `text` itself, or the plural in `s` of a term
-    /// that ends in a capital letter (APIs, URLs; not Pythons).
+    /// The list's spelling of `text` and its entry: `text` itself, the plural in `s` of a term
+    /// that ends in a capital letter (APIs, URLs; not Pythons), or, for a word of three or more
+    /// letters written all in capitals, the term it spells (UNIX, LINUX, FIREFOX: trademarks and
+    /// headings write names so).
     pub fn lookup(&self, text: &str) -> Option<(&str, Term)> {
         if let Some((k, t)) = self.terms.get_key_value(text) {
+            return Some((k, *t));
+        }
+        if text.len() >= 3
+            && text.bytes().all(|b| b.is_ascii_uppercase())
+            && let Some((k, t)) = self
+                .by_capitals
+                .get(text)
+                .and_then(|k| self.terms.get_key_value(k.as_str()))
+        {
             return Some((k, *t));
         }
         let singular = text.strip_suffix('s')?;
@@ -243,6 +263,18 @@ mod tests {
         assert_eq!(t.lookup("URLs").map(|e| e.0), Some("URL"));
         // Letter case is compared exactly; a plural needs a capital before the s.
         for w in ["Api", "api", "Apis", "Pythons", "Ss", "s", ""] {
+            assert!(t.lookup(w).is_none(), "{w}");
+        }
+    }
+
+    #[test]
+    fn a_term_written_in_capitals_is_the_term() {
+        let t = terms();
+        for (w, term) in [("UNIX", "Unix"), ("LINUX", "Linux"), ("FIREFOX", "Firefox")] {
+            assert_eq!(t.lookup(w).map(|e| e.0), Some(term), "{w}");
+        }
+        // Only a word all in capitals, of three letters or more; other case mixes stay unknown.
+        for w in ["LiNux", "linux", "GO", "PYTHONS"] {
             assert!(t.lookup(w).is_none(), "{w}");
         }
     }
