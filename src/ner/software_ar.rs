@@ -14,8 +14,10 @@
 //! `tech_terms`).
 
 use crate::document::EntityLabel;
-use crate::ner::lists::{EntityList, ListMatch};
+use crate::ner::hash::FxHashSet;
+use crate::ner::lists::{EntityList, ListMatch, phrase_words};
 use crate::ner::tech_terms::{TechTerms, TermAction};
+use crate::ner::text::match_key;
 
 /// The built-in Arabic spellings (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_SOFTWARE_AR: &str = include_str!("../../data/lists/software-ar.tsv");
@@ -24,7 +26,27 @@ pub const BUILTIN_SOFTWARE_AR: &str = include_str!("../../data/lists/software-ar
 #[derive(Debug, Clone, Default)]
 pub struct ArabicSoftwareNames {
     list: EntityList,
+    /// The matching keys a spelling's first token may have: its first word alone or with
+    /// attached proclitics (a quick test before [`EntityList::find`]).
+    starts: FxHashSet<String>,
+    /// The first two characters of each of `starts`, packed ([`two_chars`]): most words fail
+    /// this test without hashing the whole key.
+    starts_two: FxHashSet<u64>,
 }
+
+/// A key's first two characters packed in a number (the first alone for a one-character key).
+fn two_chars(key: &str) -> u64 {
+    let mut chars = key.chars();
+    let a = chars.next().map_or(0, u64::from);
+    let b = chars.next().map_or(0, u64::from);
+    (a << 32) | b
+}
+
+/// The proclitics [`EntityList::find`] reads before a first word (see
+/// `crate::ner::text::for_each_proclitic_split`).
+const PROCLITICS: [&str; 12] = [
+    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
+];
 
 impl ArabicSoftwareNames {
     /// The built-in spellings, checked against the built-in technical terms.
@@ -37,6 +59,7 @@ impl ArabicSoftwareNames {
     /// `MISC` entry of `terms`.
     pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<Self, String> {
         let mut list = EntityList::new();
+        let mut starts = FxHashSet::default();
         for (n, line) in tsv.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -57,8 +80,23 @@ impl ArabicSoftwareNames {
                 }
             }
             list.add(spelling, EntityLabel::Misc);
+            let first = phrase_words(spelling).first().map(|w| match_key(w));
+            let first = first.unwrap_or_default();
+            for p in PROCLITICS {
+                starts.insert(format!("{p}{first}"));
+                // ل before the article merges with it: للينكس has no article, but لل + a word
+                // with the article is read as ل + ال (see `for_each_proclitic_split`).
+                if let Some(bare) = first.strip_prefix("ال") {
+                    starts.insert(format!("{p}لل{bare}"));
+                }
+            }
         }
-        Ok(ArabicSoftwareNames { list })
+        let starts_two = starts.iter().map(|s| two_chars(s)).collect();
+        Ok(ArabicSoftwareNames {
+            list,
+            starts,
+            starts_two,
+        })
     }
 
     /// The number of spellings.
@@ -69,6 +107,12 @@ impl ArabicSoftwareNames {
     /// Whether there is no spelling.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// Whether a spelling may start at a token whose matching key is `key` (its first word,
+    /// alone or with attached proclitics): a sentence without such a token has no spelling.
+    pub fn may_start(&self, key: &str) -> bool {
+        self.starts_two.contains(&two_chars(key)) && self.starts.contains(key)
     }
 
     /// The spellings in a sentence (see [`EntityList::find`]): `keys[i]` is the matching key of
@@ -101,6 +145,26 @@ mod tests {
     #[test]
     fn the_built_in_spellings_parse() {
         assert!(names().len() >= 50);
+    }
+
+    #[test]
+    fn every_match_starts_where_the_quick_test_says_one_may() {
+        let names = names();
+        for sentence in [
+            "ولينكس يعمل",
+            "فبلينكس",
+            "يدعم نظام ماك أو إس",
+            "كروم العنب",
+            "وللينكس",
+        ] {
+            let words: Vec<&str> = sentence.split(' ').collect();
+            let keys: Vec<String> = words.iter().map(|w| match_key(w)).collect();
+            let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+            for m in names.find(&refs, &words) {
+                assert!(names.may_start(refs[m.tok_start]), "{sentence}");
+            }
+        }
+        assert!(names.may_start("ولينكس") && !names.may_start("العنب"));
     }
 
     #[test]

@@ -1210,7 +1210,10 @@ fn software_names(
         while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
             next += 1;
         }
-        let Some(sentence_keys) = keys.get(start..end) else {
+        let Some(sentence_keys) = keys
+            .get(start..end)
+            .filter(|k| k.iter().any(|key| names.may_start(key)))
+        else {
             continue;
         };
         surfaces.clear();
