@@ -754,7 +754,7 @@ fn latin_technical_terms_in_arabic_text() {
 }
 
 #[test]
-fn software_names_in_arabic_script() {
+fn software_and_company_names_in_arabic_script() {
     // "Linux and Android run on the phones of most users in Damascus": neither name is tagged
     // by the Arabic model as software; the Arabic spellings of the technical terms' software
     // names make both `MISC`, the conjunction of ولينكس left out.
@@ -778,6 +778,25 @@ fn software_names_in_arabic_script() {
         off.iter().all(|(_, l)| *l != EntityLabel::Misc),
         "without the lists: {off:?}"
     );
+    // "Huawei and Sony sold millions of phones in Europe": the model reads هواوي as a person and
+    // leaves سوني (with its conjunction) untagged; both are companies.
+    let text = "باعت هواوي وسوني ملايين الهواتف في أوروبا .";
+    let on = mentions_of(
+        &run(text, "ar", tech_term_options(true)),
+        &["هواوي", "سوني"],
+    );
+    assert_eq!(
+        on,
+        vec![
+            ("هواوي".to_string(), EntityLabel::Org),
+            ("سوني".to_string(), EntityLabel::Org)
+        ]
+    );
+    let off = mentions_of(
+        &run(text, "ar", tech_term_options(false)),
+        &["هواوي", "سوني"],
+    );
+    assert_eq!(off, vec![("هواوي".to_string(), EntityLabel::Per)]);
 }
 
 #[test]

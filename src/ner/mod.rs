@@ -4,7 +4,7 @@
 //!
 //! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
 //! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
-//! - [`software_ar`]: software names in Arabic script (لينكس, ويندوز), `MISC`.
+//! - [`tech_names_ar`]: software names in Arabic script (لينكس, ويندوز), `MISC`.
 //! - [`loanwords`]: common nouns borrowed from English into Arabic (ميديا), never names alone.
 //! - [`latin_runs`]: runs of Latin-script words in Arabic documents, tagged by the English model.
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
@@ -42,9 +42,9 @@ pub mod loanwords;
 pub mod model;
 pub mod org_phrases;
 pub mod place_context;
-pub mod software_ar;
 pub mod stack;
 pub mod tags;
+pub mod tech_names_ar;
 pub mod tech_terms;
 pub mod text;
 pub mod titled_names;

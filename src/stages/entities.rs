@@ -81,7 +81,7 @@
 //!   model took for a person or a place, Shopify, Cloudflare, relabelled `ORG`; see
 //!   `src/ner/tech_terms.rs`; in Arabic documents, the Arabic spellings of the list's software
 //!   names, لينكس, ويندوز, become `MISC` mentions where untagged and relabel the model's
-//!   mention of exactly one `MISC`; see `src/ner/software_ar.rs`).
+//!   mention of exactly one `MISC`; see `src/ner/tech_names_ar.rs`).
 //! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
 //!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
 //!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
@@ -137,8 +137,8 @@ use crate::ner::org_phrases::{
     HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
 };
 use crate::ner::place_context::{ContextTowns, TokenMention};
-use crate::ner::software_ar::ArabicSoftwareNames;
 use crate::ner::tags::tag_of;
+use crate::ner::tech_names_ar::ArabicTechNames;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
 use crate::ner::text::{Script, initials_agree, match_key, match_key_into, script_of, skip_chars};
 use crate::ner::titled_names::{NameWord, TitleNouns};
@@ -269,8 +269,8 @@ pub struct EntitiesStage {
     place_abbreviations: Arc<PlaceAbbreviations>,
     /// Technical terms the English model's mentions are checked against, when on.
     tech_terms: Option<Arc<TechTerms>>,
-    /// Arabic spellings of the technical terms' software names (with `tech_terms`).
-    software_ar: Option<Arc<ArabicSoftwareNames>>,
+    /// Arabic spellings of the technical terms' software and company names (with `tech_terms`).
+    tech_names_ar: Option<Arc<ArabicTechNames>>,
     /// Tag the Latin-script runs of Arabic documents with the English model.
     latin_runs: bool,
     /// Make Arabic competition names (كأس العالم) one `MISC` mention.
@@ -435,8 +435,8 @@ impl EntitiesStage {
             case_check: options.case_check,
             place_abbreviations: Arc::new(PlaceAbbreviations::builtin()),
             tech_terms: tech_terms.clone(),
-            software_ar: match &tech_terms {
-                Some(terms) => Some(Arc::new(ArabicSoftwareNames::builtin(terms)?)),
+            tech_names_ar: match &tech_terms {
+                Some(terms) => Some(Arc::new(ArabicTechNames::builtin(terms)?)),
                 None => None,
             },
             latin_runs: options.latin_runs,
@@ -609,8 +609,8 @@ impl EntitiesStage {
         if doc.lang.as_deref() == Some("ar") {
             let keys = buffers.document_keys();
             drop_borrowed_common_nouns(&keys, &mut found);
-            if let Some(names) = &self.software_ar {
-                software_names(doc, &keys, names, &mut found);
+            if let Some(names) = &self.tech_names_ar {
+                arabic_tech_names(doc, &keys, names, &mut found);
             }
             if self.latin_runs {
                 self.tag_latin_runs(doc, &mut found)?;
@@ -1189,17 +1189,18 @@ fn titled_names(
     add_mentions(found, added);
 }
 
-/// Software names in Arabic script (see `crate::ner::software_ar`), sentence by sentence: the
-/// model's mention that covers exactly a spelling is relabelled `MISC`; a spelling that no
-/// mention overlaps becomes a `MISC` mention (origin `list`, score 1); a spelling that a
-/// mention overlaps otherwise is left to that mention.
+/// Software and company names in Arabic script (see `crate::ner::tech_names_ar`), sentence by
+/// sentence: the model's mention that covers exactly a spelling takes the spelling's label (a
+/// company's only from `PER` or `LOC`); a spelling that no mention overlaps becomes a mention
+/// with its label (origin `list`, score 1); a spelling that a mention overlaps otherwise is left
+/// to that mention.
 ///
 /// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
 /// candidate) sorted by first token, and is left so.
-fn software_names(
+fn arabic_tech_names(
     doc: &Document,
     keys: &[&str],
-    names: &ArabicSoftwareNames,
+    names: &ArabicTechNames,
     found: &mut Vec<(usize, Candidate)>,
 ) {
     let mut added: Vec<(usize, Candidate)> = Vec::new();
@@ -1231,8 +1232,12 @@ fn software_names(
                     continue;
                 }
                 overlapped = true;
-                if (s, e) == (a, b) && c.origin == EntityOrigin::Model {
-                    c.m.label = EntityLabel::Misc;
+                let takes_label = match m.label {
+                    EntityLabel::Org => matches!(c.m.label, EntityLabel::Per | EntityLabel::Loc),
+                    _ => true,
+                };
+                if (s, e) == (a, b) && c.origin == EntityOrigin::Model && takes_label {
+                    c.m.label = m.label;
                 }
             }
             if !overlapped {

@@ -1,17 +1,20 @@
-//! Software names written in Arabic script (لينكس, ويندوز, أندرويد, فوتوشوب).
+//! Software and technology companies' names written in Arabic script (لينكس, ويندوز, أندرويد;
+//! هواوي, سوني, مايكروسوفت).
 //!
-//! The Arabic model learned its labels from news of the early 2000s, which names little
-//! software: it leaves most such names untagged or takes them for organisations or people. The
-//! technical-terms list (`crate::ner::tech_terms`) knows their Latin spellings only.
-//! `data/lists/software-ar.tsv` (written by hand) gives Arabic spellings of the list's `MISC`
-//! entries, each tied to its term, so that the two lists cannot drift apart: a spelling whose
-//! term is not a `MISC` entry of the technical-terms list is an error.
+//! The Arabic model learned its labels from news of the early 2000s, which names little software
+//! and few of today's technology companies: it leaves most such names untagged or takes them for
+//! organisations, people or places. The technical-terms list (`crate::ner::tech_terms`) knows
+//! their Latin spellings only. `data/lists/tech-names-ar.tsv` (written by hand) gives Arabic
+//! spellings of the list's `MISC` entries (software) and `ORG` entries (companies), each tied to
+//! its term, so that the two lists cannot drift apart: a spelling whose term is not a `MISC` or
+//! `ORG` entry of the technical-terms list is an error.
 //!
-//! In an Arabic document the `entities` stage makes an untagged spelling a `MISC` mention
-//! (origin `list`), matched like any list entry (normalised, tolerant of attached proclitics:
-//! ولينكس), and relabels `MISC` the Arabic model's mention that covers exactly a spelling
-//! (لينكس tagged `ORG`). A mention that overlaps a spelling otherwise is left alone (option
-//! `tech_terms`).
+//! In an Arabic document the `entities` stage makes an untagged spelling a mention with its
+//! term's label (origin `list`), matched like any list entry (normalised, tolerant of attached
+//! proclitics: ولينكس), and relabels the Arabic model's mention that covers exactly a spelling:
+//! a software name becomes `MISC` (لينكس tagged `ORG`), a company `ORG` from `PER` or `LOC`
+//! (هواوي tagged `PER`; a `MISC` mention of a company's name is its product and stays). A mention
+//! that overlaps a spelling otherwise is left alone (option `tech_terms`).
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashSet;
@@ -20,11 +23,11 @@ use crate::ner::tech_terms::{TechTerms, TermAction};
 use crate::ner::text::match_key;
 
 /// The built-in Arabic spellings (written by hand; see `data/lists/SOURCE.md`).
-pub const BUILTIN_SOFTWARE_AR: &str = include_str!("../../data/lists/software-ar.tsv");
+pub const BUILTIN_TECH_NAMES_AR: &str = include_str!("../../data/lists/tech-names-ar.tsv");
 
 /// Arabic spellings of software names, ready for matching.
 #[derive(Debug, Clone, Default)]
-pub struct ArabicSoftwareNames {
+pub struct ArabicTechNames {
     list: EntityList,
     /// The matching keys a spelling's first token may have: its first word alone or with
     /// attached proclitics (a quick test before [`EntityList::find`]).
@@ -48,15 +51,15 @@ const PROCLITICS: [&str; 12] = [
     "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
 ];
 
-impl ArabicSoftwareNames {
+impl ArabicTechNames {
     /// The built-in spellings, checked against the built-in technical terms.
     pub fn builtin(terms: &TechTerms) -> Result<Self, String> {
-        Self::from_tsv(BUILTIN_SOFTWARE_AR, terms)
-            .map_err(|e| format!("built-in software-ar.tsv: {e}"))
+        Self::from_tsv(BUILTIN_TECH_NAMES_AR, terms)
+            .map_err(|e| format!("built-in tech-names-ar.tsv: {e}"))
     }
 
     /// Spellings from TSV text `arabic<TAB>term` (`#` lines are comments); each term must be a
-    /// `MISC` entry of `terms`.
+    /// `MISC` or `ORG` entry of `terms`, whose label the spelling takes.
     pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<Self, String> {
         let mut list = EntityList::new();
         let mut starts = FxHashSet::default();
@@ -70,16 +73,17 @@ impl ArabicSoftwareNames {
             if spelling.is_empty() {
                 return Err(format!("line {}: no spelling", n + 1));
             }
-            match terms.lookup(term) {
-                Some((_, t)) if t.action == TermAction::Misc => {}
+            let label = match terms.lookup(term).map(|(_, t)| t.action) {
+                Some(TermAction::Misc) => EntityLabel::Misc,
+                Some(TermAction::Org) => EntityLabel::Org,
                 _ => {
                     return Err(format!(
-                        "line {}: {term:?} is not a MISC entry of the technical terms",
+                        "line {}: {term:?} is not a MISC or ORG entry of the technical terms",
                         n + 1
                     ));
                 }
-            }
-            list.add(spelling, EntityLabel::Misc);
+            };
+            list.add(spelling, label);
             let first = phrase_words(spelling).first().map(|w| match_key(w));
             let first = first.unwrap_or_default();
             for p in PROCLITICS {
@@ -92,7 +96,7 @@ impl ArabicSoftwareNames {
             }
         }
         let starts_two = starts.iter().map(|s| two_chars(s)).collect();
-        Ok(ArabicSoftwareNames {
+        Ok(ArabicTechNames {
             list,
             starts,
             starts_two,
@@ -127,11 +131,11 @@ mod tests {
     use super::*;
     use crate::ner::text::match_key;
 
-    fn names() -> ArabicSoftwareNames {
-        ArabicSoftwareNames::builtin(&TechTerms::builtin().unwrap()).unwrap()
+    fn names() -> ArabicTechNames {
+        ArabicTechNames::builtin(&TechTerms::builtin().unwrap()).unwrap()
     }
 
-    fn spans(names: &ArabicSoftwareNames, sentence: &str) -> Vec<(usize, usize, usize)> {
+    fn spans(names: &ArabicTechNames, sentence: &str) -> Vec<(usize, usize, usize)> {
         let surfaces: Vec<&str> = sentence.split(' ').collect();
         let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -182,16 +186,17 @@ mod tests {
     #[test]
     fn a_spelling_must_name_a_misc_term() {
         let terms = TechTerms::builtin().unwrap();
-        assert!(ArabicSoftwareNames::from_tsv("لينكس\tLinux\n", &terms).is_ok());
-        // API is a `drop` entry, Rust a `MISC-code` one, Shopify an `ORG` one.
+        assert!(ArabicTechNames::from_tsv("لينكس\tLinux\n", &terms).is_ok());
+        assert!(ArabicTechNames::from_tsv("هواوي\tHuawei\n", &terms).is_ok());
+        // API is a `drop` entry, Rust a `MISC-code` one, Stripe an `ORG-code` one.
         for bad in [
             "واجهة\tAPI\n",
             "رست\tRust\n",
-            "شوبيفاي\tShopify\n",
+            "سترايب\tStripe\n",
             "كلمة\tNoSuchTerm\n",
             "\tLinux\n",
         ] {
-            assert!(ArabicSoftwareNames::from_tsv(bad, &terms).is_err(), "{bad}");
+            assert!(ArabicTechNames::from_tsv(bad, &terms).is_err(), "{bad}");
         }
     }
 }
