@@ -25,7 +25,7 @@ use crate::ner::text::match_key;
 /// The built-in Arabic spellings (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_TECH_NAMES_AR: &str = include_str!("../../data/lists/tech-names-ar.tsv");
 
-/// Arabic spellings of software names, ready for matching.
+/// Arabic spellings of software and company names, ready for matching.
 #[derive(Debug, Clone, Default)]
 pub struct ArabicTechNames {
     list: EntityList,
@@ -88,8 +88,8 @@ impl ArabicTechNames {
             let first = first.unwrap_or_default();
             for p in PROCLITICS {
                 starts.insert(format!("{p}{first}"));
-                // ل before the article merges with it: للينكس has no article, but لل + a word
-                // with the article is read as ل + ال (see `for_each_proclitic_split`).
+                // ل before the article merges with it (للاعب for ل + اللاعب); such a key is
+                // read as ل + the word with its article (see `for_each_proclitic_split`).
                 if let Some(bare) = first.strip_prefix("ال") {
                     starts.insert(format!("{p}لل{bare}"));
                 }
@@ -184,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn a_spelling_must_name_a_misc_term() {
+    fn a_spelling_must_name_a_misc_or_org_term() {
         let terms = TechTerms::builtin().unwrap();
         assert!(ArabicTechNames::from_tsv("لينكس\tLinux\n", &terms).is_ok());
         assert!(ArabicTechNames::from_tsv("هواوي\tHuawei\n", &terms).is_ok());

@@ -79,9 +79,11 @@
 //!   Linux, and, for names that are also words, people or places, Rust, Java, only from `PER` or
 //!   `LOC` in a document about programming; and a software or online-service company the
 //!   model took for a person or a place, Shopify, Cloudflare, relabelled `ORG`; see
-//!   `src/ner/tech_terms.rs`; in Arabic documents, the Arabic spellings of the list's software
-//!   names, لينكس, ويندوز, become `MISC` mentions where untagged and relabel the model's
-//!   mention of exactly one `MISC`; see `src/ner/tech_names_ar.rs`).
+//!   `src/ner/tech_terms.rs`; a term written all in capitals, UNIX, is the term; in Arabic
+//!   documents, the Arabic spellings of the list's software names, لينكس, ويندوز, and companies,
+//!   هواوي, سوني, become `MISC` and `ORG` mentions where untagged and give their label to the
+//!   model's mention of exactly one (a company's only to a person or a place); see
+//!   `src/ner/tech_names_ar.rs`).
 //! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
 //!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
 //!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
@@ -1130,8 +1132,8 @@ const TITLED_NAME_MAX_BAND: u8 = 45;
 /// as a name when it has Arabic letters only, neither the article nor an attached proclitic in
 /// the lexicon's reading ([`Lexicon::best_split`](crate::ner::lexicon::Lexicon::best_split)), and
 /// is a word of the personal-name list below [`TITLED_NAME_MAX_BAND`] or rare: below
-/// [`TITLED_FIRST_MAX_BAND`] as a first word, below [`TITLED_LATER_MAX_BAND`] as a later one. `found` is sorted by first token, and is
-/// left so.
+/// [`TITLED_FIRST_MAX_BAND`] as a first word, below [`TITLED_LATER_MAX_BAND`] as a later one.
+/// `found` is sorted by first token, and is left so.
 fn titled_names(
     doc: &Document,
     keys: &[&str],
