@@ -103,7 +103,8 @@
 //! A mention of the Arabic model made of a name and its Latin spelling is cut in two
 //! (دونالد ترامب Donald Trump: two mentions, each with the label). In Arabic documents a `PER`
 //! mention takes in a Persian or Turkish surname ending written as a word of its own right after
-//! it (محسن فخري زادة, داود أوغلو).
+//! it (محسن فخري زادة, داود أوغلو). A mention of the Arabic model made only of lowercase Latin
+//! words (the shell of C shell) is dropped unless the technical terms name it (systemd).
 //!
 //! Mentions leave out Arabic proclitics attached to their first word (لقوات سوريا الديمقراطية →
 //! قوات سوريا الديمقراطية): for list matches as matched, for model mentions when the word
@@ -602,6 +603,7 @@ impl EntitiesStage {
         }
         if model.is_some_and(|m| m.lang == "ar") {
             split_name_glosses(doc, &mut found);
+            drop_lowercase_latin_mentions(doc, self.tech_terms.as_deref(), &mut found);
         }
         if let Some(terms) = &self.tech_terms
             && model.is_some_and(|m| m.lang == "en" || m.lang == "ar")
@@ -1085,6 +1087,40 @@ fn gloss_cut<'d>(word: &impl Fn(usize) -> &'d str, offset: usize, c: &Candidate)
     let agree =
         arabic.len() == latin.len() && arabic.iter().zip(latin).all(|(a, l)| initials_agree(a, l));
     agree.then_some(cut)
+}
+
+/// Drops the Arabic model's mentions written in Latin script all in lowercase (the shell of C
+/// shell, the reactors of a gloss "(reactors)"): in Arabic text Latin words are glosses, names
+/// and terms, and a name in Latin script has a capital; the model, which has seen little Latin
+/// script, tags them by their place in the Arabic sentence. A term that `terms` names as
+/// software or a company (systemd, npm) stays.
+fn drop_lowercase_latin_mentions(
+    doc: &Document,
+    terms: Option<&TechTerms>,
+    found: &mut Vec<(usize, Candidate)>,
+) {
+    found.retain(|(offset, c)| {
+        if c.origin != EntityOrigin::Model {
+            return true;
+        }
+        let (a, b) = (offset + c.m.tok_start, offset + c.m.tok_end);
+        let latin_only = doc.tokens[a..b].iter().all(|t| {
+            !matches!(
+                script_of(doc.token_surface(t)),
+                Script::Arabic | Script::Other
+            )
+        });
+        if !latin_only {
+            return true;
+        }
+        let text = tokens_text(doc, a, b);
+        let named = || {
+            terms
+                .and_then(|t| t.lookup(text))
+                .is_some_and(|(_, term)| term.action != TermAction::Drop)
+        };
+        !is_all_lowercase(text) || named()
+    });
 }
 
 /// Persian and Turkish surname endings that Arabic writes as a word of their own (فخري زادة for
@@ -2176,6 +2212,28 @@ mod tests {
                 score,
             },
         )
+    }
+
+    #[test]
+    fn lowercase_latin_mentions_in_arabic_text_are_dropped() {
+        // "tools such as C shell and systemd and the Linux kernel": the model's shell (`PER`) is
+        // a gloss's common noun; systemd is software the technical terms name; Linux has a
+        // capital; كورن is Arabic script.
+        let doc = doc_of("أدوات مثل C shell و systemd و Linux و كورن");
+        let terms = TechTerms::builtin().unwrap();
+        let mut found = vec![
+            model_mention(3, EntityLabel::Per, 0.9),
+            model_mention(5, EntityLabel::Org, 0.9),
+            model_mention(7, EntityLabel::Org, 0.9),
+            model_mention(9, EntityLabel::Per, 0.9),
+        ];
+        drop_lowercase_latin_mentions(&doc, Some(&terms), &mut found);
+        let kept: Vec<usize> = found.iter().map(|(_, c)| c.m.tok_start).collect();
+        assert_eq!(kept, [5, 7, 9]);
+        // Without the technical terms, systemd goes too.
+        let mut found = vec![model_mention(5, EntityLabel::Org, 0.9)];
+        drop_lowercase_latin_mentions(&doc, None, &mut found);
+        assert!(found.is_empty());
     }
 
     #[test]
