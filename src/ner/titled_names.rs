@@ -14,6 +14,7 @@
 use crate::ner::hash::FxHashSet;
 use crate::ner::org_phrases::is_nisba;
 use crate::ner::place_context::first_column_keys;
+use crate::ner::text::for_each_proclitic_split;
 
 /// The title nouns (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_PERSON_TITLES_AR: &str = include_str!("../../data/lists/person-titles-ar.tsv");
@@ -57,6 +58,17 @@ impl TitleNouns {
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
+    }
+
+    /// Whether the matching key `key` is a title, alone or with attached proclitics (للإمام,
+    /// والرئيس). `buf` is scratch space.
+    pub fn is_title(&self, key: &str, buf: &mut String) -> bool {
+        if self.keys.contains(key) {
+            return true;
+        }
+        let mut found = false;
+        for_each_proclitic_split(key, buf, |_, rest| found |= self.keys.contains(rest));
+        found
     }
 
     /// The names in a sentence, as token ranges: `keys[i]` is the matching key of token `i`, and
@@ -127,6 +139,18 @@ mod tests {
         assert_eq!(find(s, &[], &["ولفجانج", "باولي"]), ["ولفجانج باولي"]);
         // A later word must be able to continue a name.
         assert_eq!(find(s, &["ولفجانج", "باولي"], &[]), ["ولفجانج"]);
+    }
+
+    #[test]
+    fn titles_are_known_with_their_proclitics() {
+        let titles = TitleNouns::builtin();
+        let mut buf = String::new();
+        for w in ["الإمام", "للإمام", "والرئيس", "بالشيخ"] {
+            assert!(titles.is_title(&match_key(w), &mut buf), "{w}");
+        }
+        for w in ["إمام", "الحسين", "رئيس"] {
+            assert!(!titles.is_title(&match_key(w), &mut buf), "{w}");
+        }
     }
 
     #[test]

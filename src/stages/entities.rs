@@ -55,7 +55,9 @@
 //!   title noun (`data/lists/person-titles-ar.tsv`: الرئيس, العالم, الكاتب, المدرب...), one or
 //!   two definite nisba adjectives, and an untagged word of the personal-name list or a rare
 //!   word, without the article or a proclitic, make that word (and up to two more such words) a
-//!   `PER` mention (العالم الألماني هيزنبرج; see `src/ner/titled_names.rs`).
+//!   `PER` mention (العالم الألماني هيزنبرج; see `src/ner/titled_names.rs`); and a title at the
+//!   start of the model's `PER` mention is left out of it (الأميرة ديانا → ديانا), or the mention
+//!   dropped when the title is all of it (للإمام).
 //! - `case_check = false`: keep the English model's all-lowercase mentions in edited text and
 //!   its `LOC` mentions in capitals (on by default, the check drops the first where most
 //!   sentences start with a capital letter: on web pages they are nearly all everyday words,
@@ -613,6 +615,9 @@ impl EntitiesStage {
         if doc.lang.as_deref() == Some("ar") {
             let keys = buffers.document_keys();
             drop_borrowed_common_nouns(&keys, &mut found);
+            if let Some(titles) = &self.titled_names {
+                trim_person_titles(&keys, titles, &mut found);
+            }
             if let Some(names) = &self.tech_names_ar {
                 arabic_tech_names(doc, &keys, names, &mut found);
             }
@@ -1148,6 +1153,30 @@ fn join_name_suffixes(doc: &Document, keys: &[&str], found: &mut [(usize, Candid
             found[k].1.m.tok_end += 1;
         }
     }
+}
+
+/// Leaves a title out of the Arabic model's `PER` mention that starts with one (الأميرة ديانا →
+/// ديانا), and drops a mention that is a title alone (للإمام): a title is no part of the name in
+/// ANERcorp, whose training part tags these titles `O` (الرئيس all 171 times, الشيخ 49 of 53,
+/// الإمام all 30), nor in the CoNLL convention. `keys[i]` is the matching key of token `i`;
+/// `found` is sorted by first token, and is left so.
+fn trim_person_titles(keys: &[&str], titles: &TitleNouns, found: &mut Vec<(usize, Candidate)>) {
+    let mut buf = String::new();
+    found.retain_mut(|(offset, c)| {
+        if c.origin != EntityOrigin::Model || c.m.label != EntityLabel::Per {
+            return true;
+        }
+        let first = *offset + c.m.tok_start;
+        if !keys
+            .get(first)
+            .is_some_and(|k| titles.is_title(k, &mut buf))
+        {
+            return true;
+        }
+        c.m.tok_start += 1;
+        c.m.stripped = 0;
+        c.m.tok_start < c.m.tok_end
+    });
 }
 
 /// Words of the Arabic model's lexicon below this frequency band (Zipf × 10) read as a name's
@@ -2212,6 +2241,42 @@ mod tests {
                 score,
             },
         )
+    }
+
+    #[test]
+    fn titles_are_left_out_of_person_mentions() {
+        // "Princess Diana visited London; he said to the imam": the model's mentions take in
+        // the title, or are the title alone.
+        let doc = doc_of("زارت الأميرة ديانا لندن | وقال للإمام");
+        let keys: Vec<String> = doc
+            .tokens
+            .iter()
+            .map(|t| match_key(doc.token_surface(t)))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let mut found = vec![
+            (
+                0,
+                Candidate {
+                    m: ListMatch {
+                        tok_start: 1,
+                        tok_end: 3,
+                        stripped: 0,
+                        label: EntityLabel::Per,
+                    },
+                    origin: EntityOrigin::Model,
+                    score: 0.9,
+                },
+            ),
+            model_mention(3, EntityLabel::Loc, 0.9),
+            model_mention(5, EntityLabel::Per, 0.9),
+        ];
+        trim_person_titles(&keys, &TitleNouns::builtin(), &mut found);
+        let spans: Vec<(usize, usize)> = found
+            .iter()
+            .map(|(_, c)| (c.m.tok_start, c.m.tok_end))
+            .collect();
+        assert_eq!(spans, [(2, 3), (3, 4)]);
     }
 
     #[test]
