@@ -842,6 +842,15 @@ fn propagate(
     add_mentions(found, added);
 }
 
+/// A list's match as a mention: origin `list`, score 1.
+fn list_mention(m: ListMatch) -> Candidate {
+    Candidate {
+        m,
+        origin: EntityOrigin::List,
+        score: 1.0,
+    }
+}
+
 /// Adds `added` to `found`, keeping `found` sorted by first token.
 fn add_mentions(found: &mut Vec<(usize, Candidate)>, added: Vec<(usize, Candidate)>) {
     if added.is_empty() {
@@ -1240,16 +1249,12 @@ fn titled_names(
         for (a, b) in names {
             added.push((
                 start,
-                Candidate {
-                    m: ListMatch {
-                        tok_start: a,
-                        tok_end: b,
-                        stripped: 0,
-                        label: EntityLabel::Per,
-                    },
-                    origin: EntityOrigin::List,
-                    score: 1.0,
-                },
+                list_mention(ListMatch {
+                    tok_start: a,
+                    tok_end: b,
+                    stripped: 0,
+                    label: EntityLabel::Per,
+                }),
             ));
         }
     }
@@ -1308,14 +1313,7 @@ fn arabic_tech_names(
                 }
             }
             if !overlapped {
-                added.push((
-                    start,
-                    Candidate {
-                        m,
-                        origin: EntityOrigin::List,
-                        score: 1.0,
-                    },
-                ));
+                added.push((start, list_mention(m)));
             }
         }
     }
@@ -1370,16 +1368,12 @@ fn tag_context_towns(
         for (tok, stripped) in finds.towns {
             added.push((
                 start,
-                Candidate {
-                    m: ListMatch {
-                        tok_start: tok,
-                        tok_end: tok + 1,
-                        stripped,
-                        label: EntityLabel::Loc,
-                    },
-                    origin: EntityOrigin::List,
-                    score: 1.0,
-                },
+                list_mention(ListMatch {
+                    tok_start: tok,
+                    tok_end: tok + 1,
+                    stripped,
+                    label: EntityLabel::Loc,
+                }),
             ));
         }
     }
@@ -2060,18 +2054,13 @@ impl EntitiesStage {
             }
         }
         // In order of priority; a later mention is kept only where it overlaps nothing.
-        let as_list = |m: ListMatch| Candidate {
-            m,
-            origin: EntityOrigin::List,
-            score: 1.0,
-        };
         let mut taken = vec![false; end - start];
         let mut chosen: Vec<Candidate> = Vec::new();
         let ordered = user
             .into_iter()
-            .map(as_list)
+            .map(list_mention)
             .chain(model_mentions)
-            .chain(list.into_iter().map(as_list));
+            .chain(list.into_iter().map(list_mention));
         for c in ordered {
             let span = c.m.tok_start..c.m.tok_end;
             if taken[span.clone()].iter().any(|&t| t) {
