@@ -18,7 +18,7 @@
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashSet;
-use crate::ner::lists::{EntityList, ListMatch, phrase_words};
+use crate::ner::lists::{EntityList, ListMatch, phrase_words, tsv_rows};
 use crate::ner::tech_terms::{TechTerms, TermAction};
 use crate::ner::text::match_key;
 
@@ -63,23 +63,18 @@ impl ArabicTechNames {
     pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<Self, String> {
         let mut list = EntityList::new();
         let mut starts = FxHashSet::default();
-        for (n, line) in tsv.lines().enumerate() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let mut columns = line.split('\t').map(str::trim);
-            let spelling = columns.next().unwrap_or_default();
-            let term = columns.next().unwrap_or_default();
+        for row in tsv_rows(tsv, "tech-names-ar.tsv", "arabic<TAB>term") {
+            let (n, spelling, term) = row?;
+            let (spelling, term) = (spelling.trim(), term.trim());
             if spelling.is_empty() {
-                return Err(format!("line {}: no spelling", n + 1));
+                return Err(format!("line {n}: no spelling"));
             }
             let label = match terms.lookup(term).map(|(_, t)| t.action) {
                 Some(TermAction::Misc) => EntityLabel::Misc,
                 Some(TermAction::Org) => EntityLabel::Org,
                 _ => {
                     return Err(format!(
-                        "line {}: {term:?} is not a MISC or ORG entry of the technical terms",
-                        n + 1
+                        "line {n}: {term:?} is not a MISC or ORG entry of the technical terms"
                     ));
                 }
             };
