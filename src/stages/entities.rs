@@ -118,6 +118,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -842,6 +843,17 @@ fn propagate(
     add_mentions(found, added);
 }
 
+/// The indices in `found` (sorted by first token) of the mentions that start before token `end`,
+/// from `*next` on; `*next` moves past them. Called with each sentence's end in turn, it gives
+/// each sentence's mentions.
+fn sentence_mentions(found: &[(usize, Candidate)], next: &mut usize, end: usize) -> Range<usize> {
+    let first = *next;
+    while *next < found.len() && found[*next].0 + found[*next].1.m.tok_start < end {
+        *next += 1;
+    }
+    first..*next
+}
+
 /// A list's match as a mention: origin `list`, score 1.
 fn list_mention(m: ListMatch) -> Candidate {
     Candidate {
@@ -904,18 +916,15 @@ fn org_phrases(
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
         // This sentence's mentions, relative to its first token.
-        let first = next;
-        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
-            next += 1;
-        }
-        if first == next && !patterns.needs_no_mention() {
+        let in_sentence = sentence_mentions(found, &mut next, end);
+        if in_sentence.is_empty() && !patterns.needs_no_mention() {
             continue;
         }
-        sentence_tagged(&found[first..next], start, &mut tagged);
+        sentence_tagged(&found[in_sentence.clone()], start, &mut tagged);
         // Relabelling comes first, so that a phrase pattern sees the new label. Only the
         // model's labels are changed: a list's label is what its writer meant.
         for m in find_org_relabels(heads, patterns, &keys[start..end], &tagged, &mut buf) {
-            let (offset, c) = &mut found[first + m];
+            let (offset, c) = &mut found[in_sentence.start + m];
             if c.origin != EntityOrigin::Model {
                 continue;
             }
@@ -923,7 +932,7 @@ fn org_phrases(
             c.m.label = EntityLabel::Org;
             relabelled.push((mention_words(keys, *offset, &c.m), c.score));
         }
-        let mentions = &found[first..next];
+        let mentions = &found[in_sentence];
         let phrases = find_org_phrases(heads, patterns, &keys[start..end], &tagged, &mut buf);
         let mut phrases = phrases.into_iter().peekable();
         let mut mentions = tagged.iter().zip(mentions).peekable();
@@ -988,14 +997,11 @@ fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Cand
     let mut phrases: Vec<(usize, CompetitionPhrase)> = Vec::new();
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
-        let first = next;
-        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
-            next += 1;
-        }
+        let in_sentence = sentence_mentions(found, &mut next, end);
         let Some(sentence_keys) = keys.get(start..end).filter(|k| may_hold_competition(k)) else {
             continue;
         };
-        sentence_tagged(&found[first..next], start, &mut tagged);
+        sentence_tagged(&found[in_sentence], start, &mut tagged);
         for p in find_competitions(sentence_keys, &tagged, &mut buf) {
             phrases.push((start, p));
         }
@@ -1046,12 +1052,18 @@ fn competition_names(doc: &Document, keys: &[&str], found: &mut Vec<(usize, Cand
 /// "Mentions across scripts"). `found` is sorted by first token, and is left so.
 fn split_name_glosses(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
     let word = |i: usize| doc.token_surface(&doc.tokens[i]);
-    let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
-    let mut split = false;
-    for &(offset, c) in found.iter() {
+    // Most documents have no gloss: nothing is copied then.
+    let Some(first) = found
+        .iter()
+        .position(|(offset, c)| gloss_cut(&word, *offset, c).is_some())
+    else {
+        return;
+    };
+    let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len() + 1);
+    out.extend_from_slice(&found[..first]);
+    for &(offset, c) in &found[first..] {
         match gloss_cut(&word, offset, &c) {
             Some(cut) => {
-                split = true;
                 let (mut first, mut second) = (c, c);
                 first.m.tok_end = cut;
                 second.m.tok_start = cut;
@@ -1062,9 +1074,7 @@ fn split_name_glosses(doc: &Document, found: &mut Vec<(usize, Candidate)>) {
             None => out.push((offset, c)),
         }
     }
-    if split {
-        *found = out;
-    }
+    *found = out;
 }
 
 /// Where [`split_name_glosses`] cuts a mention (a token index relative to `offset`), if at all.
@@ -1072,34 +1082,38 @@ fn gloss_cut<'d>(word: &impl Fn(usize) -> &'d str, offset: usize, c: &Candidate)
     if c.origin != EntityOrigin::Model || c.m.tok_end - c.m.tok_start < 2 {
         return None;
     }
-    // The mention's words of letters, by script, and where the script switches.
-    let mut runs: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
-    let mut scripts: Vec<Script> = Vec::with_capacity(2);
-    let mut cut = None;
+    // Where the script switches, the first run's script, and the words of letters in each run.
+    let lettered = |t: usize| {
+        let s = script_of(word(offset + t));
+        matches!(s, Script::Arabic | Script::Latin).then_some(s)
+    };
+    let (mut first_script, mut cut, mut counts) = (None, None, [0usize; 2]);
     for t in c.m.tok_start..c.m.tok_end {
-        let w = word(offset + t);
-        let s = script_of(w);
-        if !matches!(s, Script::Arabic | Script::Latin) {
+        let Some(s) = lettered(t) else {
             continue;
+        };
+        match (first_script, cut) {
+            (None, _) => first_script = Some(s),
+            (Some(f), None) if f != s => cut = Some(t),
+            (Some(f), Some(_)) if f == s => return None,
+            _ => {}
         }
-        if scripts.last() != Some(&s) {
-            if scripts.len() == 2 {
-                return None;
-            }
-            if !scripts.is_empty() {
-                cut = Some(t);
-            }
-            scripts.push(s);
-        }
-        runs[scripts.len() - 1].push(w);
+        counts[usize::from(cut.is_some())] += 1;
     }
     let cut = cut?;
-    let (arabic, latin) = match scripts[0] {
-        Script::Arabic => (&runs[0], &runs[1]),
-        _ => (&runs[1], &runs[0]),
+    if counts[0] != counts[1] {
+        return None;
+    }
+    let run = |tokens: Range<usize>| {
+        tokens
+            .filter(move |&t| lettered(t).is_some())
+            .map(move |t| word(offset + t))
     };
-    let agree =
-        arabic.len() == latin.len() && arabic.iter().zip(latin).all(|(a, l)| initials_agree(a, l));
+    let (before, after) = (run(c.m.tok_start..cut), run(cut..c.m.tok_end));
+    let agree = match first_script {
+        Some(Script::Arabic) => before.zip(after).all(|(a, l)| initials_agree(a, l)),
+        _ => after.zip(before).all(|(a, l)| initials_agree(a, l)),
+    };
     agree.then_some(cut)
 }
 
@@ -1215,12 +1229,18 @@ fn titled_names(
     titles: &TitleNouns,
     found: &mut Vec<(usize, Candidate)>,
 ) {
-    let mut covered = vec![false; doc.tokens.len()];
-    for (offset, c) in found.iter() {
-        covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
-    }
+    // Which tokens a mention covers, worked out at the first title phrase (most documents have
+    // none).
+    let mut covered: Option<Vec<bool>> = None;
     let mut split = String::new();
-    let word = |i: usize, split: &mut String| -> NameWord {
+    let mut word = |i: usize, split: &mut String| -> NameWord {
+        let covered = covered.get_or_insert_with(|| {
+            let mut covered = vec![false; doc.tokens.len()];
+            for (offset, c) in found.iter() {
+                covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
+            }
+            covered
+        });
         let key = keys[i];
         if covered[i]
             || key.starts_with("ال")
@@ -1279,10 +1299,7 @@ fn arabic_tech_names(
     let mut surfaces: Vec<&str> = Vec::new();
     let mut next = 0;
     for (start, end) in sentence_spans(&doc.tokens) {
-        let first = next;
-        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
-            next += 1;
-        }
+        let in_sentence = sentence_mentions(found, &mut next, end);
         let Some(sentence_keys) = keys
             .get(start..end)
             .filter(|k| k.iter().any(|key| names.may_start(key)))
@@ -1298,7 +1315,7 @@ fn arabic_tech_names(
         for m in names.find(sentence_keys, &surfaces) {
             let (a, b) = (start + m.tok_start, start + m.tok_end);
             let mut overlapped = false;
-            for (offset, c) in &mut found[first..next] {
+            for (offset, c) in &mut found[in_sentence.clone()] {
                 let (s, e) = (*offset + c.m.tok_start, *offset + c.m.tok_end);
                 if s >= b || e <= a {
                     continue;
@@ -1340,8 +1357,8 @@ fn tag_context_towns(
         mentions.resize(end - start, TokenMention::default());
         index_at.clear();
         index_at.resize(end - start, usize::MAX);
-        while next < found.len() && found[next].0 + found[next].1.m.tok_start < end {
-            let (offset, c) = &found[next];
+        for i in sentence_mentions(found, &mut next, end) {
+            let (offset, c) = &found[i];
             let (s, e) = (offset + c.m.tok_start, offset + c.m.tok_end);
             if s >= start && e <= end {
                 for m in &mut mentions[s - start..e - start] {
@@ -1352,9 +1369,8 @@ fn tag_context_towns(
                 } else if c.origin == EntityOrigin::Model {
                     mentions[s - start].relabel_end = Some(e - start);
                 }
-                index_at[s - start] = next;
+                index_at[s - start] = i;
             }
-            next += 1;
         }
         let Some(sentence_keys) = keys.get(start..end) else {
             continue;
