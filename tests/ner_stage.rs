@@ -565,16 +565,16 @@ fn latin_run_options(on: bool) -> toml::Table {
 #[test]
 fn latin_runs_in_arabic_text_are_tagged_by_the_english_model() {
     // The Arabic model leaves the Latin names of this sentence untagged; the English model,
-    // given the runs, finds the company. The Arabic mention راديو Sputnik reaches across a
+    // given the runs, finds the bought company. The Arabic mention راديو Sputnik reaches across a
     // run's edge and is kept as it is.
     let text = "وقال راديو Sputnik إن الجيش استخدم نظام GPS في دمشق. \
-                وكتب موقع Middle East Eye أن شركة Microsoft اشترت GitHub.";
+                وكتب موقع Middle East Eye أن شركة Microsoft اشترت Oracle Corporation.";
     let off = run(text, "ar", toml::Table::new());
     let on = run(text, "ar", latin_run_options(true));
-    assert_eq!(mentions_of(&off, &["Microsoft"]), []);
+    assert_eq!(mentions_of(&off, &["Oracle Corporation"]), []);
     assert_eq!(
-        mentions_of(&on, &["Microsoft"]),
-        [("Microsoft".into(), EntityLabel::Org)]
+        mentions_of(&on, &["Oracle Corporation"]),
+        [("Oracle Corporation".into(), EntityLabel::Org)]
     );
     let arabic = |d: &Document| {
         mentions(d)
@@ -750,6 +750,28 @@ fn latin_technical_terms_in_arabic_text() {
     assert!(
         off.is_some_and(|l| l != EntityLabel::Misc),
         "without the list the model's own label: {off:?}"
+    );
+}
+
+#[test]
+fn untagged_latin_software_and_company_names_in_arabic_text() {
+    // "Solaris and SunOS ran on the servers, and Google later built its own": the Arabic model
+    // leaves the Latin-script names untagged; the technical terms name them.
+    let text = "وعمل نظام Solaris ثم SunOS على الخوادم ، ثم بنت Google خوادمها الخاصة .";
+    let names = ["Solaris", "SunOS", "Google"];
+    let on = mentions_of(&run(text, "ar", tech_term_options(true)), &names);
+    assert_eq!(
+        on,
+        vec![
+            ("Solaris".to_string(), EntityLabel::Misc),
+            ("SunOS".to_string(), EntityLabel::Misc),
+            ("Google".to_string(), EntityLabel::Org)
+        ]
+    );
+    let off = mentions_of(&run(text, "ar", tech_term_options(false)), &names);
+    assert!(
+        off.iter().all(|(_, l)| *l != EntityLabel::Misc),
+        "without the list: {off:?}"
     );
 }
 

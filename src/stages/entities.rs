@@ -85,7 +85,9 @@
 //!   documents, the Arabic spellings of the list's software names, لينكس, ويندوز, and companies,
 //!   هواوي, سوني, become `MISC` and `ORG` mentions where untagged and give their label to the
 //!   model's mention of exactly one (a company's only to a person or a place); see
-//!   `src/ner/tech_names_ar.rs`).
+//!   `src/ner/tech_names_ar.rs`; so do the list's own Latin-script names that no mention
+//!   covers there, نظام Solaris; and a software name or standard after an organisation head,
+//!   لجنة POSIX, is not relabelled `ORG`).
 //! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
 //!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
 //!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
@@ -607,6 +609,7 @@ impl EntitiesStage {
         if model.is_some_and(|m| m.lang == "ar") {
             split_name_glosses(doc, &mut found);
             drop_lowercase_latin_mentions(doc, self.tech_terms.as_deref(), &mut found);
+            relabel_latin_codes(doc, &mut found);
         }
         if let Some(terms) = &self.tech_terms
             && model.is_some_and(|m| m.lang == "en" || m.lang == "ar")
@@ -622,11 +625,16 @@ impl EntitiesStage {
             if let Some(names) = &self.tech_names_ar {
                 arabic_tech_names(doc, &keys, names, &mut found);
             }
+            if let Some(terms) = &self.tech_terms {
+                latin_tech_terms(doc, terms, &mut found);
+            }
             if self.latin_runs {
                 self.tag_latin_runs(doc, &mut found)?;
             }
             if !self.org_patterns.is_empty() {
-                org_phrases(doc, &keys, &self.org_heads, self.org_patterns, &mut found);
+                let heads = &self.org_heads;
+                let terms = self.tech_terms.as_deref();
+                org_phrases(doc, &keys, heads, self.org_patterns, terms, &mut found);
             }
             if self.competitions {
                 competition_names(doc, &keys, &mut found);
@@ -899,6 +907,11 @@ fn sentence_tagged(in_sentence: &[(usize, Candidate)], start: usize, out: &mut V
 /// other `MISC` mention of the model in the document with the same words, and the same words
 /// untagged right after another head become an `ORG` mention (see `carry_org_relabels`).
 ///
+/// A mention that is a software name or standard of the technical terms (`terms`, action
+/// `MISC`: POSIX, Linux) keeps its label: after a head it names what the organisation is built
+/// around (لجنة POSIX, the committee of the POSIX standard), and relabelling it would carry
+/// `ORG` to every other mention of the standard in the document.
+///
 /// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
 /// candidate) sorted by first token, and is left so.
 fn org_phrases(
@@ -906,6 +919,7 @@ fn org_phrases(
     keys: &[&str],
     heads: &HeadNouns,
     patterns: PatternSet,
+    terms: Option<&TechTerms>,
     found: &mut Vec<(usize, Candidate)>,
 ) {
     let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
@@ -925,7 +939,7 @@ fn org_phrases(
         // model's labels are changed: a list's label is what its writer meant.
         for m in find_org_relabels(heads, patterns, &keys[start..end], &tagged, &mut buf) {
             let (offset, c) = &mut found[in_sentence.start + m];
-            if c.origin != EntityOrigin::Model {
+            if c.origin != EntityOrigin::Model || names_software(doc, terms, *offset, c) {
                 continue;
             }
             tagged[m].label = EntityLabel::Org;
@@ -981,6 +995,18 @@ fn org_phrases(
         carry_org_relabels(doc, keys, heads, relabelled, &mut out);
     }
     *found = out;
+}
+
+/// Whether candidate `c` (of the sentence starting at token `offset`) is exactly a software
+/// name or standard of `terms` (action `MISC` or `MISC-code`).
+fn names_software(doc: &Document, terms: Option<&TechTerms>, offset: usize, c: &Candidate) -> bool {
+    let Some(terms) = terms else {
+        return false;
+    };
+    let text = mention_text(doc, offset + c.m.tok_start, offset + c.m.tok_end);
+    terms
+        .lookup(&text)
+        .is_some_and(|(_, t)| matches!(t.action, TermAction::Misc | TermAction::MiscInCode))
 }
 
 /// Competition names (see `crate::ner::competitions`): in each sentence, a competition's head
@@ -1149,6 +1175,32 @@ fn drop_lowercase_latin_mentions(
         };
         !is_all_lowercase(text) || named()
     });
+}
+
+/// Relabels `MISC` the Arabic model's `PER` and `LOC` mentions that are one Latin-script word
+/// mixing letters and digits (SVR4, MG4, x86): a version, model or standard, not a person or a
+/// place. The model, which has seen little Latin script, reads such a word by its place in
+/// the Arabic sentence (اصدار SVR4 as a person, like the name after a verb).
+fn relabel_latin_codes(doc: &Document, found: &mut [(usize, Candidate)]) {
+    for (offset, c) in found.iter_mut() {
+        if c.origin != EntityOrigin::Model
+            || !matches!(c.m.label, EntityLabel::Per | EntityLabel::Loc)
+            || c.m.tok_end != c.m.tok_start + 1
+        {
+            continue;
+        }
+        let word = doc.token_surface(&doc.tokens[*offset + c.m.tok_start]);
+        if is_latin_code(word) {
+            c.m.label = EntityLabel::Misc;
+        }
+    }
+}
+
+/// Whether `word` is ASCII letters and digits only, with at least one of each (SVR4, 4BSD).
+fn is_latin_code(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_alphanumeric())
+        && word.bytes().any(|b| b.is_ascii_digit())
+        && word.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 /// Persian and Turkish surname endings that Arabic writes as a word of their own (فخري زادة for
@@ -1333,6 +1385,61 @@ fn arabic_tech_names(
                 added.push((start, list_mention(m)));
             }
         }
+    }
+    add_mentions(found, added);
+}
+
+/// Latin-script words of an Arabic document that no mention covers and that the technical terms
+/// (`terms`) name as software (action `MISC`: Linux, Solaris) or as a technology company (action
+/// `ORG`: Google) become mentions with that label (origin `list`, score 1), like their Arabic
+/// spellings ([`arabic_tech_names`]). The Arabic model has seen little Latin script and leaves
+/// most such words untagged (نظام Solaris). The terms whose names are also words, people or
+/// places (`MISC-code`, `ORG-code`: Rust, Stripe) are left alone, and so are the terms of more
+/// than one word.
+fn latin_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, Candidate)>) {
+    let label_of = |i: usize| {
+        let word = doc.token_surface(&doc.tokens[i]);
+        if script_of(word) != Script::Latin {
+            return None;
+        }
+        match terms.lookup(word)?.1.action {
+            TermAction::Misc => Some(EntityLabel::Misc),
+            TermAction::Org => Some(EntityLabel::Org),
+            _ => None,
+        }
+    };
+    let named: Vec<(usize, EntityLabel)> = (0..doc.tokens.len())
+        .filter_map(|i| label_of(i).map(|l| (i, l)))
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    let mut covered = vec![false; doc.tokens.len()];
+    for (offset, c) in found.iter() {
+        covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
+    }
+    let mut spans = sentence_spans(&doc.tokens).peekable();
+    let mut added = Vec::new();
+    for (i, label) in named {
+        if covered[i] {
+            continue;
+        }
+        while let Some(&(_, end)) = spans.peek() {
+            if end > i {
+                break;
+            }
+            spans.next();
+        }
+        let Some(&(start, _)) = spans.peek() else {
+            break;
+        };
+        let m = ListMatch {
+            tok_start: i - start,
+            tok_end: i - start + 1,
+            stripped: 0,
+            label,
+        };
+        added.push((start, list_mention(m)));
     }
     add_mentions(found, added);
 }
@@ -2433,7 +2540,7 @@ mod tests {
         let run = |patterns: &[&str]| {
             let mut found = before.clone();
             let set = PatternSet::parse(patterns).unwrap();
-            org_phrases(&doc, &keys, &heads, set, &mut found);
+            org_phrases(&doc, &keys, &heads, set, None, &mut found);
             found
                 .iter()
                 .map(|(o, c)| (o + c.m.tok_start, c.m.label, c.origin, c.score))
@@ -2461,6 +2568,51 @@ mod tests {
                 (12, Misc, List, 1.0)
             ]
         );
+    }
+
+    #[test]
+    fn a_standard_named_after_a_head_keeps_its_label() {
+        // "The POSIX committee issued its standard | most systems follow POSIX": the head لجنة
+        // would make the model's MISC POSIX an organisation, here and at its other mention.
+        let doc = doc_of("أصدرت لجنة POSIX معيارها | وتتبع الأنظمة POSIX");
+        let keys: Vec<String> = doc
+            .tokens
+            .iter()
+            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
+            .collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let heads = HeadNouns::builtin_ar();
+        let terms = TechTerms::builtin().unwrap();
+        let run = |terms: Option<&TechTerms>| {
+            let mut found = vec![
+                model_mention(2, EntityLabel::Misc, 0.8),
+                model_mention(6, EntityLabel::Misc, 0.8),
+            ];
+            let set = PatternSet::parse(&["head-relabel-doc"]).unwrap();
+            org_phrases(&doc, &keys, &heads, set, terms, &mut found);
+            found.iter().map(|(_, c)| c.m.label).collect::<Vec<_>>()
+        };
+        use EntityLabel::{Misc, Org};
+        assert_eq!(run(None), [Org, Org]);
+        assert_eq!(run(Some(&terms)), [Misc, Misc]);
+    }
+
+    #[test]
+    fn a_latin_code_is_no_person_or_place() {
+        // "AT&T released SVR4 in 1989, and Sun adopted SVR4": a version name, read as a person.
+        let doc = doc_of("أصدرت AT&T نسخة SVR4 عام 1989 | وتبنت Sun نظام SVR4 و ليلى");
+        let mut found = vec![
+            model_mention(3, EntityLabel::Per, 0.9),
+            model_mention(7, EntityLabel::Org, 0.9),
+            model_mention(9, EntityLabel::Loc, 0.9),
+            model_mention(11, EntityLabel::Per, 0.9),
+        ];
+        relabel_latin_codes(&doc, &mut found);
+        let labels: Vec<EntityLabel> = found.iter().map(|(_, c)| c.m.label).collect();
+        use EntityLabel::{Misc, Org, Per};
+        assert_eq!(labels, [Misc, Org, Misc, Per]);
+        assert!(is_latin_code("x86") && is_latin_code("4BSD"));
+        assert!(!is_latin_code("1989") && !is_latin_code("Sun") && !is_latin_code("Wi-Fi6"));
     }
 
     #[test]
