@@ -776,6 +776,30 @@ fn untagged_latin_software_and_company_names_in_arabic_text() {
 }
 
 #[test]
+fn a_software_name_takes_in_its_version_and_joined_names() {
+    // "Solaris 9 came out, then the GNU / Linux system spread, and the Linux Foundation was
+    // founded": versions and joined names are part of the software's name; a foundation is not.
+    let text = "ظهرت نسخة Solaris 9 ثم انتشر نظام GNU / Linux وتأسست Linux Foundation لاحقا .";
+    let found: Vec<(String, EntityLabel)> = mentions(&run(text, "ar", tech_term_options(true)))
+        .into_iter()
+        .filter(|(t, _, _)| t.is_ascii())
+        .map(|(t, l, _)| (t, l))
+        .collect();
+    assert!(
+        found.contains(&("Solaris 9".to_string(), EntityLabel::Misc)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("GNU / Linux".to_string(), EntityLabel::Misc)),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|(t, _)| t != "Linux Foundation"),
+        "{found:?}"
+    );
+}
+
+#[test]
 fn software_and_company_names_in_arabic_script() {
     // "Linux and Android run on the phones of most users in Damascus": neither name is tagged
     // by the Arabic model as software; the Arabic spellings of the technical terms' software

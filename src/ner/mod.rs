@@ -6,6 +6,8 @@
 //! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
 //! - [`tech_names_ar`]: software names in Arabic script (لينكس, ويندوز), `MISC`.
 //! - [`loanwords`]: common nouns borrowed from English into Arabic (ميديا), never names alone.
+//! - [`software_names`]: the whole Latin-script name around a software name in Arabic text
+//!   (Solaris 10, GNU / Linux).
 //! - [`latin_runs`]: runs of Latin-script words in Arabic documents, tagged by the English model.
 //! - [`text`]: matching keys, Arabic proclitic splits, script and shape of a word.
 //! - [`lists`]: entity lists (gazetteers), built-in and user-supplied.
@@ -42,6 +44,7 @@ pub mod loanwords;
 pub mod model;
 pub mod org_phrases;
 pub mod place_context;
+pub mod software_names;
 pub mod stack;
 pub mod tags;
 pub mod tech_names_ar;

@@ -86,8 +86,10 @@
 //!   هواوي, سوني, become `MISC` and `ORG` mentions where untagged and give their label to the
 //!   model's mention of exactly one (a company's only to a person or a place); see
 //!   `src/ner/tech_names_ar.rs`; so do the list's own Latin-script names that no mention
-//!   covers there, نظام Solaris; and a software name or standard after an organisation head,
-//!   لجنة POSIX, is not relabelled `ORG`).
+//!   covers there, نظام Solaris; a software name's mention there widens to the whole
+//!   Latin-script name around it, Solaris 9, GNU / Linux, see `src/ner/software_names.rs`;
+//!   and a software name or standard after an organisation head, لجنة POSIX, is not
+//!   relabelled `ORG`).
 //! - `latin_runs = true`: tag the runs of Latin-script words in Arabic documents with the
 //!   English model and the English rules above (موقع Middle East Eye, يونكس (UNIX)) instead
 //!   of the Arabic model, which knows little of Latin script; the Arabic phrase rules below
@@ -145,6 +147,7 @@ use crate::ner::org_phrases::{
     HeadNouns, OrgPattern, PatternSet, Tagged, find_org_phrases, find_org_relabels, is_quote_key,
 };
 use crate::ner::place_context::{ContextTowns, TokenMention};
+use crate::ner::software_names::software_name;
 use crate::ner::tags::tag_of;
 use crate::ner::tech_names_ar::ArabicTechNames;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
@@ -627,6 +630,7 @@ impl EntitiesStage {
             }
             if let Some(terms) = &self.tech_terms {
                 latin_tech_terms(doc, terms, &mut found);
+                widen_software_names(doc, terms, &mut found);
             }
             if self.latin_runs {
                 self.tag_latin_runs(doc, &mut found)?;
@@ -1491,6 +1495,82 @@ fn latin_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, C
         added.push((start, list_mention(m)));
     }
     add_mentions(found, added);
+}
+
+/// Widens each `MISC` mention of an Arabic document that is exactly a software name of the
+/// technical terms (action `MISC` or `MISC-code`: Solaris, UNIX, Linux) to the whole Latin-script
+/// name around it ([`software_name`]: Solaris 9, UNIX System V Release 4, GNU / Linux), when
+/// every mention the name overlaps lies wholly inside it; those mentions give way to it (GNU and
+/// Linux `MISC`, or Microsoft `ORG` of Microsoft Windows). The widened mention keeps the
+/// software name's origin and takes the lowest score of the mentions it replaces. `found` is
+/// sorted by first token, and is left so.
+fn widen_software_names(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, Candidate)>) {
+    let is_software = |(offset, c): &(usize, Candidate)| {
+        c.m.label == EntityLabel::Misc
+            && terms
+                .lookup(&mention_text(
+                    doc,
+                    offset + c.m.tok_start,
+                    offset + c.m.tok_end,
+                ))
+                .is_some_and(|(_, t)| matches!(t.action, TermAction::Misc | TermAction::MiscInCode))
+    };
+    if !found.iter().any(is_software) {
+        return;
+    }
+    let surface = |i: usize| doc.token_surface(&doc.tokens[i]);
+    let mut out: Vec<(usize, Candidate)> = Vec::with_capacity(found.len());
+    let mut k = 0;
+    while k < found.len() {
+        let (offset, c) = found[k];
+        if !is_software(&found[k]) {
+            out.push(found[k]);
+            k += 1;
+            continue;
+        }
+        let sentence_end = offset
+            + doc.tokens[offset..]
+                .iter()
+                .take_while(|t| t.sent_idx == doc.tokens[offset].sent_idx)
+                .count();
+        let span = (offset + c.m.tok_start, offset + c.m.tok_end);
+        let Some((a, b)) = software_name(&doc.tokens, surface, (offset, sentence_end), span) else {
+            out.push(found[k]);
+            k += 1;
+            continue;
+        };
+        // The mentions the name overlaps: those kept in `out` before this one, and those after.
+        let before = out
+            .iter()
+            .rev()
+            .take_while(|(o, m)| o + m.m.tok_end > a)
+            .count();
+        let after = found[k + 1..]
+            .iter()
+            .take_while(|(o, m)| o + m.m.tok_start < b)
+            .count();
+        let inside = |(o, m): &(usize, Candidate)| o + m.m.tok_start >= a && o + m.m.tok_end <= b;
+        let replaced = &out[out.len() - before..];
+        let later = &found[k + 1..k + 1 + after];
+        if !replaced.iter().chain(later).all(inside) {
+            out.push(found[k]);
+            k += 1;
+            continue;
+        }
+        let score = replaced
+            .iter()
+            .chain(later)
+            .fold(c.score, |s, (_, m)| s.min(m.score));
+        out.truncate(out.len() - before);
+        let mut widened = c;
+        widened.m.tok_start = a - offset;
+        widened.m.tok_end = b - offset;
+        widened.m.stripped = 0;
+        widened.score = score;
+        out.push((offset, widened));
+        k += 1 + after;
+    }
+    *found = out;
 }
 
 /// Adds a `LOC` mention (origin `list`, score 1) for each town name that a place noun introduces
