@@ -81,7 +81,9 @@ impl TitleNouns {
         let mut out = Vec::new();
         let mut i = 0;
         while i < keys.len() {
-            if !self.keys.contains(keys[i]) {
+            // A title phrase needs a nisba after the title: that test is cheaper than the
+            // title's hash lookup, and fails for nearly every word.
+            if !(keys.get(i + 1).is_some_and(|k| is_nisba(k)) && self.keys.contains(keys[i])) {
                 i += 1;
                 continue;
             }

@@ -1451,8 +1451,13 @@ fn arabic_tech_names(
 /// than one word.
 fn latin_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, Candidate)>) {
     let label_of = |i: usize| {
-        let word = doc.token_surface(&doc.tokens[i]);
-        if script_of(word) != Script::Latin {
+        // Every term starts with an ASCII letter: most tokens of an Arabic document stop here.
+        let token = &doc.tokens[i];
+        let word = doc.token_surface(token);
+        if token.kind != TokenKind::Word
+            || !word.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            || script_of(word) != Script::Latin
+        {
             return None;
         }
         match terms.lookup(word)?.1.action {
@@ -1507,6 +1512,11 @@ fn latin_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, C
 fn widen_software_names(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, Candidate)>) {
     let is_software = |(offset, c): &(usize, Candidate)| {
         c.m.label == EntityLabel::Misc
+            && doc
+                .token_surface(&doc.tokens[offset + c.m.tok_start])
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_alphabetic)
             && terms
                 .lookup(&mention_text(
                     doc,
