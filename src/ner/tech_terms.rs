@@ -292,6 +292,8 @@ mod tests {
         assert_eq!(t.verdict("Linux", Org, &none), Verdict::Misc);
         assert_eq!(t.verdict("Python", Misc, &none), Verdict::Keep);
         assert_eq!(t.verdict("Apple", Org, &none), Verdict::Keep);
+        // A device is a product, not its maker.
+        assert_eq!(t.verdict("MacBook Air", Org, &none), Verdict::Misc);
         // A company the model took for a person or a place; its MISC (a product) stays.
         assert_eq!(t.verdict("Shopify", Per, &none), Verdict::Org);
         assert_eq!(t.verdict("Cloudflare", Loc, &none), Verdict::Org);
