@@ -800,6 +800,30 @@ fn a_software_name_takes_in_its_version_and_joined_names() {
 }
 
 #[test]
+fn a_dateline_agency_is_an_organisation() {
+    // "Riyadh (SPA): the spokesman announced ... Amman (Petra): the minister said ...": the
+    // acronyms are whole words and agencies, not a proclitic and a place.
+    let text = "الرياض (واس) أعلن المتحدث باسم الوزارة أن التحقيق مستمر. \
+                عمان (بترا) قال وزير الخارجية إن الأردن يدعم الحل السياسي.";
+    let doc = run(text, "ar", toml::Table::new());
+    let found = mentions_of(&doc, &["واس", "بترا", "اس", "ترا"]);
+    assert_eq!(
+        found,
+        vec![
+            ("واس".to_string(), EntityLabel::Org),
+            ("بترا".to_string(), EntityLabel::Org)
+        ]
+    );
+    let mut no_lists = toml::Table::new();
+    no_lists.insert("builtin_lists".into(), toml::Value::Boolean(false));
+    let without = mentions_of(&run(text, "ar", no_lists), &["واس", "بترا"]);
+    assert!(
+        without.iter().all(|(_, l)| *l != EntityLabel::Org),
+        "{without:?}"
+    );
+}
+
+#[test]
 fn software_and_company_names_in_arabic_script() {
     // "Linux and Android run on the phones of most users in Damascus": neither name is tagged
     // by the Arabic model as software; the Arabic spellings of the technical terms' software

@@ -225,6 +225,12 @@ impl Lexicon {
     /// is the most frequent word, when that rest is more frequent than the whole key; otherwise
     /// the whole key. `buf` is scratch space that may hold the returned rest.
     pub fn best_split<'a>(&self, key: &'a str, buf: &'a mut String) -> Split<'a> {
+        if crate::tokenize::is_unsplit_word(key) {
+            return Split {
+                stripped: 0,
+                rest: key,
+            };
+        }
         let whole = self.freq(hash_str(key));
         let mut best: Option<(usize, u8)> = None;
         let mut scratch = String::new();

@@ -4,6 +4,7 @@
 //!
 //! - [`casing`]: letter case as evidence (edited text, all-lowercase mentions).
 //! - [`tech_terms`]: technical vocabulary the English model mistakes for names (API, Python).
+//! - [`arabic_names`]: Arabic names with a known label (software spellings, news agencies).
 //! - [`tech_names_ar`]: software names in Arabic script (لينكس, ويندوز), `MISC`.
 //! - [`loanwords`]: common nouns borrowed from English into Arabic (ميديا), never names alone.
 //! - [`software_names`]: the whole Latin-script name around a software name in Arabic text
@@ -28,6 +29,7 @@
 //! - [`conll`]: reading CoNLL corpora.
 //! - [`hash`]: the small fast hash used by maps and feature hashing.
 
+pub mod arabic_names;
 pub mod casing;
 pub mod clusters;
 pub mod competitions;

@@ -17,108 +17,37 @@
 //! that overlaps a spelling otherwise is left alone (option `tech_terms`).
 
 use crate::document::EntityLabel;
-use crate::ner::hash::FxHashSet;
-use crate::ner::lists::{EntityList, ListMatch, phrase_words, tsv_rows};
+use crate::ner::arabic_names::ArabicNames;
+use crate::ner::lists::tsv_rows;
 use crate::ner::tech_terms::{TechTerms, TermAction};
-use crate::ner::text::match_key;
 
 /// The built-in Arabic spellings (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_TECH_NAMES_AR: &str = include_str!("../../data/lists/tech-names-ar.tsv");
 
-/// Arabic spellings of software and company names, ready for matching.
-#[derive(Debug, Clone, Default)]
-pub struct ArabicTechNames {
-    list: EntityList,
-    /// The matching keys a spelling's first token may have: its first word alone or with
-    /// attached proclitics (a quick test before [`EntityList::find`]).
-    starts: FxHashSet<String>,
-    /// The first two characters of each of `starts`, packed ([`two_chars`]): most words fail
-    /// this test without hashing the whole key.
-    starts_two: FxHashSet<u64>,
+/// The built-in spellings, checked against the built-in technical terms.
+pub fn builtin(terms: &TechTerms) -> Result<ArabicNames, String> {
+    from_tsv(BUILTIN_TECH_NAMES_AR, terms).map_err(|e| format!("built-in tech-names-ar.tsv: {e}"))
 }
 
-/// A key's first two characters packed in a number (the first alone for a one-character key).
-fn two_chars(key: &str) -> u64 {
-    let mut chars = key.chars();
-    let a = chars.next().map_or(0, u64::from);
-    let b = chars.next().map_or(0, u64::from);
-    (a << 32) | b
-}
-
-/// The proclitics [`EntityList::find`] reads before a first word (see
-/// `crate::ner::text::for_each_proclitic_split`).
-const PROCLITICS: [&str; 12] = [
-    "", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك",
-];
-
-impl ArabicTechNames {
-    /// The built-in spellings, checked against the built-in technical terms.
-    pub fn builtin(terms: &TechTerms) -> Result<Self, String> {
-        Self::from_tsv(BUILTIN_TECH_NAMES_AR, terms)
-            .map_err(|e| format!("built-in tech-names-ar.tsv: {e}"))
-    }
-
-    /// Spellings from TSV text `arabic<TAB>term` (`#` lines are comments); each term must be a
-    /// `MISC` or `ORG` entry of `terms`, whose label the spelling takes.
-    pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<Self, String> {
-        let mut list = EntityList::new();
-        let mut starts = FxHashSet::default();
-        for row in tsv_rows(tsv, "tech-names-ar.tsv", "arabic<TAB>term") {
-            let (n, spelling, term) = row?;
-            let (spelling, term) = (spelling.trim(), term.trim());
-            if spelling.is_empty() {
-                return Err(format!("line {n}: no spelling"));
+/// Spellings from TSV text `arabic<TAB>term` (`#` lines are comments); each term must be a
+/// `MISC` or `ORG` entry of `terms`, whose label the spelling takes.
+pub fn from_tsv(tsv: &str, terms: &TechTerms) -> Result<ArabicNames, String> {
+    let mut names = ArabicNames::default();
+    for row in tsv_rows(tsv, "tech-names-ar.tsv", "arabic<TAB>term") {
+        let (n, spelling, term) = row?;
+        let (spelling, term) = (spelling.trim(), term.trim());
+        let label = match terms.lookup(term).map(|(_, t)| t.action) {
+            Some(TermAction::Misc) => EntityLabel::Misc,
+            Some(TermAction::Org) => EntityLabel::Org,
+            _ => {
+                return Err(format!(
+                    "line {n}: {term:?} is not a MISC or ORG entry of the technical terms"
+                ));
             }
-            let label = match terms.lookup(term).map(|(_, t)| t.action) {
-                Some(TermAction::Misc) => EntityLabel::Misc,
-                Some(TermAction::Org) => EntityLabel::Org,
-                _ => {
-                    return Err(format!(
-                        "line {n}: {term:?} is not a MISC or ORG entry of the technical terms"
-                    ));
-                }
-            };
-            list.add(spelling, label);
-            let first = phrase_words(spelling).first().map(|w| match_key(w));
-            let first = first.unwrap_or_default();
-            for p in PROCLITICS {
-                starts.insert(format!("{p}{first}"));
-                // ل before the article merges with it (للاعب for ل + اللاعب); such a key is
-                // read as ل + the word with its article (see `for_each_proclitic_split`).
-                if let Some(bare) = first.strip_prefix("ال") {
-                    starts.insert(format!("{p}لل{bare}"));
-                }
-            }
-        }
-        let starts_two = starts.iter().map(|s| two_chars(s)).collect();
-        Ok(ArabicTechNames {
-            list,
-            starts,
-            starts_two,
-        })
+        };
+        names.insert(spelling, label, &format!("line {n}"))?;
     }
-
-    /// The number of spellings.
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    /// Whether there is no spelling.
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Whether a spelling may start at a token whose matching key is `key` (its first word,
-    /// alone or with attached proclitics): a sentence without such a token has no spelling.
-    pub fn may_start(&self, key: &str) -> bool {
-        self.starts_two.contains(&two_chars(key)) && self.starts.contains(key)
-    }
-
-    /// The spellings in a sentence (see [`EntityList::find`]): `keys[i]` is the matching key of
-    /// token `i` and `surfaces[i]` its text.
-    pub fn find(&self, keys: &[&str], surfaces: &[&str]) -> Vec<ListMatch> {
-        self.list.find(keys, surfaces)
-    }
+    Ok(names)
 }
 
 #[cfg(test)]
@@ -126,11 +55,11 @@ mod tests {
     use super::*;
     use crate::ner::text::match_key;
 
-    fn names() -> ArabicTechNames {
-        ArabicTechNames::builtin(&TechTerms::builtin().unwrap()).unwrap()
+    fn names() -> ArabicNames {
+        builtin(&TechTerms::builtin().unwrap()).unwrap()
     }
 
-    fn spans(names: &ArabicTechNames, sentence: &str) -> Vec<(usize, usize, usize)> {
+    fn spans(names: &ArabicNames, sentence: &str) -> Vec<(usize, usize, usize)> {
         let surfaces: Vec<&str> = sentence.split(' ').collect();
         let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
@@ -181,8 +110,8 @@ mod tests {
     #[test]
     fn a_spelling_must_name_a_misc_or_org_term() {
         let terms = TechTerms::builtin().unwrap();
-        assert!(ArabicTechNames::from_tsv("لينكس\tLinux\n", &terms).is_ok());
-        assert!(ArabicTechNames::from_tsv("هواوي\tHuawei\n", &terms).is_ok());
+        assert!(from_tsv("لينكس\tLinux\n", &terms).is_ok());
+        assert!(from_tsv("هواوي\tHuawei\n", &terms).is_ok());
         // API is a `drop` entry, Rust a `MISC-code` one, Stripe an `ORG-code` one.
         for bad in [
             "واجهة\tAPI\n",
@@ -191,7 +120,7 @@ mod tests {
             "كلمة\tNoSuchTerm\n",
             "\tLinux\n",
         ] {
-            assert!(ArabicTechNames::from_tsv(bad, &terms).is_err(), "{bad}");
+            assert!(from_tsv(bad, &terms).is_err(), "{bad}");
         }
     }
 }

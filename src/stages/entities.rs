@@ -14,7 +14,8 @@
 //!   when absent, relative list paths are resolved against the current directory.
 //! - `builtin_lists = false`: turn off the built-in lists (country, territory and city names
 //!   from Unicode CLDR; Arabic documents also town names of Arab League countries from
-//!   GeoNames, which documents in other languages do not match).
+//!   GeoNames, which documents in other languages do not match; and the news agencies of Arabic
+//!   datelines, الرياض (واس), `ORG`, see `src/ner/arabic_names.rs`).
 //! - `models = false`: turn off the statistical models (lists only).
 //! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
 //!   instead of the built-in ones; relative to `base_dir`.
@@ -129,6 +130,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 use crate::document::{BioTag, Document, Entity, EntityLabel, EntityOrigin, Token, TokenKind};
+use crate::ner::arabic_names::ArabicNames;
 use crate::ner::casing::{
     MIN_CODE_CALLS, PlaceAbbreviations, has_identifier_underscore, is_all_lowercase, is_camel_case,
     is_capital_abbreviation, is_code_call, is_code_reference, is_common_in_document,
@@ -149,7 +151,7 @@ use crate::ner::org_phrases::{
 use crate::ner::place_context::{ContextTowns, TokenMention};
 use crate::ner::software_names::software_name;
 use crate::ner::tags::tag_of;
-use crate::ner::tech_names_ar::ArabicTechNames;
+use crate::ner::tech_names_ar;
 use crate::ner::tech_terms::{TechTerms, TermAction, Verdict};
 use crate::ner::text::{Script, initials_agree, match_key, match_key_into, script_of, skip_chars};
 use crate::ner::titled_names::{NameWord, TitleNouns};
@@ -281,7 +283,10 @@ pub struct EntitiesStage {
     /// Technical terms the English model's mentions are checked against, when on.
     tech_terms: Option<Arc<TechTerms>>,
     /// Arabic spellings of the technical terms' software and company names (with `tech_terms`).
-    tech_names_ar: Option<Arc<ArabicTechNames>>,
+    tech_names_ar: Option<Arc<ArabicNames>>,
+    /// The news agencies of Arabic datelines (with the built-in lists; see
+    /// `crate::ner::arabic_names`).
+    news_agencies: Option<Arc<ArabicNames>>,
     /// Tag the Latin-script runs of Arabic documents with the English model.
     latin_runs: bool,
     /// Make Arabic competition names (كأس العالم) one `MISC` mention.
@@ -447,8 +452,12 @@ impl EntitiesStage {
             place_abbreviations: Arc::new(PlaceAbbreviations::builtin()),
             tech_terms: tech_terms.clone(),
             tech_names_ar: match &tech_terms {
-                Some(terms) => Some(Arc::new(ArabicTechNames::builtin(terms)?)),
+                Some(terms) => Some(Arc::new(tech_names_ar::builtin(terms)?)),
                 None => None,
+            },
+            news_agencies: match options.builtin_lists {
+                true => Some(Arc::new(ArabicNames::news_agencies()?)),
+                false => None,
             },
             latin_runs: options.latin_runs,
             competitions: options.competitions,
@@ -626,7 +635,10 @@ impl EntitiesStage {
                 trim_person_titles(&keys, titles, &mut found);
             }
             if let Some(names) = &self.tech_names_ar {
-                arabic_tech_names(doc, &keys, names, &mut found);
+                arabic_names(doc, &keys, names, &mut found);
+            }
+            if let Some(agencies) = &self.news_agencies {
+                arabic_names(doc, &keys, agencies, &mut found);
             }
             if let Some(terms) = &self.tech_terms {
                 latin_tech_terms(doc, terms, &mut found);
@@ -1386,18 +1398,18 @@ fn titled_names(
     add_mentions(found, added);
 }
 
-/// Software and company names in Arabic script (see `crate::ner::tech_names_ar`), sentence by
-/// sentence: the model's mention that covers exactly a spelling takes the spelling's label (a
-/// company's only from `PER` or `LOC`); a spelling that no mention overlaps becomes a mention
-/// with its label (origin `list`, score 1); a spelling that a mention overlaps otherwise is left
-/// to that mention.
+/// Arabic names with a known label (see `crate::ner::arabic_names`: the spellings of software
+/// and company names, the news agencies), sentence by sentence: the model's mention that covers
+/// exactly a name takes the name's label (an organisation's only from `PER` or `LOC`); a name
+/// that no mention overlaps becomes a mention with its label (origin `list`, score 1); a name
+/// that a mention overlaps otherwise is left to that mention.
 ///
 /// `keys[i]` is the matching key of token `i`; `found` holds mentions as (sentence start,
 /// candidate) sorted by first token, and is left so.
-fn arabic_tech_names(
+fn arabic_names(
     doc: &Document,
     keys: &[&str],
-    names: &ArabicTechNames,
+    names: &ArabicNames,
     found: &mut Vec<(usize, Candidate)>,
 ) {
     let mut added: Vec<(usize, Candidate)> = Vec::new();
@@ -1445,7 +1457,7 @@ fn arabic_tech_names(
 /// Latin-script words of an Arabic document that no mention covers and that the technical terms
 /// (`terms`) name as software (action `MISC`: Linux, Solaris) or as a technology company (action
 /// `ORG`: Google) become mentions with that label (origin `list`, score 1), like their Arabic
-/// spellings ([`arabic_tech_names`]). The Arabic model has seen little Latin script and leaves
+/// spellings ([`arabic_names`]). The Arabic model has seen little Latin script and leaves
 /// most such words untagged (نظام Solaris). The terms whose names are also words, people or
 /// places (`MISC-code`, `ORG-code`: Rust, Stripe) are left alone, and so are the terms of more
 /// than one word.

@@ -14,7 +14,9 @@ mod tokenizer;
 
 pub use norm::{NormOptions, norm, norm_if_changed, norm_with, push_norm_if_changed};
 pub use scan::{Piece, scan};
-pub use segment::{ArabicSegmenter, ENCLITICS, PROCLITICS, Segmentation, segment, stem};
+pub use segment::{
+    ArabicSegmenter, ENCLITICS, PROCLITICS, Segmentation, is_unsplit_word, segment, stem,
+};
 pub use tokenizer::{
     Language, TokenizeError, Tokenized, Tokenizer, TokenizerOptions, english_split,
 };

@@ -32,6 +32,17 @@ const ARTICLE_BONUS: f32 = 30.0;
 const ARTICLE_FORM_MIN: f32 = -4.605;
 /// Shortest stem (in letters) of a split analysis.
 const MIN_STEM: usize = 2;
+/// Words never split, whatever the counts say: the acronyms of news agencies that Arabic
+/// datelines give in brackets (الرياض (واس), عمان (بترا)), which read as و + اس, ب + ترا, و + ام
+/// and و + اع, none of them a word. Letters only, without marks.
+const UNSPLIT: [&str; 4] = ["واس", "بترا", "وام", "واع"];
+
+/// Whether `letters` (an Arabic word's letters, without marks) is one of the words never split
+/// into clitics (news agencies' acronyms: واس, بترا). The entity stage's own proclitic reading
+/// ([`crate::ner::lexicon::Lexicon::best_split`]) keeps them whole too.
+pub fn is_unsplit_word(letters: &str) -> bool {
+    UNSPLIT.contains(&letters)
+}
 
 /// The pronoun enclitics, longest first. The first-person `ي` is left out on purpose: it
 /// would cut the very common nisba adjectives (`عربي`, `دولي`); `لي` is handled with the
@@ -371,6 +382,9 @@ impl ArabicSegmenter {
         let Ok(full) = std::str::from_utf8(&key_buf[..2 * n]) else {
             return whole;
         };
+        if is_unsplit_word(full) {
+            return whole;
+        }
         // Every letter is two bytes in the key.
         let slice = |a: usize, b: usize| &full[2 * a..2 * b];
         let letter = |k: usize| letters[k];
@@ -597,5 +611,14 @@ mod tests {
         assert_eq!(stem("وبالتحالف"), "التحالف");
         assert_eq!(stem("hello"), "hello");
         assert!(!segment("و").is_split());
+    }
+
+    #[test]
+    fn news_agency_acronyms_stay_whole() {
+        // The counts alone read them as و + اس and ب + ترا; بنا ("with us") still splits.
+        for word in UNSPLIT {
+            assert!(!segment(word).is_split(), "{word}");
+        }
+        assert!(segment("بنا").is_split());
     }
 }
