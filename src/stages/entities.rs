@@ -2490,6 +2490,14 @@ mod tests {
         doc
     }
 
+    /// The matching key of each token of `doc`.
+    fn keys_of(doc: &Document) -> Vec<String> {
+        doc.tokens
+            .iter()
+            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
+            .collect()
+    }
+
     fn model_mention(tok: usize, label: EntityLabel, score: f32) -> (usize, Candidate) {
         (
             0,
@@ -2674,11 +2682,7 @@ mod tests {
     #[test]
     fn head_relabelling_carries_to_the_names_other_occurrences() {
         let doc = doc_of("قاتلت جماعة « فلان » أمس | وقال فلان | بايع حركة فلان | وقال فلان هنا");
-        let keys: Vec<String> = doc
-            .tokens
-            .iter()
-            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
-            .collect();
+        let keys = keys_of(&doc);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let heads = HeadNouns::builtin_ar();
         let mut from_list = model_mention(12, EntityLabel::Misc, 1.0);
@@ -2726,11 +2730,7 @@ mod tests {
         // "The POSIX committee issued its standard | most systems follow POSIX": the head لجنة
         // would make the model's MISC POSIX an organisation, here and at its other mention.
         let doc = doc_of("أصدرت لجنة POSIX معيارها | وتتبع الأنظمة POSIX");
-        let keys: Vec<String> = doc
-            .tokens
-            .iter()
-            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
-            .collect();
+        let keys = keys_of(&doc);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let heads = HeadNouns::builtin_ar();
         let terms = TechTerms::builtin().unwrap();
@@ -2754,11 +2754,7 @@ mod tests {
         let doc = doc_of(
             "فاز ريال مدريد على أتلتيكو مدريد | وريال مدريد | وقالت إعمار لبنان | ريال بمدريد",
         );
-        let keys: Vec<String> = doc
-            .tokens
-            .iter()
-            .map(|t| crate::ner::text::match_key(doc.slice(t.byte_start, t.byte_end)))
-            .collect();
+        let keys = keys_of(&doc);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let at = |sentence: usize, tok: usize, label, stripped| {
             let (_, mut c) = model_mention(tok, label, 0.9);
