@@ -80,14 +80,17 @@ impl ArabicNames {
         };
         self.list.add(name, label);
         for p in PROCLITICS {
-            self.starts.insert(format!("{p}{first}"));
+            let mut keys = vec![format!("{p}{first}")];
             // ل before the article merges with it (للاعب for ل + اللاعب); such a key is read as
             // ل + the word with its article (see `for_each_proclitic_split`).
             if let Some(bare) = first.strip_prefix("ال") {
-                self.starts.insert(format!("{p}لل{bare}"));
+                keys.push(format!("{p}لل{bare}"));
+            }
+            for key in keys {
+                self.starts_two.insert(two_chars(&key));
+                self.starts.insert(key);
             }
         }
-        self.starts_two = self.starts.iter().map(|s| two_chars(s)).collect();
         Ok(())
     }
 

@@ -103,8 +103,8 @@ mod tests {
     use super::*;
     use crate::document::BioTag;
 
-    /// Tokens of `text` split at spaces, one sentence; words, numbers and punctuation told
-    /// apart by their first character.
+    /// Tokens of `text` split at spaces, one sentence: digits only make a number, letters and
+    /// digits a word, anything else punctuation.
     fn tokens(text: &str) -> (Vec<Token>, Vec<&str>) {
         let words: Vec<&str> = text.split(' ').collect();
         let tokens = words

@@ -1249,7 +1249,7 @@ fn join_name_suffixes(doc: &Document, keys: &[&str], found: &mut [(usize, Candid
 
 /// Words that name a football club together with the city after them (ريال مدريد, أتلتيكو
 /// مدريد, ديبورتيفو لاكورونيا), as matching keys: Spanish Real, Atlético (four spellings),
-/// Athletic, Deportivo, Sporting (two), Racing, Olympique, Inter, Borussia and Bayern.
+/// Athletic, Deportivo, Sporting (two), Racing, Olympique, Inter and Borussia.
 const CLUB_PREFIXES: [&str; 13] = [
     "ريال",
     "اتلتيكو",
