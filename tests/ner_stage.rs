@@ -824,6 +824,19 @@ fn a_dateline_agency_is_an_organisation() {
 }
 
 #[test]
+fn a_car_make_and_model_is_a_product() {
+    // "The spokesman said the electric Chevrolet Bolt competes with Toyota in the market": the
+    // model reads the make and model as a person's first and last name.
+    let text = "وقال المتحدث إن سيارة شيفروليه بولت الكهربائية تنافس تويوتا في السوق .";
+    let on = mentions_of(&run(text, "ar", toml::Table::new()), &["شيفروليه بولت"]);
+    assert_eq!(on, [("شيفروليه بولت".to_string(), EntityLabel::Misc)]);
+    let mut no_lists = toml::Table::new();
+    no_lists.insert("builtin_lists".into(), toml::Value::Boolean(false));
+    let off = mentions_of(&run(text, "ar", no_lists), &["شيفروليه بولت"]);
+    assert_eq!(off, [("شيفروليه بولت".to_string(), EntityLabel::Per)]);
+}
+
+#[test]
 fn software_and_company_names_in_arabic_script() {
     // "Linux and Android run on the phones of most users in Damascus": neither name is tagged
     // by the Arabic model as software; the Arabic spellings of the technical terms' software

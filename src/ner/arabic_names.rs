@@ -14,6 +14,12 @@
 //! tags قنا and رويترز `ORG` (though its two بترا `LOC`). `data/lists/news-agencies-ar.tsv` holds
 //! one-word agency names only: ANERcorp leaves the spelled-out initials أ ف ب and د ب أ `O`, and
 //! words such as بنا ("with us") and سبأ (Sheba) are left out.
+//!
+//! Car makers. The model knows few car makers (ANERcorp's news names few) and takes a make and
+//! model for a person (شيفروليه بولت `PER`). `data/lists/car-makers-ar.tsv` holds makers whose
+//! names are no everyday word or personal name; a maker is an `ORG`, and the model's `PER` or
+//! `LOC` mention that starts with a maker's name and goes on is a model's name, `MISC` (a
+//! product), in the `entities` stage.
 
 use crate::document::EntityLabel;
 use crate::ner::hash::FxHashSet;
@@ -22,6 +28,8 @@ use crate::ner::text::match_key;
 
 /// The built-in news agencies (written by hand; see `data/lists/SOURCE.md`).
 pub const BUILTIN_NEWS_AGENCIES_AR: &str = include_str!("../../data/lists/news-agencies-ar.tsv");
+/// The built-in car makers (written by hand; see `data/lists/SOURCE.md`).
+pub const BUILTIN_CAR_MAKERS_AR: &str = include_str!("../../data/lists/car-makers-ar.tsv");
 
 /// Arabic names with their labels, ready for matching.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +61,11 @@ impl ArabicNames {
     /// The built-in news agencies.
     pub fn news_agencies() -> Result<Self, String> {
         Self::from_label_tsv(BUILTIN_NEWS_AGENCIES_AR, "news-agencies-ar.tsv")
+    }
+
+    /// The built-in car makers.
+    pub fn car_makers() -> Result<Self, String> {
+        Self::from_label_tsv(BUILTIN_CAR_MAKERS_AR, "car-makers-ar.tsv")
     }
 
     /// Names from TSV text `name<TAB>label` (`#` lines are comments; labels PER, LOC, ORG,
@@ -147,6 +160,23 @@ mod tests {
         );
         assert!(agencies.may_start("واس") && agencies.may_start("لسانا"));
         assert!(!agencies.may_start("الرياض"));
+    }
+
+    #[test]
+    fn the_car_makers_parse_and_match_over_several_words() {
+        let makers = ArabicNames::car_makers().unwrap();
+        assert!(makers.len() >= 20);
+        let found = labels(&makers, "باعت تويوتا و بي إم دبليو ولأودي سيارات");
+        assert_eq!(
+            found,
+            [
+                (1, EntityLabel::Org),
+                (3, EntityLabel::Org),
+                (6, EntityLabel::Org)
+            ]
+        );
+        // April in the Levant is no car maker here.
+        assert!(labels(&makers, "في 12 نيسان").is_empty());
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! - `builtin_lists = false`: turn off the built-in lists (country, territory and city names
 //!   from Unicode CLDR; Arabic documents also town names of Arab League countries from
 //!   GeoNames, which documents in other languages do not match; and the news agencies of Arabic
-//!   datelines, الرياض (واس), `ORG`, see `src/ner/arabic_names.rs`).
+//!   datelines, الرياض (واس), and car makers, `ORG`, a make and model the model took for a
+//!   person, شيفروليه بولت, `MISC`, see `src/ner/arabic_names.rs`).
 //! - `models = false`: turn off the statistical models (lists only).
 //! - `model_ar = "path"`, `model_en = "path"`: use these model files (from `nahr train-ner`)
 //!   instead of the built-in ones; relative to `base_dir`.
@@ -287,6 +288,8 @@ pub struct EntitiesStage {
     /// The news agencies of Arabic datelines (with the built-in lists; see
     /// `crate::ner::arabic_names`).
     news_agencies: Option<Arc<ArabicNames>>,
+    /// Car makers (with the built-in lists; see `crate::ner::arabic_names`).
+    car_makers: Option<Arc<ArabicNames>>,
     /// Tag the Latin-script runs of Arabic documents with the English model.
     latin_runs: bool,
     /// Make Arabic competition names (كأس العالم) one `MISC` mention.
@@ -457,6 +460,10 @@ impl EntitiesStage {
             },
             news_agencies: match options.builtin_lists {
                 true => Some(Arc::new(ArabicNames::news_agencies()?)),
+                false => None,
+            },
+            car_makers: match options.builtin_lists {
+                true => Some(Arc::new(ArabicNames::car_makers()?)),
                 false => None,
             },
             latin_runs: options.latin_runs,
@@ -639,6 +646,10 @@ impl EntitiesStage {
             }
             if let Some(agencies) = &self.news_agencies {
                 arabic_names(doc, &keys, agencies, &mut found);
+            }
+            if let Some(makers) = &self.car_makers {
+                car_models(doc, &keys, makers, &mut found);
+                arabic_names(doc, &keys, makers, &mut found);
             }
             if let Some(terms) = &self.tech_terms {
                 latin_tech_terms(doc, terms, &mut found);
@@ -1452,6 +1463,41 @@ fn arabic_names(
         }
     }
     add_mentions(found, added);
+}
+
+/// Relabels `MISC` the model's `PER` and `LOC` mentions that start with a maker's name of
+/// `makers` and go on after it (شيفروليه بولت, تويوتا كورولا): a make and model is a product.
+/// `keys[i]` is the matching key of token `i`.
+fn car_models(
+    doc: &Document,
+    keys: &[&str],
+    makers: &ArabicNames,
+    found: &mut [(usize, Candidate)],
+) {
+    for (offset, c) in found.iter_mut() {
+        let (a, b) = (*offset + c.m.tok_start, *offset + c.m.tok_end);
+        if c.origin != EntityOrigin::Model
+            || !matches!(c.m.label, EntityLabel::Per | EntityLabel::Loc)
+            || b - a < 2
+            || !keys.get(a).is_some_and(|k| makers.may_start(k))
+        {
+            continue;
+        }
+        let surfaces: Vec<&str> = doc.tokens[a..b]
+            .iter()
+            .map(|t| doc.token_surface(t))
+            .collect();
+        let Some(mention_keys) = keys.get(a..b) else {
+            continue;
+        };
+        if makers
+            .find(mention_keys, &surfaces)
+            .first()
+            .is_some_and(|m| m.tok_start == 0 && m.tok_end < b - a)
+        {
+            c.m.label = EntityLabel::Misc;
+        }
+    }
 }
 
 /// Latin-script words of an Arabic document that no mention covers and that the technical terms
