@@ -128,6 +128,15 @@ impl ArabicNames {
     pub fn find(&self, keys: &[&str], surfaces: &[&str]) -> Vec<ListMatch> {
         self.list.find(keys, surfaces)
     }
+
+    /// [`ArabicNames::find`] on a sentence whose tokens are its words between spaces (tests).
+    #[cfg(test)]
+    pub(crate) fn find_in_words(&self, sentence: &str) -> Vec<ListMatch> {
+        let surfaces: Vec<&str> = sentence.split(' ').collect();
+        let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        self.find(&keys, &surfaces)
+    }
 }
 
 #[cfg(test)]
@@ -135,14 +144,8 @@ mod tests {
     use super::*;
 
     fn labels(names: &ArabicNames, sentence: &str) -> Vec<(usize, EntityLabel)> {
-        let surfaces: Vec<&str> = sentence.split(' ').collect();
-        let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        names
-            .find(&keys, &surfaces)
-            .into_iter()
-            .map(|m| (m.tok_start, m.label))
-            .collect()
+        let found = names.find_in_words(sentence);
+        found.into_iter().map(|m| (m.tok_start, m.label)).collect()
     }
 
     #[test]

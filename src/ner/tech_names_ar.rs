@@ -60,11 +60,8 @@ mod tests {
     }
 
     fn spans(names: &ArabicNames, sentence: &str) -> Vec<(usize, usize, usize)> {
-        let surfaces: Vec<&str> = sentence.split(' ').collect();
-        let keys: Vec<String> = surfaces.iter().map(|w| match_key(w)).collect();
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        names
-            .find(&keys, &surfaces)
+        let found = names.find_in_words(sentence);
+        found
             .into_iter()
             .map(|m| (m.tok_start, m.tok_end, m.stripped))
             .collect()

@@ -1362,13 +1362,7 @@ fn titled_names(
     let mut covered: Option<Vec<bool>> = None;
     let mut split = String::new();
     let mut word = |i: usize, split: &mut String| -> NameWord {
-        let covered = covered.get_or_insert_with(|| {
-            let mut covered = vec![false; doc.tokens.len()];
-            for (offset, c) in found.iter() {
-                covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
-            }
-            covered
-        });
+        let covered = covered.get_or_insert_with(|| covered_tokens(doc, found));
         let key = keys[i];
         if covered[i]
             || key.starts_with("ال")
@@ -1524,40 +1518,38 @@ fn latin_tech_terms(doc: &Document, terms: &TechTerms, found: &mut Vec<(usize, C
             _ => None,
         }
     };
-    let named: Vec<(usize, EntityLabel)> = (0..doc.tokens.len())
-        .filter_map(|i| label_of(i).map(|l| (i, l)))
+    // (sentence start, token, label) of each term.
+    let named: Vec<(usize, usize, EntityLabel)> = sentence_spans(&doc.tokens)
+        .flat_map(|(start, end)| (start..end).map(move |i| (start, i)))
+        .filter_map(|(start, i)| label_of(i).map(|l| (start, i, l)))
         .collect();
     if named.is_empty() {
         return;
     }
+    let covered = covered_tokens(doc, found);
+    let added = named
+        .into_iter()
+        .filter(|&(_, i, _)| !covered[i])
+        .map(|(start, i, label)| {
+            let m = ListMatch {
+                tok_start: i - start,
+                tok_end: i - start + 1,
+                stripped: 0,
+                label,
+            };
+            (start, list_mention(m))
+        })
+        .collect();
+    add_mentions(found, added);
+}
+
+/// For each token of `doc`, whether one of the mentions `found` covers it.
+fn covered_tokens(doc: &Document, found: &[(usize, Candidate)]) -> Vec<bool> {
     let mut covered = vec![false; doc.tokens.len()];
-    for (offset, c) in found.iter() {
+    for (offset, c) in found {
         covered[offset + c.m.tok_start..offset + c.m.tok_end].fill(true);
     }
-    let mut spans = sentence_spans(&doc.tokens).peekable();
-    let mut added = Vec::new();
-    for (i, label) in named {
-        if covered[i] {
-            continue;
-        }
-        while let Some(&(_, end)) = spans.peek() {
-            if end > i {
-                break;
-            }
-            spans.next();
-        }
-        let Some(&(start, _)) = spans.peek() else {
-            break;
-        };
-        let m = ListMatch {
-            tok_start: i - start,
-            tok_end: i - start + 1,
-            stripped: 0,
-            label,
-        };
-        added.push((start, list_mention(m)));
-    }
-    add_mentions(found, added);
+    covered
 }
 
 /// Widens each `MISC` mention of an Arabic document that is exactly a software name of the
