@@ -21,6 +21,7 @@ pub mod ner;
 pub mod output;
 pub mod pipeline;
 pub mod runner;
+pub mod scratch;
 pub mod stage;
 pub mod stages;
 pub mod timefmt;

@@ -129,12 +129,9 @@ thread_local! {
     static SPARE: RefCell<Buffers> = RefCell::new(Buffers::default());
 }
 
-/// Buffers larger than this many bytes are freed rather than kept for the next page, so that
-/// one huge page does not hold its memory for the rest of the run. 1 MiB holds the buffers of
-/// most pages (a 300 KB page has about 4,000 nodes, 290 KB of them); 4 MiB measured about
-/// 2% less CPU in the `clean` step on WCXB dev but a higher peak when the corpus was fed ten
-/// times (docs/PROFILE.md, fifth round).
-pub(crate) const KEEP_BYTES: usize = 1 << 20;
+/// Buffers larger than this are freed rather than kept for the next page (see
+/// [`crate::scratch`]).
+pub(crate) use crate::scratch::KEEP_BYTES;
 
 /// This thread's spare buffers (empty), or new ones.
 pub(crate) fn spare_buffers() -> Buffers {

@@ -613,6 +613,7 @@ impl EntitiesStage {
                 let cores = model.document_cores(&scratch);
                 propagate(doc, model, cores, &mut found);
             }
+            scratch.release_large_buffers();
         });
         drop_symbol_mentions(doc, &mut found);
         if self.case_check && model.is_some_and(|m| m.lang == "en") {
@@ -2660,6 +2661,28 @@ mod tests {
         // Tagged in two of five occurrences: a minority.
         let text = "قال داعش | هاجم داعش | داعش داعش داعش";
         assert_eq!(added_by(text, &[1, 3]), []);
+    }
+
+    #[test]
+    fn a_long_sentence_does_not_keep_its_buffers_after_the_document() {
+        // One sentence of 12,000 words (pages with long lists without punctuation give such
+        // sentences): the model's per-sentence buffers grow to several MB while it is tagged,
+        // and are freed once the document is done, so the worker does not hold them.
+        let words: Vec<&str> = ["قال", "الرئيس", "في", "دمشق", "إن"]
+            .iter()
+            .copied()
+            .cycle()
+            .take(12_000)
+            .collect();
+        let doc = doc_of(&words.join(" "));
+        let stage = EntitiesStage::new(&EntitiesOptions::default()).unwrap();
+        let found = stage.mentions(&doc).unwrap();
+        assert!(!found.is_empty(), "the long sentence is still tagged");
+        let kept = SCRATCH.with(|s| s.borrow().largest_buffer_bytes());
+        assert!(
+            kept <= crate::scratch::KEEP_BYTES,
+            "a buffer of {kept} bytes was kept"
+        );
     }
 
     #[test]

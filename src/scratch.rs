@@ -1,0 +1,63 @@
+//! How much of its reusable buffers a worker thread keeps from one document to the next.
+//!
+//! The stages keep per-thread buffers (the HTML parser's node list, the entity model's
+//! per-sentence and per-document vectors) so that most documents allocate nothing. A buffer
+//! grows to the largest input it has met; kept at that size, it would hold the memory of the
+//! largest page or sentence a thread has ever seen for the rest of the run. Which worker meets
+//! which large page is a matter of timing, so a longer run leaves every worker holding the
+//! largest one, and its peak memory grows with the corpus. Buffers above [`KEEP_BYTES`] are
+//! therefore freed once the document is done (docs/PROFILE.md, Memory, eighteenth round).
+
+/// Buffers larger than this many bytes are freed rather than kept for the next document.
+///
+/// 1 MiB holds the buffers of most pages (a 300 KB page has about 4,000 nodes, 290 KB of them;
+/// a sentence of 2,000 tokens needs about 600 KB of feature sums). 4 MiB measured about 2% less
+/// CPU in the `clean` step on WCXB dev but a higher peak when the corpus was fed ten times
+/// (docs/PROFILE.md, fifth round).
+pub const KEEP_BYTES: usize = 1 << 20;
+
+/// The bytes `v`'s allocation holds.
+pub fn capacity_bytes<T>(v: &Vec<T>) -> usize {
+    v.capacity().saturating_mul(std::mem::size_of::<T>())
+}
+
+/// Frees `v`'s allocation when it holds more than [`KEEP_BYTES`]; otherwise leaves it as it is.
+pub fn release_if_large<T>(v: &mut Vec<T>) {
+    if capacity_bytes(v) > KEEP_BYTES {
+        *v = Vec::new();
+    }
+}
+
+/// [`release_if_large`] for a string.
+pub fn release_string_if_large(s: &mut String) {
+    if s.capacity() > KEEP_BYTES {
+        *s = String::new();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_buffers_are_freed_and_small_ones_kept() {
+        let mut small: Vec<u64> = Vec::with_capacity(KEEP_BYTES / 8);
+        small.push(1);
+        release_if_large(&mut small);
+        assert_eq!(small, [1], "a buffer of exactly KEEP_BYTES is kept");
+        assert!(small.capacity() >= KEEP_BYTES / 8);
+
+        let mut large: Vec<u64> = Vec::with_capacity(KEEP_BYTES / 8 + 1);
+        large.push(1);
+        release_if_large(&mut large);
+        assert_eq!(large.capacity(), 0);
+
+        let mut text = String::with_capacity(KEEP_BYTES + 1);
+        release_string_if_large(&mut text);
+        assert_eq!(text.capacity(), 0);
+        let mut text = String::with_capacity(16);
+        text.push('x');
+        release_string_if_large(&mut text);
+        assert_eq!(text, "x");
+    }
+}
