@@ -94,6 +94,33 @@ pub fn parse(html: &str, limits: &Limits) -> Dom {
     dom
 }
 
+/// Longest value kept of an attribute that nahr never reads ([`keeps_attribute_value`]).
+pub(crate) const UNREAD_VALUE_MAX: usize = 1024;
+
+/// Whether an attribute's value is kept in the tree. Pages carry large blobs in attributes
+/// nothing reads: JSON state in `data-*` attributes (a 4.9 MB WCXB dev page holds 1.3 MB in
+/// one), inline images in `src` and `srcset` (`data:` URIs), SVG path data (`d`), event-handler
+/// code (`on*`). A value of such a name longer than [`UNREAD_VALUE_MAX`] bytes is left empty (the
+/// attribute stays, so a test for its presence still holds); the names the extractor reads
+/// (`class`, `id`, `style`, `content`, `href`...) keep their values whatever their length. Both
+/// parsers, nahr's and the html5ever oracle, apply this rule, so their trees stay comparable.
+pub(crate) fn keeps_attribute_value(name: &str, value_len: usize) -> bool {
+    const UNREAD: [&str; 10] = [
+        "src",
+        "srcset",
+        "imagesrcset",
+        "sizes",
+        "d",
+        "points",
+        "value",
+        "poster",
+        "transform",
+        "path",
+    ];
+    value_len <= UNREAD_VALUE_MAX
+        || !(name.starts_with("data-") || name.starts_with("on") || UNREAD.contains(&name))
+}
+
 /// Whether the text of the raw-text element `name` (with attributes `attrs`, their values in
 /// `strings`) is left out of the tree. A `style` element's text and a script's, other than a
 /// JSON-LD script's, are code: nothing reads them (the extractor never renders them, and only

@@ -255,7 +255,7 @@ impl TreeSink for Sink {
         for a in attrs {
             list.push((
                 Cow::Owned(a.name.local.to_string()),
-                Span::push(&mut self.strings.borrow_mut(), &a.value),
+                Span::push(&mut self.strings.borrow_mut(), kept_value(&a)),
             ));
         }
         let attrs = AttrRange {
@@ -360,7 +360,7 @@ impl TreeSink for Sink {
                 if !merged.iter().any(|(n, _)| **n == *a.name.local) {
                     merged.push((
                         Cow::Owned(a.name.local.to_string()),
-                        Span::push(&mut self.strings.borrow_mut(), &a.value),
+                        Span::push(&mut self.strings.borrow_mut(), kept_value(&a)),
                     ));
                 }
             }
@@ -385,6 +385,14 @@ impl TreeSink for Sink {
             dom::append_child(&mut nodes, new_parent.id, child);
             child = next;
         }
+    }
+}
+
+/// The value of `a` as the tree keeps it ([`super::keeps_attribute_value`]).
+fn kept_value(a: &Attribute) -> &str {
+    match super::keeps_attribute_value(&a.name.local, a.value.len()) {
+        true => &a.value,
+        false => "",
     }
 }
 

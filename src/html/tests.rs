@@ -626,3 +626,22 @@ fn iframe_in_noscript_does_not_swallow_the_page() {
     let html = "<body><iframe src=x /><p>a</p>";
     assert_eq!(ours(html), reference(html));
 }
+
+/// Long values of attributes nothing reads (`data-*` state, inline `data:` images, event
+/// handlers) are left empty in both parsers' trees; the attribute itself stays, and the values
+/// of the names the extractor reads are kept whatever their length.
+#[test]
+fn long_unread_attribute_values_are_left_empty() {
+    let blob = "x".repeat(super::UNREAD_VALUE_MAX + 1);
+    let short = "y".repeat(super::UNREAD_VALUE_MAX);
+    let html = format!(
+        "<body><div data-state=\"{blob}\" data-short=\"{short}\" onclick='{blob}' class=\"{blob}\" \
+         style=\"{blob}\" hidden><img src=\"{blob}\" alt=a><p>text</p></div>"
+    );
+    let expected = format!(
+        "<div data-state=\"\" data-short=\"{short}\" onclick=\"\" class=\"{blob}\" style=\"{blob}\" \
+         hidden=\"\"><img src=\"\" alt=\"a\"></img><p>text</p></div>"
+    );
+    assert_eq!(body(&html), expected);
+    assert_eq!(ours(&html), reference(&html));
+}

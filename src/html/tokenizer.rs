@@ -631,6 +631,10 @@ fn push_attr(
     if list[first..].iter().any(|(n, _)| n == name) {
         return;
     }
+    let raw_value = match super::keeps_attribute_value(name, raw_value.len()) {
+        true => raw_value,
+        false => "",
+    };
     let value = if has_reference(raw_value) {
         let start = strings.len();
         decode_into(strings, raw_value, true);
