@@ -16,23 +16,57 @@
 /// (docs/PROFILE.md, fifth round).
 pub const KEEP_BYTES: usize = 1 << 20;
 
-/// The bytes `v`'s allocation holds.
-pub fn capacity_bytes<T>(v: &Vec<T>) -> usize {
-    v.capacity().saturating_mul(std::mem::size_of::<T>())
+/// A reusable buffer whose allocation can be measured, and freed when it is large.
+pub trait Buffer {
+    /// The bytes its allocation holds.
+    fn capacity_bytes(&self) -> usize;
+
+    /// Frees the allocation when it holds more than [`KEEP_BYTES`]; otherwise leaves the
+    /// buffer as it is.
+    fn release_if_large(&mut self) {
+        if self.capacity_bytes() > KEEP_BYTES {
+            self.free();
+        }
+    }
+
+    /// Replaces the buffer by an empty one without an allocation.
+    fn free(&mut self);
 }
 
-/// Frees `v`'s allocation when it holds more than [`KEEP_BYTES`]; otherwise leaves it as it is.
-pub fn release_if_large<T>(v: &mut Vec<T>) {
-    if capacity_bytes(v) > KEEP_BYTES {
-        *v = Vec::new();
+impl<T> Buffer for Vec<T> {
+    fn capacity_bytes(&self) -> usize {
+        self.capacity().saturating_mul(std::mem::size_of::<T>())
+    }
+
+    fn free(&mut self) {
+        *self = Vec::new();
     }
 }
 
-/// [`release_if_large`] for a string.
-pub fn release_string_if_large(s: &mut String) {
-    if s.capacity() > KEEP_BYTES {
-        *s = String::new();
+impl Buffer for String {
+    fn capacity_bytes(&self) -> usize {
+        self.capacity()
     }
+
+    fn free(&mut self) {
+        *self = String::new();
+    }
+}
+
+/// Frees every buffer of `buffers` that holds more than [`KEEP_BYTES`].
+pub fn release_large(buffers: &mut [&mut dyn Buffer]) {
+    for buffer in buffers {
+        buffer.release_if_large();
+    }
+}
+
+/// The largest allocation among `buffers`, in bytes.
+pub fn largest(buffers: &[&mut dyn Buffer]) -> usize {
+    buffers
+        .iter()
+        .map(|b| b.capacity_bytes())
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -43,21 +77,20 @@ mod tests {
     fn large_buffers_are_freed_and_small_ones_kept() {
         let mut small: Vec<u64> = Vec::with_capacity(KEEP_BYTES / 8);
         small.push(1);
-        release_if_large(&mut small);
+        small.release_if_large();
         assert_eq!(small, [1], "a buffer of exactly KEEP_BYTES is kept");
         assert!(small.capacity() >= KEEP_BYTES / 8);
 
         let mut large: Vec<u64> = Vec::with_capacity(KEEP_BYTES / 8 + 1);
         large.push(1);
-        release_if_large(&mut large);
+        large.release_if_large();
         assert_eq!(large.capacity(), 0);
 
         let mut text = String::with_capacity(KEEP_BYTES + 1);
-        release_string_if_large(&mut text);
-        assert_eq!(text.capacity(), 0);
-        let mut text = String::with_capacity(16);
-        text.push('x');
-        release_string_if_large(&mut text);
-        assert_eq!(text, "x");
+        let mut short = String::with_capacity(16);
+        short.push('x');
+        assert_eq!(largest(&[&mut text, &mut short]), KEEP_BYTES + 1);
+        release_large(&mut [&mut text, &mut short]);
+        assert_eq!((text.capacity(), short.as_str()), (0, "x"));
     }
 }

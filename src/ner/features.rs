@@ -294,42 +294,21 @@ pub struct Extractor {
 }
 
 impl Extractor {
-    /// Frees the buffers that a long sentence grew beyond [`crate::scratch::KEEP_BYTES`], so
-    /// that a thread does not hold the memory of the longest sentence it has met for the rest
-    /// of the run. Call between documents.
-    pub fn release_large_buffers(&mut self) {
-        use crate::scratch::{release_if_large, release_string_if_large};
-        release_string_if_large(&mut self.keys);
-        release_if_large(&mut self.key_ends);
-        release_if_large(&mut self.infos);
-        release_string_if_large(&mut self.split_buf);
-        release_if_large(&mut self.sources);
-        release_if_large(&mut self.parts);
-        release_if_large(&mut self.surface_hashes);
-        release_if_large(&mut self.rows);
-        release_if_large(&mut self.row_ends);
-        release_if_large(&mut self.own_rows);
-    }
-
-    /// The largest allocation among the buffers [`Extractor::release_large_buffers`] looks at.
-    #[cfg(test)]
-    pub(crate) fn largest_buffer_bytes(&self) -> usize {
-        use crate::scratch::capacity_bytes;
+    /// The per-sentence buffers, which a long sentence grows (see
+    /// [`crate::ner::model::Scratch::release_large_buffers`]).
+    pub(crate) fn buffers(&mut self) -> [&mut dyn crate::scratch::Buffer; 10] {
         [
-            self.keys.capacity(),
-            capacity_bytes(&self.key_ends),
-            capacity_bytes(&self.infos),
-            self.split_buf.capacity(),
-            capacity_bytes(&self.sources),
-            capacity_bytes(&self.parts),
-            capacity_bytes(&self.surface_hashes),
-            capacity_bytes(&self.rows),
-            capacity_bytes(&self.row_ends),
-            capacity_bytes(&self.own_rows),
+            &mut self.keys,
+            &mut self.key_ends,
+            &mut self.infos,
+            &mut self.split_buf,
+            &mut self.sources,
+            &mut self.parts,
+            &mut self.surface_hashes,
+            &mut self.rows,
+            &mut self.row_ends,
+            &mut self.own_rows,
         ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
     }
 }
 

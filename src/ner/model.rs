@@ -106,51 +106,39 @@ impl Scratch {
     const MAX_CACHES: usize = 4;
 
     /// Frees the buffers that a long sentence or document grew beyond
-    /// [`crate::scratch::KEEP_BYTES`] (the feature caches, bounded by their own capacity, stay).
-    /// Call between documents.
+    /// [`crate::scratch::KEEP_BYTES`] (the feature caches, bounded by their own capacity, stay),
+    /// so that a thread does not hold the memory of the longest sentence it has met for the
+    /// rest of the run. Call between documents.
     pub fn release_large_buffers(&mut self) {
-        use crate::scratch::release_if_large;
-        self.extractor.release_large_buffers();
-        release_if_large(&mut self.rows);
-        release_if_large(&mut self.offsets);
-        release_if_large(&mut self.emissions);
-        release_if_large(&mut self.sums);
-        release_if_large(&mut self.alpha);
-        release_if_large(&mut self.beta);
-        release_if_large(&mut self.back);
-        let d = &mut self.document;
-        release_if_large(&mut d.emissions);
-        release_if_large(&mut d.first_tags);
-        release_if_large(&mut d.cores);
-        release_if_large(&mut d.rows);
-        release_if_large(&mut d.offsets);
-        release_if_large(&mut d.tags);
+        crate::scratch::release_large(&mut self.buffers());
     }
 
     /// The largest allocation among the buffers [`Scratch::release_large_buffers`] looks at.
     #[cfg(test)]
-    pub(crate) fn largest_buffer_bytes(&self) -> usize {
-        use crate::scratch::capacity_bytes;
-        let d = &self.document;
-        [
-            self.extractor.largest_buffer_bytes(),
-            capacity_bytes(&self.rows),
-            capacity_bytes(&self.offsets),
-            capacity_bytes(&self.emissions),
-            capacity_bytes(&self.sums),
-            capacity_bytes(&self.alpha),
-            capacity_bytes(&self.beta),
-            capacity_bytes(&self.back),
-            capacity_bytes(&d.emissions),
-            capacity_bytes(&d.first_tags),
-            capacity_bytes(&d.cores),
-            capacity_bytes(&d.rows),
-            capacity_bytes(&d.offsets),
-            capacity_bytes(&d.tags),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
+    pub(crate) fn largest_buffer_bytes(&mut self) -> usize {
+        crate::scratch::largest(&self.buffers())
+    }
+
+    /// Every buffer that grows with a sentence or a document.
+    fn buffers(&mut self) -> Vec<&mut dyn crate::scratch::Buffer> {
+        let d = &mut self.document;
+        let mut all: Vec<&mut dyn crate::scratch::Buffer> = vec![
+            &mut self.rows,
+            &mut self.offsets,
+            &mut self.emissions,
+            &mut self.sums,
+            &mut self.alpha,
+            &mut self.beta,
+            &mut self.back,
+            &mut d.emissions,
+            &mut d.first_tags,
+            &mut d.cores,
+            &mut d.rows,
+            &mut d.offsets,
+            &mut d.tags,
+        ];
+        all.extend(self.extractor.buffers());
+        all
     }
 }
 

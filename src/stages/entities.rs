@@ -2678,7 +2678,7 @@ mod tests {
         let stage = EntitiesStage::new(&EntitiesOptions::default()).unwrap();
         let found = stage.mentions(&doc).unwrap();
         assert!(!found.is_empty(), "the long sentence is still tagged");
-        let kept = SCRATCH.with(|s| s.borrow().largest_buffer_bytes());
+        let kept = SCRATCH.with(|s| s.borrow_mut().largest_buffer_bytes());
         assert!(
             kept <= crate::scratch::KEEP_BYTES,
             "a buffer of {kept} bytes was kept"
