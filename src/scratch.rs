@@ -5,8 +5,10 @@
 //! grows to the largest input it has met; kept at that size, it would hold the memory of the
 //! largest page or sentence a thread has ever seen for the rest of the run. Which worker meets
 //! which large page is a matter of timing, so a longer run leaves every worker holding the
-//! largest one, and its peak memory grows with the corpus. Buffers above [`KEEP_BYTES`] are
-//! therefore freed once the document is done (docs/PROFILE.md, Memory, eighteenth round).
+//! largest one. Buffers above [`KEEP_BYTES`] are therefore freed once the document is done,
+//! and a worker's long-lived memory no longer depends on which pages it was given (a run's
+//! peak still grows with its length for other reasons: docs/PROFILE.md, Memory, eighteenth
+//! round).
 
 /// Buffers larger than this many bytes are freed rather than kept for the next document.
 ///
