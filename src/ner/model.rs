@@ -111,18 +111,21 @@ impl Scratch {
     /// rest of the run. Call between documents.
     pub fn release_large_buffers(&mut self) {
         crate::scratch::release_large(&mut self.buffers());
+        crate::scratch::release_large(&mut self.extractor.buffers());
     }
 
     /// The largest allocation among the buffers [`Scratch::release_large_buffers`] looks at.
     #[cfg(test)]
     pub(crate) fn largest_buffer_bytes(&mut self) -> usize {
-        crate::scratch::largest(&self.buffers())
+        let own = crate::scratch::largest(&self.buffers());
+        own.max(crate::scratch::largest(&self.extractor.buffers()))
     }
 
-    /// Every buffer that grows with a sentence or a document.
-    fn buffers(&mut self) -> Vec<&mut dyn crate::scratch::Buffer> {
+    /// The buffers that grow with a sentence or a document, besides the extractor's
+    /// ([`Extractor::buffers`](crate::ner::features::Extractor)).
+    fn buffers(&mut self) -> [&mut dyn crate::scratch::Buffer; 13] {
         let d = &mut self.document;
-        let mut all: Vec<&mut dyn crate::scratch::Buffer> = vec![
+        [
             &mut self.rows,
             &mut self.offsets,
             &mut self.emissions,
@@ -136,9 +139,7 @@ impl Scratch {
             &mut d.rows,
             &mut d.offsets,
             &mut d.tags,
-        ];
-        all.extend(self.extractor.buffers());
-        all
+        ]
     }
 }
 
